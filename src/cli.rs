@@ -1,0 +1,64 @@
+//! The command line: commands and options, with help text an editor can read.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::date::Date;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pingyi",
+    version,
+    about = "评议:人大常委会工作评议公开网站生成器",
+    long_about = "评议(pingyi)把 content/ 中带文档属性的 Markdown 文件(评议活动、讲话、通知公告、整改公告)\n生成为可直接发布的静态网站。",
+    after_help = "示例:\n  pingyi build                 生成网站到 public/\n  pingyi check                 只检查内容,不写任何文件\n  pingyi build --today 2024-06-30   以指定日期判断逾期和定时发布",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 生成整个网站(默认写入 <站点目录>/public)
+    Build(BuildArgs),
+    /// 检查内容和配置,报告所有问题,不写任何文件
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// 站点目录(含 site.yaml 和 content/)
+    #[arg(long, value_name = "目录", default_value = ".")]
+    pub root: PathBuf,
+    /// 把“今天”定为这一天(YYYY-MM-DD),用于判断逾期事项和定时发布;默认取站点时区的当天
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// 包括草稿和定时发布的文档(用于预览)
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录;默认 <站点目录>/public
+    #[arg(long, short, value_name = "目录")]
+    pub output: Option<PathBuf>,
+    /// 覆盖 site.yaml 中的 base_url(例如预览时用 http://127.0.0.1:1111)
+    #[arg(long, value_name = "网址")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+}

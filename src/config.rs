@@ -1,0 +1,224 @@
+//! `site.yaml` → [`Config`]: the site's identity, its government-site furniture and the bodies
+//! under review. Unknown keys are errors, so a misspelt key never passes silently.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::yaml::from_yaml;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Absolute, without a trailing slash once loaded.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// 网站描述, for `<meta name="description">` and the feed.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// 主办单位
+    #[serde(default)]
+    pub organizer: Option<String>,
+    /// 承办单位
+    #[serde(default)]
+    pub operator: Option<String>,
+    /// 网站标识码
+    #[serde(default)]
+    pub site_code: Option<String>,
+    /// ICP备案号
+    #[serde(default)]
+    pub icp: Option<String>,
+    /// 公安机关备案号
+    #[serde(default)]
+    pub police_record: Option<String>,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    /// 简称, optional, for tight places such as charts.
+    #[serde(default)]
+    pub short_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Raw HTML in Markdown is escaped unless this is true.
+    #[serde(default)]
+    pub unsafe_html: bool,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_timezone() -> String {
+    "Asia/Shanghai".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+/// `[a-z0-9-]+`, the shape of every id and slug that ends up in a URL.
+pub fn is_url_safe(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl Config {
+    /// Parses the text of `site.yaml`; `path` is how errors name the file.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut config: Config = from_yaml(path, text, text, 1).map_err(|d| vec![d])?;
+        let mut diags = Vec::new();
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map(|i| i + 1)
+                .unwrap_or(1)
+        };
+
+        let url = config.base_url.trim().trim_end_matches('/').to_string();
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(' ') {
+            diags.push(
+                Diagnostic::error(path, format!("base_url `{}` 不是完整网址", config.base_url))
+                    .at(text, line_of("base_url"), 1)
+                    .with_hint("应以 https:// 或 http:// 开头,例如 https://rd.example.gov.cn"),
+            );
+        }
+        config.base_url = url;
+
+        if let Err(e) = crate::date::Date::today_in(&config.timezone) {
+            diags.push(Diagnostic::error(path, e).at(text, line_of("timezone"), 1));
+        }
+        if !is_url_safe(&config.theme) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("主题名 `{}` 只能由小写字母、数字和 - 组成", config.theme),
+                )
+                .at(text, line_of("theme"), 1),
+            );
+        }
+
+        let mut seen = BTreeSet::new();
+        for d in &config.departments {
+            let line = line_of(&format!("id: {}", d.id));
+            if !is_url_safe(&d.id) {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        format!("部门 id `{}` 只能由小写字母、数字和 - 组成", d.id),
+                    )
+                    .at(text, line, 1)
+                    .with_hint("id 会出现在网址 /departments/{id}/ 中,例如 housing"),
+                );
+            }
+            if !seen.insert(d.id.as_str()) {
+                diags.push(
+                    Diagnostic::error(path, format!("部门 id `{}` 重复", d.id)).at(text, line, 1),
+                );
+            }
+        }
+        if diags.is_empty() {
+            Ok(config)
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Reads `<root>/site.yaml`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            vec![
+                Diagnostic::error(CONFIG_FILE, format!("无法读取站点配置: {e}"))
+                    .with_hint("站点根目录下应有 site.yaml;用 --root 指定站点目录"),
+            ]
+        })?;
+        let text = crate::load::decode(Path::new(CONFIG_FILE), &bytes).map_err(|d| vec![d])?;
+        Config::parse(Path::new(CONFIG_FILE), &text)
+    }
+
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+
+    /// The host part of `base_url`, for the SiteDomain meta tag.
+    pub fn domain(&self) -> &str {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map(|x| x.1)
+            .unwrap_or(&self.base_url);
+        rest.split('/').next().unwrap_or(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: 示例\nbase_url: https://rd.example.gov.cn/\ndepartments:\n  - id: housing\n    name: 住建局\n";
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(Path::new("site.yaml"), MINIMAL).unwrap();
+        assert_eq!(c.base_url, "https://rd.example.gov.cn");
+        assert_eq!(c.domain(), "rd.example.gov.cn");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.timezone, "Asia/Shanghai");
+        assert!(!c.markdown.unsafe_html);
+        assert_eq!(c.department("housing").unwrap().name, "住建局");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_a_suggestion() {
+        let text = format!("{MINIMAL}organiser: 办公厅\n");
+        let d = &Config::parse(Path::new("site.yaml"), &text).unwrap_err()[0];
+        assert_eq!(d.message, "未知字段 `organiser`");
+        assert_eq!(d.hint.as_deref(), Some("是不是 `organizer`?"));
+        assert_eq!(d.line, Some(6));
+    }
+
+    #[test]
+    fn bad_department_ids_and_base_url_are_all_reported() {
+        let text = "title: t\nbase_url: rd.example.gov.cn\ndepartments:\n  - id: 住建\n    name: a\n  - id: x\n    name: b\n  - id: x\n    name: c\n";
+        let diags = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        let msgs: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(diags.len(), 3, "{msgs:?}");
+        assert!(msgs[0].contains("base_url"));
+        assert!(msgs[1].contains("住建"));
+        assert!(msgs[2].contains("重复"));
+    }
+}

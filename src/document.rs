@@ -1,0 +1,801 @@
+//! A document and its types (review, speech, notice, rectification, page): front matter
+//! deserialised and checked for the rules that need only the document itself.
+//!
+//! Rules that need the whole site (ids that exist, unique URLs, links) are in `validate`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::is_url_safe;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::frontmatter::{self, Split, key_line};
+use crate::slug;
+use crate::yaml::from_yaml;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Review,
+    Speech,
+    Notice,
+    Rectification,
+    Page,
+}
+
+impl Kind {
+    pub const LISTED: [Kind; 3] = [Kind::Speech, Kind::Notice, Kind::Rectification];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Review => "review",
+            Kind::Speech => "speech",
+            Kind::Notice => "notice",
+            Kind::Rectification => "rectification",
+            Kind::Page => "page",
+        }
+    }
+
+    /// The URL segment: `/2024/speeches/…`, `/reviews/…`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Review => "reviews",
+            Kind::Speech => "speeches",
+            Kind::Notice => "notices",
+            Kind::Rectification => "rectifications",
+            Kind::Page => "pages",
+        }
+    }
+
+    /// What readers call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Review => "评议活动",
+            Kind::Speech => "领导讲话",
+            Kind::Notice => "通知公告",
+            Kind::Rectification => "整改公告",
+            Kind::Page => "页面",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Registered,
+    InProgress,
+    Done,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Registered => "已登记",
+            Status::InProgress => "整改中",
+            Status::Done => "已销号",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Registered => "registered",
+            Status::InProgress => "in_progress",
+            Status::Done => "done",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    Plan,
+    Announcement,
+    CallForOpinions,
+    Result,
+}
+
+impl NoticeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeKind::Plan => "评议方案",
+            NoticeKind::Announcement => "公告",
+            NoticeKind::CallForOpinions => "征求意见",
+            NoticeKind::Result => "评议结果",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Verdict {
+    #[serde(rename = "满意")]
+    Satisfied,
+    #[serde(rename = "基本满意")]
+    BasicallySatisfied,
+    #[serde(rename = "不满意")]
+    Unsatisfied,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Satisfied => "满意",
+            Verdict::BasicallySatisfied => "基本满意",
+            Verdict::Unsatisfied => "不满意",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub title: String,
+    /// Relative to the document's folder.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub name: String,
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoteResult {
+    pub department: String,
+    #[serde(default = "one")]
+    pub round: u32,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    pub date: Date,
+    pub note: String,
+}
+
+/// One line of the rectification ledger (事前登记、事中督办、事后销号).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub problem: String,
+    pub measures: String,
+    pub responsible: String,
+    pub deadline: Date,
+    pub status: Status,
+    #[serde(default)]
+    pub completed: Option<Date>,
+    #[serde(default)]
+    pub progress: Vec<Progress>,
+}
+
+impl Item {
+    /// Past its deadline and not closed (逾期).
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.status != Status::Done && self.deadline < today
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub id: String,
+    pub year: i32,
+    pub departments: Vec<String>,
+    pub stages: Vec<Stage>,
+    pub results: Vec<VoteResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Speech {
+    pub speaker: String,
+    pub speaker_title: String,
+    pub occasion: String,
+    pub venue: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub departments: Vec<String>,
+    pub notice_kind: Option<NoticeKind>,
+    pub deadline: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rectification {
+    pub department: String,
+    pub round: u32,
+    pub items: Vec<Item>,
+}
+
+/// What only one type has.
+#[derive(Debug, Clone)]
+pub enum Details {
+    Review(Review),
+    Speech(Speech),
+    Notice(Notice),
+    Rectification(Rectification),
+    Page,
+}
+
+/// The front matter as written: every field of every type, all optional, so that missing and
+/// misplaced fields are reported together rather than one at a time.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<Kind>,
+    date: Option<Date>,
+    review: Option<String>,
+    slug: Option<String>,
+    summary: Option<String>,
+    tags: Option<Vec<String>>,
+    index_no: Option<String>,
+    issuer: Option<String>,
+    doc_number: Option<String>,
+    written_date: Option<Date>,
+    attachments: Option<Vec<Attachment>>,
+    draft: Option<bool>,
+    // review
+    id: Option<String>,
+    year: Option<i32>,
+    departments: Option<Vec<String>>,
+    stages: Option<Vec<Stage>>,
+    results: Option<Vec<VoteResult>>,
+    // speech
+    speaker: Option<String>,
+    speaker_title: Option<String>,
+    occasion: Option<String>,
+    venue: Option<String>,
+    // notice
+    notice_kind: Option<NoticeKind>,
+    deadline: Option<Date>,
+    // rectification
+    department: Option<String>,
+    round: Option<u32>,
+    items: Option<Vec<Item>>,
+}
+
+/// A parsed document. Markdown is rendered later, once every document's URL is known.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Relative to the site root: `content/2024/speeches/x.md`.
+    pub source: PathBuf,
+    /// The whole file, kept so later rules can point at a line.
+    pub text: String,
+    pub title: String,
+    pub kind: Kind,
+    /// Required for every type but `page`.
+    pub date: Option<Date>,
+    pub review: Option<String>,
+    pub slug: String,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub index_no: Option<String>,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub written_date: Option<Date>,
+    pub attachments: Vec<Attachment>,
+    pub draft: bool,
+    pub body_line: usize,
+    pub details: Details,
+}
+
+/// The fields only some types may have, and which types those are.
+const TYPE_FIELDS: &[(&str, &[Kind])] = &[
+    ("id", &[Kind::Review]),
+    ("year", &[Kind::Review]),
+    ("departments", &[Kind::Review, Kind::Notice]),
+    ("stages", &[Kind::Review]),
+    ("results", &[Kind::Review]),
+    ("speaker", &[Kind::Speech]),
+    ("speaker_title", &[Kind::Speech]),
+    ("occasion", &[Kind::Speech]),
+    ("venue", &[Kind::Speech]),
+    ("notice_kind", &[Kind::Notice]),
+    ("deadline", &[Kind::Notice]),
+    ("department", &[Kind::Rectification]),
+    ("round", &[Kind::Rectification]),
+    ("items", &[Kind::Rectification]),
+    ("review", &[Kind::Speech, Kind::Notice, Kind::Rectification]),
+];
+
+impl Raw {
+    fn present(&self) -> Vec<&'static str> {
+        let set = [
+            ("id", self.id.is_some()),
+            ("year", self.year.is_some()),
+            ("departments", self.departments.is_some()),
+            ("stages", self.stages.is_some()),
+            ("results", self.results.is_some()),
+            ("speaker", self.speaker.is_some()),
+            ("speaker_title", self.speaker_title.is_some()),
+            ("occasion", self.occasion.is_some()),
+            ("venue", self.venue.is_some()),
+            ("notice_kind", self.notice_kind.is_some()),
+            ("deadline", self.deadline.is_some()),
+            ("department", self.department.is_some()),
+            ("round", self.round.is_some()),
+            ("items", self.items.is_some()),
+            ("review", self.review.is_some()),
+        ];
+        set.into_iter().filter(|x| x.1).map(|x| x.0).collect()
+    }
+}
+
+/// Collects diagnostics for one document, each pointing at a line of its front matter.
+struct Report<'a> {
+    path: &'a Path,
+    text: &'a str,
+    split: &'a Split<'a>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    fn at_key(&mut self, key: &str, from: usize, message: String, hint: Option<String>) {
+        let line = key_line(self.split, key, from).unwrap_or(1);
+        let mut d = Diagnostic::error(self.path, message).at(self.text, line, 1);
+        d.hint = hint;
+        self.diags.push(d);
+    }
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl Document {
+    /// Parses one document; `path` is relative to the site root and only names the file in
+    /// diagnostics and fixes the default slug. Pure: unit tests call it with inline text.
+    pub fn parse(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> {
+        let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
+        let raw: Raw = if split.yaml.trim().is_empty() {
+            Raw::default()
+        } else {
+            from_yaml(path, text, split.yaml, split.yaml_line).map_err(|d| vec![d])?
+        };
+        let mut r = Report {
+            path,
+            text,
+            split: &split,
+            diags: Vec::new(),
+        };
+        let mut missing: Vec<&str> = Vec::new();
+
+        let title = non_empty(raw.title.clone());
+        if title.is_none() {
+            missing.push("title");
+        }
+        let Some(kind) = raw.kind else {
+            missing.push("type");
+            let hint = "type 可选: review(评议活动)、speech(讲话)、notice(通知公告)、rectification(整改公告)、page(页面)";
+            r.diags.push(
+                Diagnostic::error(path, format!("缺少必填字段: {}", missing.join("、")))
+                    .at(text, 1, 1)
+                    .with_hint(hint),
+            );
+            return Err(r.diags);
+        };
+        if kind != Kind::Page && raw.date.is_none() {
+            missing.push("date");
+        }
+        let needs_review = matches!(kind, Kind::Speech | Kind::Notice | Kind::Rectification);
+        if needs_review && non_empty(raw.review.clone()).is_none() {
+            missing.push("review");
+        }
+        let required: &[&str] = match kind {
+            Kind::Review => &["id", "year", "departments"],
+            Kind::Speech => &["speaker", "speaker_title", "occasion"],
+            Kind::Rectification => &["department", "items"],
+            Kind::Notice | Kind::Page => &[],
+        };
+        let present = raw.present();
+        for field in required {
+            if !present.contains(field) {
+                missing.push(field);
+            }
+        }
+
+        // Fields that belong to another type: most likely a wrong `type` or a copy-paste.
+        for field in &present {
+            let (_, kinds) = TYPE_FIELDS
+                .iter()
+                .find(|(f, _)| f == field)
+                .expect("listed");
+            if !kinds.contains(&kind) {
+                let owners: Vec<_> = kinds.iter().map(|k| k.name()).collect();
+                r.at_key(
+                    field,
+                    1,
+                    format!("字段 `{field}` 不适用于 type: {}", kind.name()),
+                    Some(format!("`{field}` 只用于 {}", owners.join("、"))),
+                );
+            }
+        }
+
+        if !missing.is_empty() {
+            let line = key_line(&split, "type", 1).unwrap_or(1);
+            r.diags.push(
+                Diagnostic::error(path, format!("缺少必填字段: {}", missing.join("、")))
+                    .at(text, line, 1)
+                    .with_hint(format!("type: {} 的文档必须填写这些字段", kind.name())),
+            );
+        }
+
+        let slug = match non_empty(raw.slug.clone()) {
+            Some(s) if is_url_safe(&s) => s,
+            Some(s) => {
+                let hint = match slug::derive(&s) {
+                    Some(d) => format!("只能用小写字母、数字和 -,例如 `{d}`"),
+                    None => "只能用小写字母、数字和 -".into(),
+                };
+                r.at_key("slug", 1, format!("slug `{s}` 不能用在网址中"), Some(hint));
+                String::new()
+            }
+            None => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default();
+                if is_url_safe(&stem) {
+                    stem.into_owned()
+                } else {
+                    match slug::derive(&stem) {
+                        Some(s) => s,
+                        None => {
+                            r.diags.push(
+                                Diagnostic::error(path, format!("无法从文件名 `{stem}` 生成网址"))
+                                    .at(text, 1, 1)
+                                    .with_hint(
+                                        "请在文档属性中加一行 slug,例如 slug: mobilization-speech",
+                                    ),
+                            );
+                            String::new()
+                        }
+                    }
+                }
+            }
+        };
+
+        let details = match kind {
+            Kind::Review => {
+                let id = non_empty(raw.id).unwrap_or_default();
+                if !id.is_empty() && !is_url_safe(&id) {
+                    r.at_key(
+                        "id",
+                        1,
+                        format!("评议活动 id `{id}` 不能用在网址中"),
+                        Some("只能用小写字母、数字和 -,通常写年度,例如 id: \"2024\"".into()),
+                    );
+                }
+                let stages = raw.stages.unwrap_or_default();
+                let mut from = 1;
+                for s in &stages {
+                    let line = key_line(&split, "name", from).unwrap_or(from);
+                    from = line + 1;
+                    if s.end < s.start {
+                        r.diags.push(
+                            Diagnostic::error(
+                                path,
+                                format!("阶段「{}」的结束日期早于开始日期", s.name),
+                            )
+                            .at(text, line, 1),
+                        );
+                    }
+                }
+                Details::Review(Review {
+                    id,
+                    year: raw.year.unwrap_or_default(),
+                    departments: raw.departments.unwrap_or_default(),
+                    stages,
+                    results: raw.results.unwrap_or_default(),
+                })
+            }
+            Kind::Speech => Details::Speech(Speech {
+                speaker: raw.speaker.unwrap_or_default(),
+                speaker_title: raw.speaker_title.unwrap_or_default(),
+                occasion: raw.occasion.unwrap_or_default(),
+                venue: non_empty(raw.venue),
+            }),
+            Kind::Notice => Details::Notice(Notice {
+                departments: raw.departments.unwrap_or_default(),
+                notice_kind: raw.notice_kind,
+                deadline: raw.deadline,
+            }),
+            Kind::Rectification => {
+                let items = raw.items.unwrap_or_default();
+                check_items(&mut r, &items);
+                if let Some(0) = raw.round {
+                    r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);
+                }
+                Details::Rectification(Rectification {
+                    department: raw.department.unwrap_or_default(),
+                    round: raw.round.unwrap_or(1),
+                    items,
+                })
+            }
+            Kind::Page => Details::Page,
+        };
+
+        for a in raw.attachments.iter().flatten() {
+            if a.file.contains('\\') || Path::new(&a.file).is_absolute() || a.file.trim().is_empty()
+            {
+                r.at_key(
+                    "file",
+                    1,
+                    format!("附件路径 `{}` 无效", a.file),
+                    Some("写相对于本文档的路径,用 / 分隔,例如 plan.pdf".into()),
+                );
+            }
+        }
+
+        if !r.diags.is_empty() {
+            return Err(r.diags);
+        }
+        Ok(Document {
+            source: path.to_path_buf(),
+            text: text.to_string(),
+            title: title.unwrap_or_default(),
+            kind,
+            date: raw.date,
+            review: non_empty(raw.review),
+            slug,
+            summary: non_empty(raw.summary),
+            tags: raw
+                .tags
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|t| non_empty(Some(t)))
+                .collect(),
+            index_no: non_empty(raw.index_no),
+            issuer: non_empty(raw.issuer),
+            doc_number: non_empty(raw.doc_number),
+            written_date: raw.written_date,
+            attachments: raw.attachments.unwrap_or_default(),
+            draft: raw.draft.unwrap_or(false),
+            body_line: split.body_line,
+            details,
+        })
+    }
+
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        let split = frontmatter::split(&self.source, &self.text).expect("parsed before");
+        split.body
+    }
+
+    /// The year in URLs and archives: of `date`, or the cycle's own year for a review.
+    pub fn year(&self) -> Option<i32> {
+        match &self.details {
+            Details::Review(r) if r.year != 0 => Some(r.year),
+            _ => self.date.map(|d| i32::from(d.year())),
+        }
+    }
+
+    /// Site-relative URL with a trailing slash, from the content model's table.
+    pub fn url(&self) -> String {
+        match (&self.details, self.kind) {
+            (Details::Review(r), _) => format!("/reviews/{}/", r.id),
+            (_, Kind::Page) => format!("/{}/", self.slug),
+            (_, kind) => format!(
+                "/{}/{}/{}/",
+                self.year().unwrap_or_default(),
+                kind.plural(),
+                self.slug
+            ),
+        }
+    }
+
+    /// The folder of the source, for resolving relative links and attachments.
+    pub fn dir(&self) -> &Path {
+        self.source.parent().unwrap_or(Path::new(""))
+    }
+
+    /// The department ids this document concerns.
+    pub fn departments(&self) -> Vec<&str> {
+        match &self.details {
+            Details::Review(r) => r.departments.iter().map(String::as_str).collect(),
+            Details::Notice(n) => n.departments.iter().map(String::as_str).collect(),
+            Details::Rectification(r) => vec![r.department.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The review cycle this document belongs to (a review belongs to itself).
+    pub fn review_id(&self) -> Option<&str> {
+        match &self.details {
+            Details::Review(r) => Some(&r.id),
+            _ => self.review.as_deref(),
+        }
+    }
+
+    /// The line of `key` in the front matter, searching from file line `from`.
+    pub fn line_of(&self, key: &str, from: usize) -> usize {
+        frontmatter::split(&self.source, &self.text)
+            .ok()
+            .and_then(|s| key_line(&s, key, from))
+            .unwrap_or(1)
+    }
+
+    /// A diagnostic pointing at `key` in this document's front matter.
+    pub fn error_at(&self, key: &str, from: usize, message: impl Into<String>) -> Diagnostic {
+        let line = self.line_of(key, from);
+        Diagnostic::error(&self.source, message).at(&self.text, line, 1)
+    }
+
+    /// File line of item `index` of a rectification ledger.
+    pub fn item_line(&self, index: usize) -> usize {
+        let mut from = self.line_of("items", 1);
+        for _ in 0..=index {
+            from = self.line_of("id", from + 1);
+        }
+        from
+    }
+}
+
+fn check_items(r: &mut Report<'_>, items: &[Item]) {
+    let mut from = key_line(r.split, "items", 1).unwrap_or(1);
+    let mut seen = std::collections::BTreeSet::new();
+    for item in items {
+        let line = key_line(r.split, "id", from + 1).unwrap_or(from);
+        from = line;
+        if !seen.insert(item.id.as_str()) {
+            r.diags.push(
+                Diagnostic::error(r.path, format!("整改事项 id `{}` 重复", item.id))
+                    .at(r.text, line, 1),
+            );
+        }
+        match (item.status, item.completed) {
+            (Status::Done, None) => {
+                let at = key_line(r.split, "status", line).unwrap_or(line);
+                r.diags.push(
+                    Diagnostic::error(
+                        r.path,
+                        format!(
+                            "整改事项 {} 已销号(done),但没有填写完成日期 completed",
+                            item.id
+                        ),
+                    )
+                    .at(r.text, at, 1)
+                    .with_hint("加一行 completed: YYYY-MM-DD"),
+                );
+            }
+            (status, Some(_)) if status != Status::Done => {
+                let at = key_line(r.split, "completed", line).unwrap_or(line);
+                r.diags.push(
+                    Diagnostic::error(
+                        r.path,
+                        format!(
+                            "整改事项 {} 状态为 {}({}),不应填写完成日期 completed",
+                            item.id,
+                            status.name(),
+                            status.label()
+                        ),
+                    )
+                    .at(r.text, at, 1)
+                    .with_hint("只有 status: done 的事项才有 completed"),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Suggests the closest type name for a misspelt `type`.
+pub fn suggest_kind(word: &str) -> Option<&'static str> {
+    did_you_mean(
+        word,
+        ["review", "speech", "notice", "rectification", "page"],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(name: &str, text: &str) -> Result<Document, Vec<Diagnostic>> {
+        Document::parse(Path::new(name), text)
+    }
+
+    #[test]
+    fn speech_parses_with_url_from_year_and_file_name() {
+        let d = parse(
+            "content/2024/speeches/mobilization.md",
+            "---\ntitle: 在动员会上的讲话\ntype: speech\ndate: 2024-03-05\nreview: \"2024\"\nspeaker: 李明\nspeaker_title: 主任\noccasion: 动员会\n---\n正文\n",
+        )
+        .unwrap();
+        assert_eq!(d.url(), "/2024/speeches/mobilization/");
+        assert_eq!(d.body(), "正文\n");
+        assert_eq!(d.body_line, 10);
+        let Details::Speech(s) = &d.details else {
+            panic!()
+        };
+        assert_eq!(s.speaker, "李明");
+    }
+
+    #[test]
+    fn review_id_may_be_a_bare_number() {
+        let d = parse(
+            "content/2024/review.md",
+            "---\ntitle: 2024年度评议\ntype: review\ndate: 2024-01-05\nid: 2024\nyear: 2024\ndepartments: [housing]\n---\n",
+        )
+        .unwrap();
+        assert_eq!(d.url(), "/reviews/2024/");
+        assert_eq!(d.review_id(), Some("2024"));
+    }
+
+    #[test]
+    fn all_missing_fields_are_named_at_once() {
+        let e = parse("content/a.md", "---\ntitle: 讲话\ntype: speech\n---\n").unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].location(), "content/a.md:3:1");
+        for f in ["date", "review", "speaker", "speaker_title", "occasion"] {
+            assert!(e[0].message.contains(f), "{}", e[0].message);
+        }
+    }
+
+    #[test]
+    fn field_of_another_type_is_pointed_at() {
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 通知\ntype: notice\ndate: 2024-01-01\nreview: \"2024\"\nspeaker: 李明\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].location(), "content/a.md:6:1");
+        assert!(e[0].message.contains("不适用于 type: notice"));
+    }
+
+    #[test]
+    fn completed_iff_done() {
+        let text = "---\ntitle: 整改\ntype: rectification\ndate: 2024-01-01\nreview: \"2024\"\ndepartment: housing\nitems:\n  - id: a\n    problem: p\n    measures: m\n    responsible: r\n    deadline: 2024-06-30\n    status: done\n  - id: b\n    problem: p\n    measures: m\n    responsible: r\n    deadline: 2024-06-30\n    status: in_progress\n    completed: 2024-05-01\n---\n";
+        let e = parse("content/r.md", text).unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(e[0].line, Some(13));
+        assert!(e[0].message.contains("没有填写完成日期"));
+        assert_eq!(e[1].line, Some(20));
+        assert!(e[1].message.contains("不应填写完成日期"));
+    }
+
+    #[test]
+    fn bad_date_points_into_the_file() {
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 页\ntype: notice\ndate: 2024-02-30\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].location(), "content/a.md:4:7");
+        assert!(e[0].message.contains("不存在"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn chinese_file_name_gets_a_pinyin_slug() {
+        let d = parse(
+            "content/关于本站.md",
+            "---\ntitle: 关于本站\ntype: page\n---\n",
+        )
+        .unwrap();
+        assert_eq!(d.url(), "/guan-yu-ben-zhan/");
+    }
+
+    #[test]
+    fn slug_with_chinese_is_refused_with_a_suggestion() {
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 页\ntype: page\nslug: 关于\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].line, Some(4));
+        assert!(e[0].hint.as_deref().unwrap().contains("guan-yu"));
+    }
+}

@@ -1,0 +1,114 @@
+//! Splits a document into its YAML front matter and its Markdown body, keeping line numbers so
+//! every later error can point into the file.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+
+/// A document cut in two. Lines are 1-based lines of the whole file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// File line of the first YAML line (the line after the opening `---`).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// File line where the body starts.
+    pub body_line: usize,
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Splits `text` (already decoded: no BOM, `\n` line ends).
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let first = text.lines().next().unwrap_or("");
+    if !is_fence(first) {
+        return Err(
+            Diagnostic::error(path, "文件开头缺少 front matter(文档属性)")
+                .at(text, 1, 1)
+                .with_hint(
+                    "文档应以一行 --- 开头,接着写 title、type、date 等字段,再以一行 --- 结束",
+                ),
+        );
+    }
+    let yaml_start = first.len() + 1;
+    let mut offset = yaml_start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        if is_fence(line) {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(path, "front matter 没有结束的 `---`")
+        .at(text, 1, 1)
+        .with_hint("是不是忘了在字段之后写一行 --- ?"))
+}
+
+/// The file line of the first line at or after `from` (a file line) whose key is `key`
+/// (`key:` or `- key:`), searching only the YAML block.
+pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
+    let pattern = format!("{key}:");
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + split.yaml_line, l))
+        .filter(|(n, _)| *n >= from)
+        .find(|(_, l)| {
+            let t = l.trim_start();
+            let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
+            t.starts_with(&pattern)
+        })
+        .map(|(n, _)| n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let text = "---\ntitle: a\ntype: page\n---\n\n正文\n";
+        let s = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.yaml, "title: a\ntype: page\n");
+        assert_eq!(s.yaml_line, 2);
+        assert_eq!(s.body, "\n正文\n");
+        assert_eq!(s.body_line, 5);
+        assert_eq!(key_line(&s, "type", 1), Some(3));
+        assert_eq!(key_line(&s, "date", 1), None);
+    }
+
+    #[test]
+    fn closing_fence_at_end_of_file() {
+        let s = split(Path::new("a.md"), "---\ntitle: a\n---").unwrap();
+        assert_eq!(s.yaml, "title: a\n");
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn missing_fences_get_hints() {
+        let d = split(Path::new("a.md"), "title: a\n").unwrap_err();
+        assert!(d.message.contains("缺少 front matter"));
+        let d = split(Path::new("a.md"), "---\ntitle: a\n\n正文\n").unwrap_err();
+        assert!(d.message.contains("没有结束"));
+        assert!(d.hint.unwrap().contains("忘了"));
+    }
+
+    #[test]
+    fn finds_keys_in_list_items() {
+        let text = "---\nitems:\n  - id: a\n    status: done\n  - id: b\n    status: x\n---\n";
+        let s = split(Path::new("a.md"), text).unwrap();
+        let b = key_line(&s, "id", 4).unwrap();
+        assert_eq!(b, 5);
+        assert_eq!(key_line(&s, "status", b), Some(6));
+    }
+}

@@ -1,0 +1,34 @@
+//! pingyi (评议): a static site generator for the work-review records of a people's congress
+//! standing committee.
+//!
+//! The pipeline runs one way: [`load`] reads `site.yaml`, `content/` and the theme;
+//! [`document`] and [`config`] parse; [`site`] assembles and renders Markdown; [`validate`]
+//! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
+//! is the one writer. [`build`] and [`check`] run it end to end.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod diagnostic;
+pub mod document;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod theme;
+pub mod validate;
+pub mod yaml;
+
+mod pipeline;
+
+pub use config::Config;
+pub use date::Date;
+pub use diagnostic::{Diagnostic, Severity};
+pub use document::Document;
+pub use pipeline::{BuildError, BuildReport, Options, build, check, load_site};
+pub use site::Site;

@@ -1,0 +1,202 @@
+//! The one writer: every output goes through [`write_site`], into a staging folder beside the
+//! output folder, then swapped into place. A failed build never touches the published site.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A file to copy, relative to the site root.
+    Copy(PathBuf),
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Relative to the output folder, `/`-separated: `2024/speeches/x/index.html`.
+    pub path: String,
+    pub content: Content,
+}
+
+impl Output {
+    pub fn bytes(path: impl Into<String>, bytes: Vec<u8>) -> Output {
+        Output {
+            path: path.into(),
+            content: Content::Bytes(bytes),
+        }
+    }
+}
+
+/// True if `path` stays inside the folder it is joined to: relative, no `..`, no root.
+pub fn is_contained(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Refuses output folders whose replacement would destroy the site's sources.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let abs = |p: &Path| {
+        std::path::absolute(p).map(|a| {
+            // Resolve `..` lexically; the folder may not exist yet.
+            let mut r = PathBuf::new();
+            for c in a.components() {
+                match c {
+                    Component::ParentDir => {
+                        r.pop();
+                    }
+                    Component::CurDir => {}
+                    c => r.push(c),
+                }
+            }
+            r
+        })
+    };
+    let root = abs(root).map_err(|e| e.to_string())?;
+    let out = abs(out).map_err(|e| e.to_string())?;
+    if root.starts_with(&out) {
+        return Err(format!(
+            "输出目录 {} 包含站点本身,生成时会被整个替换",
+            out.display()
+        ));
+    }
+    for src in ["content", "themes", "templates", "static"] {
+        if out.starts_with(root.join(src)) {
+            return Err(format!("输出目录 {} 位于站点的 {src}/ 之中", out.display()));
+        }
+    }
+    if out.join(crate::config::CONFIG_FILE).exists() || out.join(".git").exists() {
+        return Err(format!(
+            "输出目录 {} 看起来是一个站点或代码仓库(含 site.yaml 或 .git),拒绝覆盖",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// The staging folder a build writes into before the swap.
+pub fn staging_dir(out: &Path) -> PathBuf {
+    sibling(out, "pingyi-staging")
+}
+
+/// Writes `outputs` (sorted, unique, contained paths) to `out`: staged, then swapped in.
+pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<()> {
+    if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
+        return Err(io::Error::other(format!(
+            "拒绝写出输出目录之外的路径: {}",
+            bad.path
+        )));
+    }
+    let staging = staging_dir(out);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    std::fs::create_dir_all(&staging)?;
+    let result = (|| {
+        let dirs: BTreeSet<&Path> = outputs
+            .iter()
+            .filter_map(|o| Path::new(&o.path).parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        for d in dirs {
+            std::fs::create_dir_all(staging.join(d))?;
+        }
+        outputs.par_iter().try_for_each(|o| {
+            let dest = staging.join(&o.path);
+            match &o.content {
+                Content::Bytes(b) => std::fs::write(&dest, b),
+                Content::Copy(src) => std::fs::copy(root.join(src), &dest).map(|_| ()),
+            }
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
+        })?;
+        swap_in(&staging, out)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Moves `staging` to `out`, keeping the old site until the new one is in place.
+fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let old = sibling(out, "pingyi-old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    if out.exists() {
+        std::fs::rename(out, &old)?;
+        if let Err(e) = std::fs::rename(staging, out) {
+            // Put the published site back.
+            let _ = std::fs::rename(&old, out);
+            return Err(e);
+        }
+        std::fs::remove_dir_all(&old)?;
+    } else {
+        std::fs::rename(staging, out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_contained_paths_are_written() {
+        assert!(is_contained("2024/speeches/a/index.html"));
+        for bad in ["../x", "/etc/passwd", "a/../../x", "", "a\\..\\x"] {
+            assert!(!is_contained(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn output_dir_must_not_swallow_the_site() {
+        let root = Path::new("/srv/site");
+        assert!(check_output_dir(root, Path::new("/srv/site/public")).is_ok());
+        assert!(check_output_dir(root, Path::new("/srv/site")).is_err());
+        assert!(check_output_dir(root, Path::new("/srv")).is_err());
+        assert!(check_output_dir(root, Path::new("/srv/site/content/out")).is_err());
+        assert!(check_output_dir(root, Path::new("/srv/site/public/../..")).is_err());
+    }
+
+    #[test]
+    fn swap_replaces_the_old_site_and_leaves_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(out.join("old")).unwrap();
+        std::fs::write(out.join("old/index.html"), "old").unwrap();
+        write_site(
+            tmp.path(),
+            &out,
+            &[Output::bytes("a/index.html", b"new".to_vec())],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("old").exists());
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+}

@@ -1,0 +1,1382 @@
+//! What pages exist and what each template receives: view structs built from the [`Site`],
+//! rendered in parallel into a sorted list of [`Output`]s. Feeds, sitemap, robots and open
+//! data are written here too, without templates, because their format is fixed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Contact;
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Details, Item, Kind, Speech};
+use crate::output::{Content, Output};
+use crate::site::{Page, Site, base_path};
+use crate::theme::Theme;
+
+/// Documents per list page.
+pub const PER_PAGE: usize = 20;
+/// Entries in the Atom feed.
+const FEED_ENTRIES: usize = 30;
+
+// ---------------------------------------------------------------------------------------------
+// View structs: what templates see (documented in docs/theme.md).
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    base_path: String,
+    domain: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    organizer: Option<&'a str>,
+    operator: Option<&'a str>,
+    site_code: Option<&'a str>,
+    icp: Option<&'a str>,
+    police_record: Option<&'a str>,
+    contact: &'a Contact,
+    /// Main navigation.
+    nav: Vec<Link>,
+    /// Site-relative URL of the feed.
+    feed_url: String,
+    today: String,
+}
+
+/// A document in a list.
+#[derive(Debug, Clone, Serialize)]
+struct Card {
+    title: String,
+    url: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    date: Option<String>,
+    summary: String,
+    doc_number: Option<String>,
+    departments: Vec<Link>,
+}
+
+#[derive(Debug, Serialize)]
+struct AttachmentView {
+    title: String,
+    url: String,
+    /// Upper-case file type: PDF, OFD, DOCX.
+    ext: String,
+    size: String,
+    bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ProgressView {
+    date: String,
+    note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ItemView {
+    id: String,
+    problem: String,
+    measures: String,
+    responsible: String,
+    deadline: String,
+    status: &'static str,
+    status_label: &'static str,
+    completed: Option<String>,
+    overdue: bool,
+    progress: Vec<ProgressView>,
+    document: Link,
+    department: Link,
+    round: u32,
+    year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Tally {
+    total: usize,
+    done: usize,
+    in_progress: usize,
+    registered: usize,
+    overdue: usize,
+    /// Done, in whole percent.
+    percent: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct RectificationView {
+    department: Link,
+    round: u32,
+    items: Vec<ItemView>,
+    tally: Tally,
+}
+
+#[derive(Debug, Serialize)]
+struct NoticeView {
+    notice_kind: Option<&'static str>,
+    notice_kind_label: Option<&'static str>,
+    deadline: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DocView<'a> {
+    title: &'a str,
+    url: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    date: Option<String>,
+    year: Option<i32>,
+    summary: &'a str,
+    tags: Vec<Link>,
+    index_no: Option<&'a str>,
+    issuer: Option<&'a str>,
+    doc_number: Option<&'a str>,
+    written_date: Option<String>,
+    attachments: Vec<AttachmentView>,
+    /// The body as HTML (already safe: raw HTML escaped unless the site opted in).
+    content: &'a str,
+    /// `{level, id, title}` of each heading.
+    toc: Vec<TocEntry>,
+    review: Option<Link>,
+    departments: Vec<Link>,
+    speech: Option<&'a Speech>,
+    notice: Option<NoticeView>,
+    rectification: Option<RectificationView>,
+    /// Newer and older document of the same type.
+    prev: Option<Link>,
+    next: Option<Link>,
+    related: Vec<Card>,
+}
+
+#[derive(Debug, Serialize)]
+struct TocEntry {
+    level: u8,
+    id: String,
+    title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct StageView {
+    name: String,
+    start: String,
+    end: String,
+    /// `done`, `current` or `upcoming` relative to today.
+    state: &'static str,
+    state_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct VoteView {
+    round: u32,
+    satisfied: u32,
+    basically_satisfied: u32,
+    unsatisfied: u32,
+    total: u32,
+    verdict: &'static str,
+    /// Shares in whole percent, for bars.
+    satisfied_pct: u32,
+    basically_satisfied_pct: u32,
+    unsatisfied_pct: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ReviewedDept {
+    id: String,
+    name: String,
+    url: String,
+    tally: Tally,
+    votes: Vec<VoteView>,
+    /// The last round's verdict.
+    verdict: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Group {
+    kind: &'static str,
+    label: &'static str,
+    docs: Vec<Card>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ReviewView {
+    id: String,
+    year: i32,
+    title: String,
+    url: String,
+    summary: String,
+    stages: Vec<StageView>,
+    current_stage: Option<String>,
+    departments: Vec<ReviewedDept>,
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Serialize)]
+struct Paginator {
+    current: usize,
+    total_pages: usize,
+    total_items: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct DeptCard {
+    id: String,
+    name: String,
+    url: String,
+    tally: Tally,
+    documents: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct CountLink {
+    title: String,
+    url: String,
+    count: usize,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn iso(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+/// `12.3 KB`, `1.2 MB`: sizes as a reader expects them next to a download.
+pub fn human_size(bytes: u64) -> String {
+    const K: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < K {
+        format!("{bytes} B")
+    } else if b < K * K {
+        format!("{:.1} KB", b / K)
+    } else {
+        format!("{:.1} MB", b / K / K)
+    }
+}
+
+fn tally<'a>(items: impl IntoIterator<Item = &'a Item>, today: Date) -> Tally {
+    let mut t = Tally {
+        total: 0,
+        done: 0,
+        in_progress: 0,
+        registered: 0,
+        overdue: 0,
+        percent: 0,
+    };
+    for i in items {
+        t.total += 1;
+        match i.status {
+            crate::document::Status::Done => t.done += 1,
+            crate::document::Status::InProgress => t.in_progress += 1,
+            crate::document::Status::Registered => t.registered += 1,
+        }
+        if i.is_overdue(today) {
+            t.overdue += 1;
+        }
+    }
+    t.percent = (t.done * 100).checked_div(t.total).unwrap_or(0);
+    t
+}
+
+/// Indexes over the site, built once, so no page scans every document.
+struct Ctx<'a> {
+    site: &'a Site,
+    base: String,
+    by_review: HashMap<&'a str, Vec<usize>>,
+    by_dept: HashMap<&'a str, Vec<usize>>,
+    /// Position of each page within its type's list.
+    kind_pos: Vec<usize>,
+    by_kind: HashMap<Kind, Vec<usize>>,
+    site_view: SiteView<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(site: &'a Site) -> Ctx<'a> {
+        let base = base_path(&site.config.base_url);
+        let mut by_review: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_dept: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
+        let mut kind_pos = vec![0; site.pages.len()];
+        for (i, p) in site.pages.iter().enumerate() {
+            if let Some(r) = p.doc.review_id() {
+                by_review.entry(r).or_default().push(i);
+            }
+            for d in p.doc.departments() {
+                by_dept.entry(d).or_default().push(i);
+            }
+            let v = by_kind.entry(p.doc.kind).or_default();
+            kind_pos[i] = v.len();
+            v.push(i);
+        }
+        let c = &site.config;
+        let nav = [
+            ("首页", "/"),
+            ("评议活动", "/reviews/"),
+            ("领导讲话", "/speeches/"),
+            ("通知公告", "/notices/"),
+            ("整改公告", "/rectifications/"),
+            ("整改台账", "/rectification-tracker/"),
+            ("受评部门", "/departments/"),
+            ("历年归档", "/archive/"),
+        ]
+        .into_iter()
+        .map(|(t, u)| Link {
+            title: t.into(),
+            url: format!("{base}{u}"),
+        })
+        .collect();
+        let site_view = SiteView {
+            title: &c.title,
+            base_url: &c.base_url,
+            base_path: base.clone(),
+            domain: c.domain(),
+            description: c.description.as_deref(),
+            language: &c.language,
+            organizer: c.organizer.as_deref(),
+            operator: c.operator.as_deref(),
+            site_code: c.site_code.as_deref(),
+            icp: c.icp.as_deref(),
+            police_record: c.police_record.as_deref(),
+            contact: &c.contact,
+            nav,
+            feed_url: format!("{base}/feed.xml"),
+            today: site.today.to_string(),
+        };
+        Ctx {
+            site,
+            base,
+            by_review,
+            by_dept,
+            kind_pos,
+            by_kind,
+            site_view,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn dept_link(&self, id: &str) -> Link {
+        Link {
+            title: self
+                .site
+                .config
+                .department(id)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| id.to_string()),
+            url: self.url(&format!("/departments/{id}/")),
+        }
+    }
+
+    fn doc_link(&self, p: &Page) -> Link {
+        Link {
+            title: p.doc.title.clone(),
+            url: self.url(&p.doc.url()),
+        }
+    }
+
+    fn card(&self, p: &Page) -> Card {
+        Card {
+            title: p.doc.title.clone(),
+            url: self.url(&p.doc.url()),
+            kind: p.doc.kind.name(),
+            kind_label: p.doc.kind.label(),
+            date: iso(p.doc.date),
+            summary: p.summary.clone(),
+            doc_number: p.doc.doc_number.clone(),
+            departments: p
+                .doc
+                .departments()
+                .into_iter()
+                .map(|d| self.dept_link(d))
+                .collect(),
+        }
+    }
+
+    fn items_of(&self, p: &Page) -> Vec<ItemView> {
+        let Details::Rectification(r) = &p.doc.details else {
+            return Vec::new();
+        };
+        r.items
+            .iter()
+            .map(|i| ItemView {
+                id: i.id.clone(),
+                problem: i.problem.clone(),
+                measures: i.measures.clone(),
+                responsible: i.responsible.clone(),
+                deadline: i.deadline.to_string(),
+                status: i.status.name(),
+                status_label: i.status.label(),
+                completed: iso(i.completed),
+                overdue: i.is_overdue(self.site.today),
+                progress: i
+                    .progress
+                    .iter()
+                    .map(|pr| ProgressView {
+                        date: pr.date.to_string(),
+                        note: pr.note.clone(),
+                    })
+                    .collect(),
+                document: self.doc_link(p),
+                department: self.dept_link(&r.department),
+                round: r.round,
+                year: p.doc.year(),
+            })
+            .collect()
+    }
+
+    /// Every ledger item of the pages given, in page order.
+    fn items<'p>(&self, pages: impl Iterator<Item = &'p Page>) -> Vec<ItemView> {
+        pages.flat_map(|p| self.items_of(p)).collect()
+    }
+
+    fn pages_at<'s>(&'s self, idx: Option<&'s Vec<usize>>) -> impl Iterator<Item = &'a Page> + 's {
+        idx.into_iter().flatten().map(|&i| &self.site.pages[i])
+    }
+
+    fn groups(&self, pages: &[&Page]) -> Vec<Group> {
+        [
+            Kind::Review,
+            Kind::Notice,
+            Kind::Speech,
+            Kind::Rectification,
+        ]
+        .into_iter()
+        .filter_map(|k| {
+            let docs: Vec<Card> = pages
+                .iter()
+                .filter(|p| p.doc.kind == k)
+                .map(|p| self.card(p))
+                .collect();
+            (!docs.is_empty()).then_some(Group {
+                kind: k.name(),
+                label: k.label(),
+                docs,
+            })
+        })
+        .collect()
+    }
+
+    fn review_view(&self, p: &Page) -> Option<ReviewView> {
+        let Details::Review(r) = &p.doc.details else {
+            return None;
+        };
+        let today = self.site.today;
+        let stages: Vec<StageView> = r
+            .stages
+            .iter()
+            .map(|s| {
+                let (state, state_label) = if today > s.end {
+                    ("done", "已完成")
+                } else if today >= s.start {
+                    ("current", "进行中")
+                } else {
+                    ("upcoming", "未开始")
+                };
+                StageView {
+                    name: s.name.clone(),
+                    start: s.start.to_string(),
+                    end: s.end.to_string(),
+                    state,
+                    state_label,
+                }
+            })
+            .collect();
+        let members: Vec<&Page> = self.pages_at(self.by_review.get(r.id.as_str())).collect();
+        let departments = r
+            .departments
+            .iter()
+            .map(|d| {
+                let rects = members.iter().filter(
+                    |m| matches!(&m.doc.details, Details::Rectification(x) if &x.department == d),
+                );
+                let items = rects.flat_map(|m| match &m.doc.details {
+                    Details::Rectification(x) => x.items.iter(),
+                    _ => [].iter(),
+                });
+                let mut votes: Vec<VoteView> = r
+                    .results
+                    .iter()
+                    .filter(|v| &v.department == d)
+                    .map(|v| {
+                        let total = v.satisfied + v.basically_satisfied + v.unsatisfied;
+                        let pct = |n: u32| (n * 100).checked_div(total).unwrap_or(0);
+                        VoteView {
+                            round: v.round,
+                            satisfied: v.satisfied,
+                            basically_satisfied: v.basically_satisfied,
+                            unsatisfied: v.unsatisfied,
+                            total,
+                            verdict: v.verdict.label(),
+                            satisfied_pct: pct(v.satisfied),
+                            basically_satisfied_pct: pct(v.basically_satisfied),
+                            unsatisfied_pct: pct(v.unsatisfied),
+                        }
+                    })
+                    .collect();
+                votes.sort_by_key(|v| v.round);
+                let link = self.dept_link(d);
+                ReviewedDept {
+                    id: d.clone(),
+                    name: link.title,
+                    url: link.url,
+                    tally: tally(items, today),
+                    verdict: votes.last().map(|v| v.verdict),
+                    votes,
+                }
+            })
+            .collect();
+        let others: Vec<&Page> = members
+            .iter()
+            .filter(|m| m.doc.kind != Kind::Review)
+            .copied()
+            .collect();
+        Some(ReviewView {
+            id: r.id.clone(),
+            year: r.year,
+            title: p.doc.title.clone(),
+            url: self.url(&p.doc.url()),
+            summary: p.summary.clone(),
+            current_stage: stages
+                .iter()
+                .find(|s| s.state == "current")
+                .map(|s| s.name.clone()),
+            stages,
+            departments,
+            groups: self.groups(&others),
+        })
+    }
+
+    fn doc_view(&self, i: usize) -> DocView<'a> {
+        let p: &'a Page = &self.site.pages[i];
+        let d = &p.doc;
+        let url = d.url();
+        let tags = d
+            .tags
+            .iter()
+            .map(|t| Link {
+                title: t.clone(),
+                url: self.url(&format!("/tags/{}/", self.site.tag_slugs[t])),
+            })
+            .collect();
+        let attachments = p
+            .attachments
+            .iter()
+            .map(|a| AttachmentView {
+                title: a.title.clone(),
+                url: self.url(&format!("{url}{}", a.name)),
+                ext: Path::new(&a.name)
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_uppercase())
+                    .unwrap_or_default(),
+                size: human_size(a.size),
+                bytes: a.size,
+            })
+            .collect();
+        let siblings = &self.by_kind[&d.kind];
+        let pos = self.kind_pos[i];
+        let prev = pos
+            .checked_sub(1)
+            .map(|j| self.doc_link(&self.site.pages[siblings[j]]));
+        let next = siblings
+            .get(pos + 1)
+            .map(|&j| self.doc_link(&self.site.pages[j]));
+
+        // Related: the same review, then the same departments; newest first, at most 6.
+        let mut related_idx: Vec<usize> = Vec::new();
+        if let Some(r) = d.review_id() {
+            related_idx.extend(self.by_review.get(r).into_iter().flatten().copied());
+        }
+        for dep in d.departments() {
+            related_idx.extend(self.by_dept.get(dep).into_iter().flatten().copied());
+        }
+        related_idx.sort_unstable();
+        related_idx.dedup();
+        let related = related_idx
+            .into_iter()
+            .filter(|&j| j != i && self.site.pages[j].doc.kind != Kind::Review)
+            .take(6)
+            .map(|j| self.card(&self.site.pages[j]))
+            .collect();
+
+        let rectification = match &d.details {
+            Details::Rectification(r) => Some(RectificationView {
+                department: self.dept_link(&r.department),
+                round: r.round,
+                items: self.items_of(p),
+                tally: tally(&r.items, self.site.today),
+            }),
+            _ => None,
+        };
+        DocView {
+            title: &d.title,
+            url: self.url(&url),
+            kind: d.kind.name(),
+            kind_label: d.kind.label(),
+            date: iso(d.date),
+            year: d.year(),
+            summary: &p.summary,
+            tags,
+            index_no: d.index_no.as_deref(),
+            issuer: d.issuer.as_deref(),
+            doc_number: d.doc_number.as_deref(),
+            written_date: iso(d.written_date),
+            attachments,
+            content: &p.html,
+            toc: p
+                .headings
+                .iter()
+                .map(|(level, id, title)| TocEntry {
+                    level: *level,
+                    id: id.clone(),
+                    title: title.clone(),
+                })
+                .collect(),
+            review: d
+                .review
+                .as_deref()
+                .and_then(|r| self.site.review(r))
+                .map(|r| self.doc_link(r)),
+            departments: d
+                .departments()
+                .into_iter()
+                .map(|x| self.dept_link(x))
+                .collect(),
+            speech: match &d.details {
+                Details::Speech(s) => Some(s),
+                _ => None,
+            },
+            notice: match &d.details {
+                Details::Notice(n) => Some(NoticeView {
+                    notice_kind: n.notice_kind.map(|k| match k {
+                        crate::document::NoticeKind::Plan => "plan",
+                        crate::document::NoticeKind::Announcement => "announcement",
+                        crate::document::NoticeKind::CallForOpinions => "call_for_opinions",
+                        crate::document::NoticeKind::Result => "result",
+                    }),
+                    notice_kind_label: n.notice_kind.map(|k| k.label()),
+                    deadline: iso(n.deadline),
+                }),
+                _ => None,
+            },
+            rectification,
+            prev,
+            next,
+            related,
+        }
+    }
+
+    fn paginate<'p>(
+        &self,
+        base: &str,
+        all: &[&'p Page],
+    ) -> Vec<(String, Vec<&'p Page>, Paginator)> {
+        let total_pages = all.len().div_ceil(PER_PAGE).max(1);
+        let page_url = |n: usize| {
+            if n == 1 {
+                self.url(base)
+            } else {
+                self.url(&format!("{base}page/{n}/"))
+            }
+        };
+        (1..=total_pages)
+            .map(|n| {
+                let chunk: Vec<&Page> = all
+                    .iter()
+                    .skip((n - 1) * PER_PAGE)
+                    .take(PER_PAGE)
+                    .copied()
+                    .collect();
+                let path = if n == 1 {
+                    format!("{base}index.html")
+                } else {
+                    format!("{base}page/{n}/index.html")
+                };
+                let pag = Paginator {
+                    current: n,
+                    total_pages,
+                    total_items: all.len(),
+                    prev: (n > 1).then(|| page_url(n - 1)),
+                    next: (n < total_pages).then(|| page_url(n + 1)),
+                    pages: (1..=total_pages)
+                        .map(|k| PageLink {
+                            number: k,
+                            url: page_url(k),
+                            current: k == n,
+                        })
+                        .collect(),
+                };
+                (path, chunk, pag)
+            })
+            .collect()
+    }
+
+    fn base_context(&self, title: &str, url: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_view);
+        ctx.insert("page_title", title);
+        ctx.insert("current_url", &self.url(url));
+        ctx.insert("canonical", &format!("{}{url}", self.site.config.base_url));
+        ctx
+    }
+}
+
+/// One HTML page to render.
+enum Job<'a> {
+    Home,
+    Document(usize),
+    List {
+        kind: Kind,
+        path: String,
+        pages: Vec<&'a Page>,
+        paginator: Paginator,
+    },
+    Reviews,
+    Departments,
+    Department(&'a str),
+    Tracker,
+    ArchiveIndex,
+    Archive(i32),
+    Tags,
+    Tag(&'a str),
+    NotFound,
+}
+
+/// Renders every page of the site and the machine-readable files.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let cx = Ctx::new(site);
+    let mut jobs: Vec<Job<'_>> = vec![
+        Job::Home,
+        Job::Reviews,
+        Job::Departments,
+        Job::Tracker,
+        Job::ArchiveIndex,
+        Job::Tags,
+        Job::NotFound,
+    ];
+    jobs.extend((0..site.pages.len()).map(Job::Document));
+    for kind in Kind::LISTED {
+        let all: Vec<&Page> = site.of_kind(kind).collect();
+        let base = format!("/{}/", kind.plural());
+        for (path, pages, paginator) in cx.paginate(&base, &all) {
+            jobs.push(Job::List {
+                kind,
+                path,
+                pages,
+                paginator,
+            });
+        }
+    }
+    jobs.extend(
+        site.config
+            .departments
+            .iter()
+            .map(|d| Job::Department(d.id.as_str())),
+    );
+    jobs.extend(site.years().into_iter().map(Job::Archive));
+    jobs.extend(site.tag_slugs.keys().map(|t| Job::Tag(t.as_str())));
+
+    let results: Vec<Result<Output, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(&cx, theme, job))
+        .collect();
+    let mut outputs = Vec::with_capacity(results.len() + 16);
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    outputs.push(Output::bytes("feed.xml", feed(&cx).into_bytes()));
+    outputs.push(Output::bytes(
+        "sitemap.xml",
+        sitemap(&cx, &jobs).into_bytes(),
+    ));
+    outputs.push(Output::bytes(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+            site.config.base_url
+        )
+        .into_bytes(),
+    ));
+    outputs.extend(open_data(&cx));
+    for p in &site.pages {
+        let dir = p.doc.url();
+        for a in &p.attachments {
+            outputs.push(Output {
+                path: format!("{}{}", &dir[1..], a.name),
+                content: Content::Copy(a.source.clone()),
+            });
+        }
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+fn render_job(cx: &Ctx<'_>, theme: &Theme, job: &Job<'_>) -> Result<Output, Diagnostic> {
+    let site = cx.site;
+    let (template, url, ctx) = match job {
+        Job::Home => {
+            let mut ctx = cx.base_context(&site.config.title, "/");
+            let reviews: Vec<&Page> = site.of_kind(Kind::Review).collect();
+            // The cycle under way today, else the latest that has begun, else the latest.
+            let current = reviews
+                .iter()
+                .find(|p| match &p.doc.details {
+                    Details::Review(r) => r
+                        .stages
+                        .iter()
+                        .any(|s| s.start <= site.today && site.today <= s.end),
+                    _ => false,
+                })
+                .or_else(|| reviews.first());
+            ctx.insert("current_review", &current.and_then(|p| cx.review_view(p)));
+            let latest = |k: Kind, n: usize| -> Vec<Card> {
+                site.of_kind(k).take(n).map(|p| cx.card(p)).collect()
+            };
+            ctx.insert("latest_notices", &latest(Kind::Notice, 6));
+            ctx.insert("latest_speeches", &latest(Kind::Speech, 6));
+            ctx.insert("latest_rectifications", &latest(Kind::Rectification, 6));
+            ctx.insert(
+                "reviews",
+                &reviews.iter().map(|p| cx.doc_link(p)).collect::<Vec<_>>(),
+            );
+            ("index.html", "/".to_string(), ctx)
+        }
+        Job::Document(i) => {
+            let p = &site.pages[*i];
+            let url = p.doc.url();
+            let mut ctx = cx.base_context(&p.doc.title, &url);
+            let template = match p.doc.kind {
+                Kind::Review => {
+                    ctx.insert("review", &cx.review_view(p));
+                    "review.html"
+                }
+                Kind::Speech => "speech.html",
+                Kind::Notice => "notice.html",
+                Kind::Rectification => "rectification.html",
+                Kind::Page => "page.html",
+            };
+            ctx.insert("column", p.doc.kind.label());
+            ctx.insert("doc", &cx.doc_view(*i));
+            (template, url, ctx)
+        }
+        Job::List {
+            kind,
+            path,
+            pages,
+            paginator,
+        } => {
+            let url = path.trim_end_matches("index.html").to_string();
+            let mut ctx = cx.base_context(kind.label(), &url);
+            ctx.insert("column", kind.label());
+            ctx.insert("kind", kind.name());
+            ctx.insert(
+                "docs",
+                &pages.iter().map(|p| cx.card(p)).collect::<Vec<_>>(),
+            );
+            ctx.insert("paginator", paginator);
+            ("list.html", url, ctx)
+        }
+        Job::Reviews => {
+            let mut ctx = cx.base_context("评议活动", "/reviews/");
+            ctx.insert("column", "评议活动");
+            let views: Vec<ReviewView> = site
+                .of_kind(Kind::Review)
+                .filter_map(|p| cx.review_view(p))
+                .collect();
+            ctx.insert("reviews", &views);
+            ("reviews.html", "/reviews/".into(), ctx)
+        }
+        Job::Departments => {
+            let mut ctx = cx.base_context("受评部门", "/departments/");
+            ctx.insert("column", "受评部门");
+            let cards: Vec<DeptCard> = site
+                .config
+                .departments
+                .iter()
+                .map(|d| {
+                    let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(d.id.as_str())).collect();
+                    let items = pages.iter().flat_map(|p| match &p.doc.details {
+                        Details::Rectification(r) => r.items.iter(),
+                        _ => [].iter(),
+                    });
+                    DeptCard {
+                        id: d.id.clone(),
+                        name: d.name.clone(),
+                        url: cx.url(&format!("/departments/{}/", d.id)),
+                        tally: tally(items, site.today),
+                        documents: pages.len(),
+                    }
+                })
+                .collect();
+            ctx.insert("departments", &cards);
+            ("departments.html", "/departments/".into(), ctx)
+        }
+        Job::Department(id) => {
+            let dept = site.config.department(id).expect("listed from config");
+            let url = format!("/departments/{id}/");
+            let mut ctx = cx.base_context(&dept.name, &url);
+            ctx.insert("column", "受评部门");
+            let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
+            let reviews: Vec<ReviewView> = pages
+                .iter()
+                .filter(|p| p.doc.kind == Kind::Review)
+                .filter_map(|p| cx.review_view(p))
+                .map(|mut r| {
+                    r.departments.retain(|d| d.id == *id);
+                    r.groups.clear();
+                    r
+                })
+                .collect();
+            let items = cx.items(pages.iter().copied());
+            let raw_items = pages.iter().flat_map(|p| match &p.doc.details {
+                Details::Rectification(r) => r.items.iter(),
+                _ => [].iter(),
+            });
+            ctx.insert(
+                "department",
+                &serde_json::json!({
+                    "id": dept.id,
+                    "name": dept.name,
+                    "url": cx.url(&url),
+                }),
+            );
+            ctx.insert("tally", &tally(raw_items, site.today));
+            ctx.insert("reviews", &reviews);
+            let non_reviews: Vec<&Page> = pages
+                .iter()
+                .filter(|p| p.doc.kind != Kind::Review)
+                .copied()
+                .collect();
+            ctx.insert("groups", &cx.groups(&non_reviews));
+            ctx.insert("items", &items);
+            ("department.html", url, ctx)
+        }
+        Job::Tracker => {
+            let mut ctx = cx.base_context("整改台账", "/rectification-tracker/");
+            ctx.insert("column", "整改台账");
+            let mut items = cx.items(site.of_kind(Kind::Rectification));
+            // Overdue first, then by department and status (open before closed), then newest.
+            let dept_order: HashMap<&str, usize> = site
+                .config
+                .departments
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id.as_str(), i))
+                .collect();
+            let status_rank = |s: &str| match s {
+                "in_progress" => 0,
+                "registered" => 1,
+                _ => 2,
+            };
+            items.sort_by(|a, b| {
+                b.overdue
+                    .cmp(&a.overdue)
+                    .then_with(|| {
+                        let da = dept_order
+                            .get(dept_id(&a.department.url))
+                            .copied()
+                            .unwrap_or(usize::MAX);
+                        let db = dept_order
+                            .get(dept_id(&b.department.url))
+                            .copied()
+                            .unwrap_or(usize::MAX);
+                        da.cmp(&db)
+                    })
+                    .then_with(|| status_rank(a.status).cmp(&status_rank(b.status)))
+                    .then_with(|| a.deadline.cmp(&b.deadline))
+                    .then_with(|| a.document.url.cmp(&b.document.url))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            let all = site
+                .of_kind(Kind::Rectification)
+                .flat_map(|p| match &p.doc.details {
+                    Details::Rectification(r) => r.items.iter(),
+                    _ => [].iter(),
+                });
+            ctx.insert("tally", &tally(all, site.today));
+            ctx.insert("items", &items);
+            ("tracker.html", "/rectification-tracker/".into(), ctx)
+        }
+        Job::ArchiveIndex => {
+            let mut ctx = cx.base_context("历年归档", "/archive/");
+            ctx.insert("column", "历年归档");
+            let years: Vec<CountLink> = site
+                .years()
+                .into_iter()
+                .map(|y| CountLink {
+                    title: format!("{y}年"),
+                    url: cx.url(&format!("/archive/{y}/")),
+                    count: site
+                        .pages
+                        .iter()
+                        .filter(|p| p.doc.kind != Kind::Page && p.doc.year() == Some(y))
+                        .count(),
+                })
+                .collect();
+            ctx.insert("years", &years);
+            ("archive_index.html", "/archive/".into(), ctx)
+        }
+        Job::Archive(year) => {
+            let url = format!("/archive/{year}/");
+            let mut ctx = cx.base_context(&format!("{year}年归档"), &url);
+            ctx.insert("column", "历年归档");
+            ctx.insert("year", year);
+            let pages: Vec<&Page> = site
+                .pages
+                .iter()
+                .filter(|p| p.doc.kind != Kind::Page && p.doc.year() == Some(*year))
+                .collect();
+            ctx.insert("groups", &cx.groups(&pages));
+            ctx.insert("count", &pages.len());
+            ("archive.html", url, ctx)
+        }
+        Job::Tags => {
+            let mut ctx = cx.base_context("主题分类", "/tags/");
+            ctx.insert("column", "主题分类");
+            let tags: Vec<CountLink> = site
+                .tag_slugs
+                .iter()
+                .map(|(t, s)| CountLink {
+                    title: t.clone(),
+                    url: cx.url(&format!("/tags/{s}/")),
+                    count: site.pages.iter().filter(|p| p.doc.tags.contains(t)).count(),
+                })
+                .collect();
+            ctx.insert("tags", &tags);
+            ("tags.html", "/tags/".into(), ctx)
+        }
+        Job::Tag(tag) => {
+            let url = format!("/tags/{}/", site.tag_slugs[*tag]);
+            let mut ctx = cx.base_context(tag, &url);
+            ctx.insert("column", "主题分类");
+            ctx.insert("tag", tag);
+            let docs: Vec<Card> = site
+                .pages
+                .iter()
+                .filter(|p| p.doc.tags.iter().any(|t| t == tag))
+                .map(|p| cx.card(p))
+                .collect();
+            ctx.insert("docs", &docs);
+            ("tag.html", url, ctx)
+        }
+        Job::NotFound => {
+            let mut ctx = cx.base_context("页面未找到", "/404.html");
+            ctx.insert("column", "页面未找到");
+            ("404.html", "/404.html".into(), ctx)
+        }
+    };
+    let html = theme.render(template, &ctx).map_err(|e| {
+        Diagnostic::error(
+            theme.template_path(template),
+            format!("渲染 {url} 时模板出错:\n{e}"),
+        )
+    })?;
+    let path = if url.ends_with(".html") {
+        url[1..].to_string()
+    } else {
+        format!("{}index.html", &url[1..])
+    };
+    Ok(Output::bytes(path, html.into_bytes()))
+}
+
+/// `/rd/departments/housing/` → `housing`.
+fn dept_id(url: &str) -> &str {
+    url.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A date at midnight in the site's time zone, RFC 3339.
+fn timestamp(d: Date, tz: &str) -> String {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    d.0.to_zoned_datetime(zone)
+        .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .unwrap_or_else(|_| format!("{d}T00:00:00Z"))
+}
+
+fn feed(cx: &Ctx<'_>) -> String {
+    let c = &cx.site.config;
+    let entries: Vec<&Page> = cx
+        .site
+        .pages
+        .iter()
+        .filter(|p| p.doc.kind != Kind::Page)
+        .take(FEED_ENTRIES)
+        .collect();
+    let updated = entries
+        .iter()
+        .filter_map(|p| p.doc.date)
+        .max()
+        .map(|d| timestamp(d, &c.timezone))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let author = c.organizer.as_deref().unwrap_or(&c.title);
+    let mut s = String::new();
+    s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    s.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&c.language)
+    ));
+    s.push_str(&format!("  <title>{}</title>\n", xml_escape(&c.title)));
+    if let Some(d) = &c.description {
+        s.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(d)));
+    }
+    s.push_str(&format!(
+        "  <link href=\"{0}/\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{0}/feed.xml\"/>\n  <id>{0}/</id>\n  <updated>{1}</updated>\n  <author><name>{2}</name></author>\n",
+        xml_escape(&c.base_url),
+        updated,
+        xml_escape(author)
+    ));
+    for p in entries {
+        let url = format!("{}{}", c.base_url, p.doc.url());
+        let when = p
+            .doc
+            .date
+            .map(|d| timestamp(d, &c.timezone))
+            .unwrap_or_else(|| updated.clone());
+        s.push_str("  <entry>\n");
+        s.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml_escape(&p.doc.title)
+        ));
+        s.push_str(&format!("    <link href=\"{}\"/>\n", xml_escape(&url)));
+        s.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
+        s.push_str(&format!(
+            "    <published>{when}</published>\n    <updated>{when}</updated>\n"
+        ));
+        if let Some(issuer) = &p.doc.issuer {
+            s.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                xml_escape(issuer)
+            ));
+        }
+        s.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            p.doc.kind.name(),
+            p.doc.kind.label()
+        ));
+        if !p.summary.is_empty() {
+            s.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                xml_escape(&p.summary)
+            ));
+        }
+        s.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            xml_escape(&p.html)
+        ));
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+fn sitemap(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> String {
+    let base = &cx.site.config.base_url;
+    let mut rows: Vec<(String, Option<Date>)> = Vec::new();
+    for job in jobs {
+        let (url, date) = match job {
+            Job::NotFound => continue,
+            Job::Document(i) => {
+                let p = &cx.site.pages[*i];
+                (p.doc.url(), p.doc.date)
+            }
+            Job::Home => ("/".into(), None),
+            Job::List { path, .. } => (path.trim_end_matches("index.html").to_string(), None),
+            Job::Reviews => ("/reviews/".into(), None),
+            Job::Departments => ("/departments/".into(), None),
+            Job::Department(id) => (format!("/departments/{id}/"), None),
+            Job::Tracker => ("/rectification-tracker/".into(), None),
+            Job::ArchiveIndex => ("/archive/".into(), None),
+            Job::Archive(y) => (format!("/archive/{y}/"), None),
+            Job::Tags => ("/tags/".into(), None),
+            Job::Tag(t) => (format!("/tags/{}/", cx.site.tag_slugs[*t]), None),
+        };
+        rows.push((url, date));
+    }
+    rows.sort();
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, date) in rows {
+        s.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            xml_escape(&format!("{base}{url}"))
+        ));
+        if let Some(d) = date {
+            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// One row of the open-data files.
+#[derive(Serialize)]
+struct DataRow {
+    year: Option<i32>,
+    review: String,
+    department: String,
+    department_name: String,
+    document: String,
+    url: String,
+    round: u32,
+    id: String,
+    problem: String,
+    measures: String,
+    responsible: String,
+    deadline: String,
+    status: &'static str,
+    status_label: &'static str,
+    completed: Option<String>,
+    overdue: bool,
+}
+
+/// `/data/{year}/items.json` and `.csv`: every ledger item of the year, for reuse and audit.
+fn open_data(cx: &Ctx<'_>) -> Vec<Output> {
+    let site = cx.site;
+    let mut by_year: BTreeMap<i32, Vec<DataRow>> = BTreeMap::new();
+    for p in site.of_kind(Kind::Rectification) {
+        let Details::Rectification(r) = &p.doc.details else {
+            continue;
+        };
+        let Some(year) = p.doc.year() else { continue };
+        for i in &r.items {
+            by_year.entry(year).or_default().push(DataRow {
+                year: Some(year),
+                review: p.doc.review.clone().unwrap_or_default(),
+                department: r.department.clone(),
+                department_name: site
+                    .config
+                    .department(&r.department)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                document: p.doc.title.clone(),
+                url: format!("{}{}", site.config.base_url, p.doc.url()),
+                round: r.round,
+                id: i.id.clone(),
+                problem: i.problem.clone(),
+                measures: i.measures.clone(),
+                responsible: i.responsible.clone(),
+                deadline: i.deadline.to_string(),
+                status: i.status.name(),
+                status_label: i.status.label(),
+                completed: iso(i.completed),
+                overdue: i.is_overdue(site.today),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for (year, mut rows) in by_year {
+        rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(&b.id)));
+        let json = serde_json::to_string_pretty(&rows).expect("plain data serialises");
+        out.push(Output::bytes(
+            format!("data/{year}/items.json"),
+            (json + "\n").into_bytes(),
+        ));
+
+        // A BOM so that Excel, what most offices open a CSV with, reads the Chinese right.
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let _ = w.write_record([
+            "年度",
+            "评议活动",
+            "部门编号",
+            "部门",
+            "整改公告",
+            "网址",
+            "整改轮次",
+            "事项编号",
+            "问题",
+            "整改措施",
+            "责任单位",
+            "整改时限",
+            "状态",
+            "完成日期",
+            "是否逾期",
+        ]);
+        for r in &rows {
+            let _ = w.write_record([
+                year.to_string(),
+                r.review.clone(),
+                r.department.clone(),
+                r.department_name.clone(),
+                r.document.clone(),
+                r.url.clone(),
+                r.round.to_string(),
+                r.id.clone(),
+                r.problem.clone(),
+                r.measures.clone(),
+                r.responsible.clone(),
+                r.deadline.clone(),
+                r.status_label.to_string(),
+                r.completed.clone().unwrap_or_default(),
+                if r.overdue { "是" } else { "否" }.to_string(),
+            ]);
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        out.push(Output::bytes(format!("data/{year}/items.csv"), bytes));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_a_download_list() {
+        assert_eq!(human_size(900), "900 B");
+        assert_eq!(human_size(12_595), "12.3 KB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+
+    #[test]
+    fn timestamps_carry_the_site_offset() {
+        let d = Date::parse("2024-05-12").unwrap();
+        assert_eq!(timestamp(d, "Asia/Shanghai"), "2024-05-12T00:00:00+08:00");
+    }
+}

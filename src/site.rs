@@ -1,0 +1,340 @@
+//! [`Site`]: the published documents with their rendered Markdown, plus the indexes the pages
+//! are built from (by type, year, review, department, tag). Built from parsed documents by a
+//! pure function; nothing here reads the disk except attachment sizes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Details, Document, Kind};
+use crate::load::slash_path;
+use crate::markdown::{self, LinkTarget};
+use crate::slug;
+
+/// Options that decide what is published.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Include drafts and scheduled documents (previews).
+    pub drafts: bool,
+    pub today: Date,
+    /// Overrides `base_url` (previews).
+    pub base_url: Option<String>,
+}
+
+/// An attachment found on disk.
+#[derive(Debug, Clone)]
+pub struct AttachmentFile {
+    pub title: String,
+    /// The file name, as published next to the page.
+    pub name: String,
+    /// Relative to the site root.
+    pub source: PathBuf,
+    pub size: u64,
+}
+
+/// A published document with its HTML.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Document,
+    pub html: String,
+    /// 摘要: `summary`, else the first paragraph.
+    pub summary: String,
+    pub headings: Vec<(u8, String, String)>,
+    pub attachments: Vec<AttachmentFile>,
+}
+
+/// Everything the renderer needs, already checked.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub today: Date,
+    /// Published documents, newest first (then by URL): the order of every list.
+    pub pages: Vec<Page>,
+    /// Tag name → URL slug (pinyin, made unique).
+    pub tag_slugs: BTreeMap<String, String>,
+}
+
+/// Why a document is left out of this build.
+fn excluded(doc: &Document, opts: &BuildOptions) -> Option<&'static str> {
+    if opts.drafts {
+        return None;
+    }
+    if doc.draft {
+        return Some("草稿(draft: true)");
+    }
+    if doc.date.is_some_and(|d| d > opts.today) {
+        return Some("定时发布、尚未到发布日期");
+    }
+    None
+}
+
+/// `content/2024/speeches` + `../notices/x.md` → `content/2024/notices/x.md`, or `None` if the
+/// path climbs out of the site.
+pub fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut out: Vec<String> = dir
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let decoded = percent_decode(rel);
+    for c in Path::new(&decoded).components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(PathBuf::from(out.join("/")))
+}
+
+/// Editors' Markdown previews write spaces and Chinese in links percent-encoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .map_err(|_| ())
+                .and_then(|h| u8::from_str_radix(h, 16).map_err(|_| ()))
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
+/// Markdown with links resolved, finds attachments. Returns the site and every diagnostic
+/// (link and attachment problems); rules over the whole site are in `validate`.
+pub fn assemble(
+    root: &Path,
+    mut config: Config,
+    docs: Vec<Document>,
+    opts: &BuildOptions,
+) -> (Site, Vec<Diagnostic>) {
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let by_source: HashMap<PathBuf, (String, Option<&'static str>)> = docs
+        .iter()
+        .map(|d| (d.source.clone(), (d.url(), excluded(d, opts))))
+        .collect();
+    let base_path = base_path(&config.base_url);
+
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = docs
+        .into_par_iter()
+        .map(|doc| {
+            let mut diags = Vec::new();
+            if excluded(&doc, opts).is_some() {
+                return (None, diags);
+            }
+            let body = doc.body();
+            let body_offset = doc.text.len() - body.len();
+            let dir = doc.dir().to_path_buf();
+            let resolve = |link: &str| -> LinkTarget {
+                let Some(target) = join_relative(&dir, link) else {
+                    return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
+                };
+                match by_source.get(&target) {
+                    Some((url, None)) => LinkTarget::Url(format!("{base_path}{url}")),
+                    Some((_, Some(why))) => LinkTarget::Broken(format!(
+                        "链接 `{link}` 指向的文档是{why},发布后会成为死链"
+                    )),
+                    None => LinkTarget::Broken(format!(
+                        "链接 `{link}` 指向的文件 {} 不存在",
+                        target.display()
+                    )),
+                }
+            };
+            let rendered = markdown::render(body, config.markdown.unsafe_html, &resolve);
+            for p in &rendered.problems {
+                let (line, col) = line_col(&doc.text, body_offset + p.offset);
+                let d = if p.is_error {
+                    Diagnostic::error(&doc.source, &p.message)
+                } else {
+                    Diagnostic::warning(&doc.source, &p.message)
+                };
+                diags.push(d.at(&doc.text, line, col).with_hint(if p.is_error {
+                    "写相对于本文件的路径,例如 ../speeches/mobilization.md"
+                } else {
+                    "公开网站不输出 javascript:、vbscript:、data: 链接"
+                }));
+            }
+            let mut attachments = Vec::new();
+            let mut from = 1;
+            for a in &doc.attachments {
+                let line = doc.line_of("file", from);
+                from = line + 1;
+                let found = join_relative(doc.dir(), &a.file)
+                    .filter(|p| p.starts_with(crate::load::CONTENT_DIR))
+                    .and_then(|rel| {
+                        let abs = root.join(&rel);
+                        let inside = abs
+                            .canonicalize()
+                            .ok()
+                            .zip(root.canonicalize().ok())
+                            .is_some_and(|(a, r)| a.starts_with(r));
+                        let meta = std::fs::metadata(&abs).ok().filter(|m| m.is_file())?;
+                        inside.then_some((rel, meta.len()))
+                    });
+                match found {
+                    Some((rel, size)) => attachments.push(AttachmentFile {
+                        title: a.title.clone(),
+                        name: rel
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        source: slash_path(&rel),
+                        size,
+                    }),
+                    None => diags.push(
+                        Diagnostic::error(&doc.source, format!("附件 `{}` 不存在", a.file))
+                            .at(&doc.text, line, 1)
+                            .with_hint(
+                                "附件文件放在文档旁边(content/ 之内),file 写相对于文档的路径",
+                            ),
+                    ),
+                }
+            }
+            let summary = doc
+                .summary
+                .clone()
+                .unwrap_or_else(|| rendered.first_paragraph.clone());
+            let page = Page {
+                doc,
+                html: rendered.html,
+                summary,
+                headings: rendered.headings,
+                attachments,
+            };
+            (Some(page), diags)
+        })
+        .collect();
+
+    let mut pages = Vec::new();
+    let mut diags = Vec::new();
+    for (p, d) in results {
+        pages.extend(p);
+        diags.extend(d);
+    }
+    pages.sort_by(|a, b| {
+        b.doc
+            .date
+            .cmp(&a.doc.date)
+            .then_with(|| a.doc.url().cmp(&b.doc.url()))
+    });
+
+    let tags: BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| p.doc.tags.iter().map(String::as_str))
+        .collect();
+    let mut tag_slugs = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    for t in tags {
+        let base = slug::derive(t).unwrap_or_else(|| "tag".into());
+        let mut s = base.clone();
+        let mut n = 2;
+        while !used.insert(s.clone()) {
+            s = format!("{base}-{n}");
+            n += 1;
+        }
+        tag_slugs.insert(t.to_string(), s);
+    }
+
+    let site = Site {
+        config,
+        today: opts.today,
+        pages,
+        tag_slugs,
+    };
+    (site, diags)
+}
+
+/// The path part of a base URL: `https://x.gov.cn/rd` → `/rd`; empty at the host's root.
+pub fn base_path(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map(|x| x.1).unwrap_or(base_url);
+    match rest.find('/') {
+        Some(i) => rest[i..].trim_end_matches('/').to_string(),
+        None => String::new(),
+    }
+}
+
+impl Site {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Page> {
+        self.pages.iter().filter(move |p| p.doc.kind == kind)
+    }
+
+    /// The review cycle with this id.
+    pub fn review(&self, id: &str) -> Option<&Page> {
+        self.pages
+            .iter()
+            .find(|p| matches!(&p.doc.details, Details::Review(r) if r.id == id))
+    }
+
+    /// Years that have at least one dated document, newest first.
+    pub fn years(&self) -> Vec<i32> {
+        let set: BTreeSet<i32> = self
+            .pages
+            .iter()
+            .filter(|p| p.doc.kind != Kind::Page)
+            .filter_map(|p| p.doc.year())
+            .collect();
+        set.into_iter().rev().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_resolve_within_the_site() {
+        let dir = Path::new("content/2024/speeches");
+        assert_eq!(
+            join_relative(dir, "../notices/plan.md").unwrap(),
+            PathBuf::from("content/2024/notices/plan.md")
+        );
+        assert_eq!(
+            join_relative(dir, "./%E8%AE%B2%E8%AF%9D.md").unwrap(),
+            PathBuf::from("content/2024/speeches/讲话.md")
+        );
+        assert_eq!(join_relative(dir, "../../../../etc/passwd"), None);
+        assert_eq!(join_relative(dir, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn base_path_of_urls() {
+        assert_eq!(base_path("https://rd.example.gov.cn"), "");
+        assert_eq!(base_path("https://www.example.gov.cn/rd/"), "/rd");
+        assert_eq!(base_path("http://127.0.0.1:1111"), "");
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        assert_eq!(line_col("ab\n中文x", 9), (2, 3));
+    }
+}

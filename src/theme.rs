@@ -1,0 +1,170 @@
+//! Themes: Tera templates parsed once from `themes/<name>/templates/`, where a file of the same
+//! name in the site's own `templates/` replaces the theme's; and the static files of both.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Kwargs, State, Tera};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::load::{is_junk, slash_path};
+use crate::output::{Content, Output};
+
+/// Every template the renderer asks for.
+pub const REQUIRED: &[&str] = &[
+    "index.html",
+    "list.html",
+    "speech.html",
+    "notice.html",
+    "rectification.html",
+    "review.html",
+    "page.html",
+    "reviews.html",
+    "departments.html",
+    "department.html",
+    "tracker.html",
+    "archive_index.html",
+    "archive.html",
+    "tags.html",
+    "tag.html",
+    "404.html",
+];
+
+pub struct Theme {
+    tera: Tera,
+    /// Template name → file it came from, relative to the site root (for errors).
+    sources: BTreeMap<String, PathBuf>,
+    /// Static files: output path → source relative to the site root. The site wins.
+    statics: BTreeMap<String, PathBuf>,
+}
+
+/// `2024-05-12` → `2024年5月12日`; anything else is shown as written.
+fn zh_date(value: &str, _: Kwargs, _: &State) -> String {
+    Date::parse(value)
+        .map(Date::zh)
+        .unwrap_or_else(|_| value.to_string())
+}
+
+/// `done` → `已销号`.
+fn status_label(value: &str, _: Kwargs, _: &State) -> String {
+    match value {
+        "registered" => "已登记",
+        "in_progress" => "整改中",
+        "done" => "已销号",
+        other => other,
+    }
+    .to_string()
+}
+
+/// Files under `dir`, relative to `dir`, junk skipped, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_junk(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(slash_path))
+        .collect()
+}
+
+impl Theme {
+    pub fn dir(root: &Path, config: &Config) -> PathBuf {
+        root.join("themes").join(&config.theme)
+    }
+
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let theme_rel = PathBuf::from("themes").join(&config.theme);
+        let theme_dir = root.join(&theme_rel);
+        if !theme_dir.is_dir() {
+            return Err(vec![
+                Diagnostic::error("site.yaml", format!("找不到主题 `{}`", config.theme))
+                    .with_hint(format!("主题应位于 {}/", theme_rel.display())),
+            ]);
+        }
+        let mut diags = Vec::new();
+        let mut sources = BTreeMap::new();
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        for base in [theme_rel.join("templates"), PathBuf::from("templates")] {
+            for rel in files_under(&root.join(&base)) {
+                let name = rel.to_string_lossy().into_owned();
+                let path = base.join(&rel);
+                match std::fs::read(root.join(&path)) {
+                    Ok(bytes) => match crate::load::decode(&path, &bytes) {
+                        Ok(text) => {
+                            texts.insert(name.clone(), text);
+                            sources.insert(name, path);
+                        }
+                        Err(d) => diags.push(d),
+                    },
+                    Err(e) => diags.push(Diagnostic::error(path, format!("无法读取模板: {e}"))),
+                }
+            }
+        }
+        for name in REQUIRED {
+            if !texts.contains_key(*name) {
+                diags.push(
+                    Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
+                        .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供"),
+                );
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+
+        let mut tera = Tera::default();
+        // Filters first: Tera 2 checks filter names when templates are added.
+        tera.register_filter("zh_date", zh_date);
+        tera.register_filter("status_label", status_label);
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| {
+                vec![Diagnostic::error(
+                    theme_rel.join("templates"),
+                    format!("模板有错:\n{e}"),
+                )]
+            })?;
+
+        let mut statics = BTreeMap::new();
+        for base in [theme_rel.join("static"), PathBuf::from("static")] {
+            for rel in files_under(&root.join(&base)) {
+                statics.insert(rel.to_string_lossy().into_owned(), base.join(&rel));
+            }
+        }
+        Ok(Theme {
+            tera,
+            sources,
+            statics,
+        })
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, tera::Error> {
+        self.tera.render(name, ctx)
+    }
+
+    /// The file a template came from, for error messages.
+    pub fn template_path(&self, name: &str) -> PathBuf {
+        self.sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    /// The static files to copy, site files replacing theme files of the same path.
+    pub fn static_outputs(&self) -> Vec<Output> {
+        self.statics
+            .iter()
+            .map(|(path, src)| Output {
+                path: path.clone(),
+                content: Content::Copy(src.clone()),
+            })
+            .collect()
+    }
+}

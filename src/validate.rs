@@ -1,0 +1,166 @@
+//! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
+//! and overdue ledger items (warnings). Pure: a [`Site`] in, diagnostics out.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::document::{Details, Kind};
+use crate::site::Site;
+
+/// First URL segments the generator uses itself: a page slug must not take them.
+pub const RESERVED: &[&str] = &[
+    "speeches",
+    "notices",
+    "rectifications",
+    "reviews",
+    "departments",
+    "rectification-tracker",
+    "archive",
+    "tags",
+    "data",
+    "assets",
+    "page",
+];
+
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let dept_ids: Vec<&str> = site
+        .config
+        .departments
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    let review_ids: Vec<&str> = site
+        .pages
+        .iter()
+        .filter_map(|p| match &p.doc.details {
+            Details::Review(r) => Some(r.id.as_str()),
+            _ => None,
+        })
+        .collect();
+
+    let unknown_dept = |doc: &crate::document::Document, key: &str, from: usize, id: &str| {
+        let hint = match did_you_mean(id, dept_ids.iter().copied()) {
+            Some(m) => format!("是不是 `{m}`?部门须先在 site.yaml 的 departments 中登记"),
+            None => format!(
+                "部门须先在 site.yaml 的 departments 中登记;已登记: {}",
+                dept_ids.join(", ")
+            ),
+        };
+        doc.error_at(key, from, format!("未知部门 `{id}`"))
+            .with_hint(hint)
+    };
+
+    let mut urls: BTreeMap<String, Vec<&crate::document::Document>> = BTreeMap::new();
+    for page in &site.pages {
+        let doc = &page.doc;
+        urls.entry(doc.url()).or_default().push(doc);
+
+        if let Some(review) = &doc.review
+            && !review_ids.contains(&review.as_str())
+        {
+            let hint = match did_you_mean(review, review_ids.iter().copied()) {
+                Some(m) => format!("是不是 `{m}`?"),
+                None if review_ids.is_empty() => "还没有任何评议活动(type: review)文档".to_string(),
+                None => format!("已有的评议活动: {}", review_ids.join(", ")),
+            };
+            diags.push(
+                doc.error_at("review", 1, format!("未知评议活动 `{review}`"))
+                    .with_hint(hint),
+            );
+        }
+
+        match &doc.details {
+            Details::Review(r) => {
+                let from = doc.line_of("departments", 1);
+                for d in &r.departments {
+                    if !dept_ids.contains(&d.as_str()) {
+                        diags.push(unknown_dept(doc, "departments", from, d));
+                    }
+                }
+                let mut from = doc.line_of("results", 1);
+                for v in &r.results {
+                    let line = doc.line_of("department", from);
+                    from = line + 1;
+                    if !dept_ids.contains(&v.department.as_str()) {
+                        diags.push(unknown_dept(doc, "department", line, &v.department));
+                    } else if !r.departments.contains(&v.department) {
+                        diags.push(doc.error_at(
+                            "department",
+                            line,
+                            format!(
+                                "测评结果中的部门 `{}` 不在本次评议的 departments 中",
+                                v.department
+                            ),
+                        ));
+                    }
+                }
+            }
+            Details::Notice(n) => {
+                for d in &n.departments {
+                    if !dept_ids.contains(&d.as_str()) {
+                        diags.push(unknown_dept(doc, "departments", 1, d));
+                    }
+                }
+            }
+            Details::Rectification(rect) => {
+                if !dept_ids.contains(&rect.department.as_str()) {
+                    diags.push(unknown_dept(doc, "department", 1, &rect.department));
+                }
+                for (i, item) in rect.items.iter().enumerate() {
+                    if item.is_overdue(site.today) {
+                        let line = doc.item_line(i);
+                        let line = doc.line_of("deadline", line);
+                        diags.push(
+                            crate::diagnostic::Diagnostic::warning(
+                                &doc.source,
+                                format!(
+                                    "整改事项 {} 已逾期:时限 {},状态仍为 {}",
+                                    item.id,
+                                    item.deadline,
+                                    item.status.label()
+                                ),
+                            )
+                            .at(&doc.text, line, 1),
+                        );
+                    }
+                }
+            }
+            Details::Page => {
+                let first = doc.slug.as_str();
+                if RESERVED.contains(&first) || first.parse::<i32>().is_ok() {
+                    diags.push(
+                        doc.error_at("slug", 1, format!("页面网址 /{first}/ 已被网站栏目占用"))
+                            .with_hint("请换一个 slug"),
+                    );
+                }
+            }
+            Details::Speech(_) => {}
+        }
+    }
+
+    for (url, docs) in urls {
+        if docs.len() > 1 {
+            let others: Vec<String> = docs
+                .iter()
+                .map(|d| d.source.display().to_string())
+                .collect();
+            for d in &docs {
+                let hint = if d.kind == Kind::Review {
+                    "评议活动的 id 不能重复"
+                } else {
+                    "同一年度、同一类型的文档 slug 不能重复;用 slug 字段另取一个"
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &d.source,
+                        format!("网址 {url} 被多个文档占用: {}", others.join("、")),
+                    )
+                    .at(&d.text, d.line_of("slug", 1).max(1), 1)
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    diags
+}
