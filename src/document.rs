@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::is_url_safe;
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{self, Split, key_line};
 use crate::slug;
 use crate::yaml::from_yaml;
@@ -690,14 +690,6 @@ fn check_items(r: &mut Report<'_>, items: &[Item]) {
             _ => {}
         }
     }
-}
-
-/// Suggests the closest type name for a misspelt `type`.
-pub fn suggest_kind(word: &str) -> Option<&'static str> {
-    did_you_mean(
-        word,
-        ["review", "speech", "notice", "rectification", "page"],
-    )
 }
 
 #[cfg(test)]

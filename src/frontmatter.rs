@@ -34,8 +34,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let yaml_start = first.len() + 1;
     let mut offset = yaml_start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if is_fence(line) {
             let body_start = offset + line.len();
             return Ok(Split {
@@ -46,7 +45,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error(path, "front matter 没有结束的 `---`")
         .at(text, 1, 1)
@@ -63,12 +61,17 @@ pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
         .enumerate()
         .map(|(i, l)| (i + split.yaml_line, l))
         .filter(|(n, _)| *n >= from)
-        .find(|(_, l)| {
-            let t = l.trim_start();
-            let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
-            t.starts_with(&pattern)
-        })
+        .find(|(_, l)| has_key(l, &pattern))
         .map(|(n, _)| n)
+}
+
+/// True if `line` has `pattern` (`key:`) as a key, in block (`key:`, `- key:`) or flow
+/// (`{a: 1, key: 2}`) style.
+fn has_key(line: &str, pattern: &str) -> bool {
+    line.match_indices(pattern).any(|(i, _)| {
+        let before = line[..i].trim_end_matches(' ');
+        before.is_empty() || before.ends_with(['{', ',', '-'])
+    })
 }
 
 #[cfg(test)]
@@ -110,5 +113,7 @@ mod tests {
         let b = key_line(&s, "id", 4).unwrap();
         assert_eq!(b, 5);
         assert_eq!(key_line(&s, "status", b), Some(6));
+        assert!(has_key("  - {title: 全文, file: a.pdf}", "file:"));
+        assert!(!has_key("  - {title: profile: x}", "file:"));
     }
 }

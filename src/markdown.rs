@@ -218,14 +218,14 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
             Event::Text(t) | Event::Code(t) if in_first_paragraph == Some(true) => {
                 out.first_paragraph.push_str(t);
             }
-            Event::SoftBreak | Event::HardBreak if in_first_paragraph == Some(true) => {
-                // Chinese text wraps without spaces.
-                if out
-                    .first_paragraph
-                    .ends_with(|c: char| c.is_ascii_alphanumeric())
-                {
-                    out.first_paragraph.push(' ');
-                }
+            // Chinese text wraps without spaces; Latin words need one.
+            Event::SoftBreak | Event::HardBreak
+                if in_first_paragraph == Some(true)
+                    && out
+                        .first_paragraph
+                        .ends_with(|c: char| c.is_ascii_alphanumeric()) =>
+            {
+                out.first_paragraph.push(' ');
             }
             _ => {}
         }

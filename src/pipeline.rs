@@ -1,6 +1,7 @@
 //! The stages run end to end: `check` loads and validates, `build` also renders and writes.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -58,9 +59,13 @@ pub fn load_site(
         .map(|s| Document::parse(&s.rel, &s.text))
         .collect();
     let mut docs = Vec::with_capacity(parsed.len());
+    let mut unparsed: HashSet<PathBuf> = paths.iter().cloned().collect();
     for p in parsed {
         match p {
-            Ok(d) => docs.push(d),
+            Ok(d) => {
+                unparsed.remove(&d.source);
+                docs.push(d);
+            }
             Err(d) => diags.extend(d),
         }
     }
@@ -82,7 +87,7 @@ pub fn load_site(
         today,
         base_url: opts.base_url.clone(),
     };
-    let (site, site_diags) = site::assemble(root, config, docs, &build_opts);
+    let (site, site_diags) = site::assemble(root, config, docs, &unparsed, &build_opts);
     diags.extend(site_diags);
     diags.extend(validate(&site));
     let theme = match theme {

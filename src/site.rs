@@ -2,7 +2,7 @@
 //! are built from (by type, year, review, department, tag). Built from parsed documents by a
 //! pure function; nothing here reads the disk except attachment sizes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -99,15 +99,15 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .map_err(|_| ())
-                .and_then(|h| u8::from_str_radix(h, 16).map_err(|_| ()))
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -130,10 +130,13 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
 /// Markdown with links resolved, finds attachments. Returns the site and every diagnostic
 /// (link and attachment problems); rules over the whole site are in `validate`.
+///
+/// `unparsed` are sources that exist but failed to load: links to them are not reported again.
 pub fn assemble(
     root: &Path,
     mut config: Config,
     docs: Vec<Document>,
+    unparsed: &HashSet<PathBuf>,
     opts: &BuildOptions,
 ) -> (Site, Vec<Diagnostic>) {
     if let Some(url) = &opts.base_url {
@@ -164,6 +167,7 @@ pub fn assemble(
                     Some((_, Some(why))) => LinkTarget::Broken(format!(
                         "链接 `{link}` 指向的文档是{why},发布后会成为死链"
                     )),
+                    None if unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
                     None => LinkTarget::Broken(format!(
                         "链接 `{link}` 指向的文件 {} 不存在",
                         target.display()

@@ -1,0 +1,136 @@
+//! The binary as an editor runs it: exit codes, messages, and a failed build that leaves the
+//! published site exactly as it was.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::support::*;
+
+fn pingyi() -> Command {
+    Command::cargo_bin("pingyi").unwrap()
+}
+
+#[test]
+fn build_succeeds_with_zero_and_says_what_it_did() {
+    let site = TestSite::valid();
+    pingyi()
+        .args(["build", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("已生成").and(predicate::str::contains("1 个警告")));
+    assert!(site.out().join("index.html").is_file());
+}
+
+#[test]
+fn broken_files_exit_1_and_leave_the_published_site_untouched() {
+    let site = TestSite::valid();
+    pingyi()
+        .args(["build", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(0);
+    let before = snapshot(&site.out());
+
+    let site = site
+        .file(
+            "content/2024/notices/plan.md",
+            &NOTICE.replace("date: 2024-02-10", "date: 2024-13-10"),
+        )
+        .file(
+            "content/2024/speeches/mobilization.md",
+            &SPEECH.replace("speaker: 李明华", "speker: 李明华"),
+        );
+    pingyi()
+        .args(["build", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("content/2024/notices/plan.md:4:7")
+                .and(predicate::str::contains(
+                    "content/2024/speeches/mobilization.md:6:1",
+                ))
+                .and(predicate::str::contains("发现 2 个错误"))
+                .and(predicate::str::contains("保持原样")),
+        );
+    assert_eq!(
+        before,
+        snapshot(&site.out()),
+        "public/ changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("pingyi"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = TestSite::valid();
+    pingyi()
+        .args(["check", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("检查通过"));
+    assert!(!site.out().exists());
+
+    let site = site.file(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace(
+            "departments: [housing, transport]",
+            "departments: [housing, nobody]",
+        ),
+    );
+    pingyi()
+        .args(["check", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("未知部门 `nobody`"));
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    pingyi()
+        .args(["build", "--today", "yesterday"])
+        .assert()
+        .code(2);
+    pingyi().arg("publish").assert().code(2);
+    let site = TestSite::valid();
+    pingyi()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("输出目录"));
+}
+
+#[test]
+fn help_is_in_chinese() {
+    pingyi()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("生成整个网站").and(predicate::str::contains("检查内容")));
+    pingyi()
+        .args(["build", "--help"])
+        .assert()
+        .stdout(predicate::str::contains("--today").and(predicate::str::contains("草稿")));
+}
+
+#[test]
+fn a_missing_site_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    pingyi()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("site.yaml").and(predicate::str::contains("content")));
+}

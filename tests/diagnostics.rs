@@ -1,0 +1,237 @@
+//! Each kind of mistake an editor makes is reported with the file and line, all at once.
+
+use crate::support::*;
+
+/// Builds a valid site with `rel` replaced by `text`; returns the single error's location and
+/// message.
+fn one_error(rel: &str, text: &str) -> (String, String, Option<String>) {
+    let site = TestSite::valid().file(rel, text);
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let e = &errors[0];
+    (e.location(), e.message.clone(), e.hint.clone())
+}
+
+#[test]
+fn broken_yaml() {
+    let (at, msg, _) = one_error(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("issuer: 测试市", "issuer: 测试市: "),
+    );
+    assert!(at.starts_with("content/2024/notices/plan.md:10:"), "{at}");
+    assert!(msg.contains("YAML"), "{msg}");
+}
+
+#[test]
+fn unknown_field_with_suggestion() {
+    let (at, msg, hint) = one_error(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("speaker: 李明华", "speaker: 李明华\nspeker: 李明华"),
+    );
+    assert_eq!(at, "content/2024/speeches/mobilization.md:7:1");
+    assert_eq!(msg, "未知字段 `speker`");
+    assert_eq!(hint.as_deref(), Some("是不是 `speaker`?"));
+}
+
+#[test]
+fn missing_fields() {
+    let (at, msg, _) = one_error(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("speaker: 李明华\n", ""),
+    );
+    assert_eq!(at, "content/2024/speeches/mobilization.md:3:1");
+    assert!(
+        msg.contains("缺少必填字段") && msg.contains("speaker"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_date() {
+    let (at, msg, _) = one_error(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("date: 2024-02-10", "date: 2024-02-30"),
+    );
+    assert_eq!(at, "content/2024/notices/plan.md:4:7");
+    assert!(
+        msg.contains("2024-02-30") && msg.contains("不存在"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_enum() {
+    let (at, msg, hint) = one_error(
+        "content/2024/rectifications/transport.md",
+        &RECTIFICATION.replace("status: in_progress", "status: inprogress"),
+    );
+    assert_eq!(at, "content/2024/rectifications/transport.md:14:13");
+    assert!(msg.contains("`inprogress`"), "{msg}");
+    assert!(hint.unwrap().contains("in_progress"));
+}
+
+#[test]
+fn unknown_department() {
+    let (at, msg, hint) = one_error(
+        "content/2024/rectifications/transport.md",
+        &RECTIFICATION.replace("department: transport", "department: transprot"),
+    );
+    assert_eq!(at, "content/2024/rectifications/transport.md:6:1");
+    assert_eq!(msg, "未知部门 `transprot`");
+    assert!(hint.unwrap().contains("是不是 `transport`"));
+}
+
+#[test]
+fn unknown_review() {
+    let (at, msg, _) = one_error(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("review: \"2024\"", "review: \"2042\""),
+    );
+    assert_eq!(at, "content/2024/notices/plan.md:5:1");
+    assert!(msg.contains("未知评议活动 `2042`"));
+}
+
+#[test]
+fn completed_only_when_done() {
+    let (at, msg, _) = one_error(
+        "content/2024/rectifications/transport.md",
+        &RECTIFICATION.replace(
+            "    status: done\n    completed: 2024-10-15\n",
+            "    status: done\n",
+        ),
+    );
+    assert_eq!(at, "content/2024/rectifications/transport.md:20:1");
+    assert!(msg.contains("completed"));
+}
+
+#[test]
+fn two_documents_at_one_url() {
+    let site = TestSite::valid().file(
+        "content/2024/notices/other.md",
+        &NOTICE.replace("doc_number", "slug: plan\ndoc_number"),
+    );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.message.contains("/2024/notices/plan/"))
+    );
+    assert_eq!(errors[0].location(), "content/2024/notices/other.md:8:1");
+}
+
+#[test]
+fn slug_that_cannot_be_a_url() {
+    let (at, msg, hint) = one_error(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("doc_number", "slug: 实施方案\ndoc_number"),
+    );
+    assert_eq!(at, "content/2024/notices/plan.md:8:1");
+    assert!(msg.contains("slug"));
+    assert!(hint.unwrap().contains("shi-shi-fang-an"));
+}
+
+#[test]
+fn missing_attachment() {
+    let (at, msg, _) = one_error(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace(
+            "---\n方案",
+            "attachments:\n  - {title: 全文, file: plan.pdf}\n---\n方案",
+        ),
+    );
+    assert_eq!(at, "content/2024/notices/plan.md:13:1");
+    assert!(msg.contains("plan.pdf"));
+}
+
+#[test]
+fn broken_link_and_link_to_a_draft() {
+    let site = TestSite::valid()
+        .file("content/2024/speeches/mobilization.md", &SPEECH.replace("../notices/plan.md", "../notices/plan2.md"))
+        .file("content/2024/notices/secret.md", "---\ntitle: 草稿\ntype: notice\ndate: 2024-03-01\nreview: \"2024\"\ndraft: true\n---\n")
+        .file("content/2024/notices/plan.md", &NOTICE.replace("方案正文。", "方案正文。\n\n另见[草稿](secret.md)。"));
+    let errors = site.errors();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0].location(), "content/2024/notices/plan.md:15:3");
+    assert!(errors[0].message.contains("草稿"));
+    assert_eq!(
+        errors[1].location(),
+        "content/2024/speeches/mobilization.md:11:15"
+    );
+    assert!(errors[1].message.contains("不存在"));
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let site = TestSite::valid().bytes(
+        "content/2024/notices/gbk.md",
+        b"---\ntitle: \xBD\xB2\xBB\xB0\ntype: notice\n---\n",
+    );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].location(), "content/2024/notices/gbk.md:2");
+    assert!(errors[0].message.contains("UTF-8") && errors[0].message.contains("GBK"));
+}
+
+#[test]
+fn missing_closing_fence() {
+    let (at, msg, hint) = one_error(
+        "content/2024/notices/plan.md",
+        "---\ntitle: 无结尾\ntype: notice\n\n正文\n",
+    );
+    assert_eq!(at, "content/2024/notices/plan.md:1:1");
+    assert!(msg.contains("---"));
+    assert!(hint.unwrap().contains("忘了"));
+}
+
+#[test]
+fn unknown_key_in_site_yaml() {
+    let (at, msg, hint) = one_error("site.yaml", &format!("{SITE_YAML}theem: default\n"));
+    assert_eq!(at, "site.yaml:10:1");
+    assert_eq!(msg, "未知字段 `theem`");
+    assert_eq!(hint.as_deref(), Some("是不是 `theme`?"));
+}
+
+#[test]
+fn template_error_names_the_template() {
+    let site = TestSite::valid().file(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope }}{% endblock content %}",
+    );
+    let errors = site.errors();
+    assert!(
+        errors[0].path.ends_with("templates/tag.html"),
+        "{errors:#?}"
+    );
+    assert!(errors[0].message.contains("nope"));
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_run() {
+    let site = TestSite::valid()
+        .file(
+            "content/2024/notices/plan.md",
+            &NOTICE.replace("date: 2024-02-10", "date: 2024-02-30"),
+        )
+        .file(
+            "content/2024/speeches/mobilization.md",
+            &SPEECH.replace("speaker: 李明华", "speker: 李明华"),
+        )
+        .file(
+            "content/2024/rectifications/transport.md",
+            &RECTIFICATION.replace("department: transport", "department: nobody"),
+        );
+    let errors = site.errors();
+    let files: Vec<_> = errors
+        .iter()
+        .map(|e| e.path.display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "content/2024/notices/plan.md",
+            "content/2024/rectifications/transport.md",
+            "content/2024/speeches/mobilization.md",
+        ]
+    );
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary: a module per feature, sharing the fixture helper in `support`.
+
+mod support;
+
+mod build;
+mod cli;
+mod diagnostics;
+mod example_site;
+mod safety;
