@@ -16,10 +16,24 @@ fn options(c: &CommonArgs, base_url: Option<String>) -> Options {
     }
 }
 
+/// Warnings shown in full; beyond this, a count, so errors are not buried under hundreds of
+/// overdue items.
+const MAX_WARNINGS: usize = 20;
+
 fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
+    let mut warnings = 0;
     for d in diags {
+        if !d.is_error() {
+            warnings += 1;
+            if warnings > MAX_WARNINGS {
+                continue;
+            }
+        }
         let _ = writeln!(err, "{d}\n");
+    }
+    if warnings > MAX_WARNINGS {
+        let _ = writeln!(err, "……另有 {} 个警告未逐一列出\n", warnings - MAX_WARNINGS);
     }
 }
 
