@@ -47,6 +47,25 @@ pub struct Config {
     pub departments: Vec<Department>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// 党政机关网站标识: off unless configured.
+    #[serde(default)]
+    pub gov_badge: Option<GovBadge>,
+}
+
+/// The 党政机关网站标识 block. The official one is an external script; sites whose readers
+/// have no internet access show a static image with a link instead.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovBadge {
+    /// The script's address, as issued by the registration authority.
+    #[serde(default)]
+    pub script: Option<String>,
+    /// A local image (under the site's `static/`), shown when there is no script.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Where the image links to.
+    #[serde(default)]
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -45,6 +45,9 @@ struct SiteView<'a> {
     icp: Option<&'a str>,
     police_record: Option<&'a str>,
     contact: &'a Contact,
+    gov_badge: Option<&'a crate::config::GovBadge>,
+    /// Free pages (`type: page`), for the footer.
+    pages: Vec<Link>,
     /// Main navigation.
     nav: Vec<Link>,
     /// Site-relative URL of the feed.
@@ -353,6 +356,14 @@ impl<'a> Ctx<'a> {
             icp: c.icp.as_deref(),
             police_record: c.police_record.as_deref(),
             contact: &c.contact,
+            gov_badge: c.gov_badge.as_ref(),
+            pages: site
+                .of_kind(Kind::Page)
+                .map(|p| Link {
+                    title: p.doc.title.clone(),
+                    url: format!("{base}{}", p.doc.url()),
+                })
+                .collect(),
             nav,
             feed_url: format!("{base}/feed.xml"),
             today: site.today.to_string(),
@@ -880,6 +891,9 @@ fn render_job(cx: &Ctx<'_>, theme: &Theme, job: &Job<'_>) -> Result<Output, Diag
                 Kind::Page => "page.html",
             };
             ctx.insert("column", p.doc.kind.label());
+            if p.doc.kind != Kind::Page {
+                ctx.insert("column_url", &cx.url(&format!("/{}/", p.doc.kind.plural())));
+            }
             ctx.insert("doc", &cx.doc_view(*i));
             (template, url, ctx)
         }
