@@ -26,6 +26,40 @@ pub enum Command {
     Build(BuildArgs),
     /// 检查内容和配置,报告所有问题,不写任何文件
     Check(CheckArgs),
+    /// 生成网站,并在文件改动后自动重新生成(用于服务器上随 git pull 更新)
+    Watch(WatchArgs),
+    /// 在本机预览网站:改动后自动重新生成并刷新浏览器
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录;默认 <站点目录>/public
+    #[arg(long, short, value_name = "目录")]
+    pub output: Option<PathBuf>,
+    /// 定时扫描文件而不是等待系统通知(用于网络共享盘、WSL、容器)
+    #[arg(long)]
+    pub poll: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 监听地址;默认只允许本机访问。局域网内他人预览可用 0.0.0.0
+    #[arg(long, value_name = "地址", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// 端口
+    #[arg(long, short, value_name = "端口", default_value_t = 1111)]
+    pub port: u16,
+    /// 启动后打开浏览器
+    #[arg(long)]
+    pub open: bool,
+    /// 定时扫描文件而不是等待系统通知(用于网络共享盘、WSL、容器)
+    #[arg(long)]
+    pub poll: bool,
 }
 
 #[derive(Debug, Args)]

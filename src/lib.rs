@@ -4,7 +4,8 @@
 //! The pipeline runs one way: [`load`] reads `site.yaml`, `content/` and the theme;
 //! [`document`] and [`config`] parse; [`site`] assembles and renders Markdown; [`validate`]
 //! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
-//! is the one writer. [`build`] and [`check`] run it end to end.
+//! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
+//! every change and [`serve`] previews the result.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A diagnostic is an error on the cold path, and it is what every stage returns: boxing it
@@ -21,10 +22,12 @@ pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
 pub mod validate;
+pub mod watch;
 pub mod yaml;
 
 mod pipeline;
@@ -33,5 +36,5 @@ pub use config::Config;
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::Document;
-pub use pipeline::{BuildError, BuildReport, Options, build, check, load_site};
+pub use pipeline::{BuildError, BuildReport, Builder, Change, Options, build, check, load_site};
 pub use site::Site;

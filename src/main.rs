@@ -3,10 +3,18 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use pingyi::cli::{Cli, Command, CommonArgs};
+use pingyi::serve::{ServeEvent, ServeOptions};
+use pingyi::watch::{WatchEvent, WatchOptions};
 use pingyi::{BuildError, Diagnostic, Options};
+
+/// Warnings shown in full; beyond this, a count, so errors are not buried under hundreds of
+/// overdue items.
+const MAX_WARNINGS: usize = 20;
 
 fn options(c: &CommonArgs, base_url: Option<String>) -> Options {
     Options {
@@ -15,10 +23,6 @@ fn options(c: &CommonArgs, base_url: Option<String>) -> Options {
         base_url,
     }
 }
-
-/// Warnings shown in full; beyond this, a count, so errors are not buried under hundreds of
-/// overdue items.
-const MAX_WARNINGS: usize = 20;
 
 fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
@@ -37,39 +41,119 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-fn summary(diags: &[Diagnostic]) -> (usize, usize) {
+fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     (errors, diags.len() - errors)
 }
 
+struct Marks {
+    ok: &'static str,
+    fail: &'static str,
+}
+
+fn marks() -> Marks {
+    if std::io::stderr().is_terminal() {
+        Marks {
+            ok: "\x1b[32m✔\x1b[0m",
+            fail: "\x1b[31m✘\x1b[0m",
+        }
+    } else {
+        Marks {
+            ok: "✔", fail: "✘"
+        }
+    }
+}
+
+fn warn_suffix(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(",{n} 个警告")
+    }
+}
+
+fn now() -> String {
+    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}
+
+/// One line per rebuild: when, what changed, what was written, how long it took.
+fn report_watch(ev: &WatchEvent, m: &Marks) {
+    let what = |changed: &[String]| match changed {
+        [] => "首次生成".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} 等 {} 处", rest.len() + 1),
+    };
+    match ev {
+        WatchEvent::Built { changed, report } => {
+            if changed.is_empty() {
+                print_diagnostics(&report.warnings);
+            }
+            eprintln!(
+                "{} {} {}:写入 {} 个文件、删除 {} 个,共 {} 篇文档,用时 {} 毫秒{}",
+                m.ok,
+                now(),
+                what(changed),
+                report.written,
+                report.removed,
+                report.documents,
+                report.elapsed.as_millis(),
+                warn_suffix(report.warnings.len())
+            );
+        }
+        WatchEvent::Failed {
+            changed,
+            diagnostics,
+        } => {
+            print_diagnostics(diagnostics);
+            let (e, _) = counts(diagnostics);
+            eprintln!(
+                "{} {} {}:发现 {e} 个错误,保留上一次成功生成的网站",
+                m.fail,
+                now(),
+                what(changed)
+            );
+        }
+        WatchEvent::WriteFailed { changed, message } => {
+            eprintln!("{} {} {}:{message}", m.fail, now(), what(changed));
+        }
+    }
+}
+
+/// Ctrl-C sets the flag; the loops finish the build under way and stop, leaving no staging
+/// folder behind.
+fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    stop
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        vec!["open", url]
+    } else if cfg!(windows) {
+        vec!["cmd", "/C", "start", url]
+    } else {
+        vec!["xdg-open", url]
+    };
+    let _ = std::process::Command::new(cmd[0]).args(&cmd[1..]).spawn();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stderr().is_terminal();
-    let (ok, fail) = if color {
-        ("\x1b[32m✔\x1b[0m", "\x1b[31m✘\x1b[0m")
-    } else {
-        ("✔", "✘")
-    };
+    let m = marks();
     match cli.command {
         Command::Check(args) => {
-            let root = &args.common.root;
-            match pingyi::check(root, &options(&args.common, None)) {
+            match pingyi::check(&args.common.root, &options(&args.common, None)) {
                 Ok(warnings) => {
                     print_diagnostics(&warnings);
-                    eprintln!(
-                        "{ok} 检查通过{}",
-                        if warnings.is_empty() {
-                            String::new()
-                        } else {
-                            format!(",{} 个警告", warnings.len())
-                        }
-                    );
+                    eprintln!("{} 检查通过{}", m.ok, warn_suffix(warnings.len()));
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
                     print_diagnostics(&diags);
-                    let (e, w) = summary(&diags);
-                    eprintln!("{fail} 发现 {e} 个错误、{w} 个警告");
+                    let (e, w) = counts(&diags);
+                    eprintln!("{} 发现 {e} 个错误、{w} 个警告", m.fail);
                     ExitCode::from(1)
                 }
             }
@@ -81,30 +165,93 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print_diagnostics(&report.warnings);
                     eprintln!(
-                        "{ok} 已生成 {} 篇文档、{} 个文件到 {},用时 {:.2} 秒{}",
+                        "{} 已生成 {} 篇文档、{} 个文件到 {},用时 {:.2} 秒{}",
+                        m.ok,
                         report.documents,
                         report.files,
                         out.display(),
                         report.elapsed.as_secs_f64(),
-                        if report.warnings.is_empty() {
-                            String::new()
-                        } else {
-                            format!(",{} 个警告", report.warnings.len())
-                        }
+                        warn_suffix(report.warnings.len())
                     );
                     ExitCode::SUCCESS
                 }
                 Err(BuildError::Content(diags)) => {
                     print_diagnostics(&diags);
-                    let (e, w) = summary(&diags);
+                    let (e, w) = counts(&diags);
                     eprintln!(
-                        "{fail} 发现 {e} 个错误、{w} 个警告;没有写入任何文件,{} 保持原样",
+                        "{} 发现 {e} 个错误、{w} 个警告;没有写入任何文件,{} 保持原样",
+                        m.fail,
                         out.display()
                     );
                     ExitCode::from(1)
                 }
                 Err(BuildError::Io(msg)) => {
-                    eprintln!("{fail} {msg}");
+                    eprintln!("{} {msg}", m.fail);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Watch(args) => {
+            let root = &args.common.root;
+            let out = args.output.clone().unwrap_or_else(|| root.join("public"));
+            let stop = stop_on_ctrl_c();
+            eprintln!(
+                "监视 {} 的改动,输出到 {};按 Ctrl-C 停止",
+                root.display(),
+                out.display()
+            );
+            let wopts = WatchOptions { poll: args.poll };
+            match pingyi::watch::watch(
+                root,
+                &out,
+                options(&args.common, None),
+                &wopts,
+                &stop,
+                |ev| report_watch(&ev, &m),
+            ) {
+                Ok(()) => {
+                    eprintln!("已停止");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("{} {msg}", m.fail);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Serve(args) => {
+            let stop = stop_on_ctrl_c();
+            let sopts = ServeOptions {
+                bind: args.bind,
+                port: args.port,
+                poll: args.poll,
+            };
+            let open = args.open;
+            let result = pingyi::serve::serve(
+                &args.common.root,
+                options(&args.common, None),
+                &sopts,
+                stop,
+                move |ev| {
+                    let m = marks();
+                    match ev {
+                        ServeEvent::Listening(url) => {
+                            eprintln!("预览地址: {url}/ (按 Ctrl-C 停止)");
+                            if open {
+                                open_browser(&format!("{url}/"));
+                            }
+                        }
+                        ServeEvent::Build(ev) => report_watch(&ev, &m),
+                    }
+                },
+            );
+            match result {
+                Ok(()) => {
+                    eprintln!("已停止");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("{} {msg}", m.fail);
                     ExitCode::from(2)
                 }
             }

@@ -1,7 +1,7 @@
 //! The one writer: every output goes through [`write_site`], into a staging folder beside the
 //! output folder, then swapped into place. A failed build never touches the published site.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -93,8 +93,41 @@ pub fn staging_dir(out: &Path) -> PathBuf {
     sibling(out, "pingyi-staging")
 }
 
+/// What an output folder holds: path → fingerprint of the bytes (or, for a copied file, of
+/// its source's path, size and time), so a rebuild can skip files that did not change.
+pub type Manifest = HashMap<String, [u8; 32]>;
+
+fn fingerprint(root: &Path, o: &Output) -> [u8; 32] {
+    match &o.content {
+        Content::Bytes(b) => *blake3::hash(b).as_bytes(),
+        Content::Copy(src) => {
+            let mut h = blake3::Hasher::new();
+            h.update(src.to_string_lossy().as_bytes());
+            if let Ok(m) = std::fs::metadata(root.join(src)) {
+                h.update(&m.len().to_le_bytes());
+                if let Ok(t) = m.modified().and_then(|t| {
+                    t.duration_since(std::time::UNIX_EPOCH)
+                        .map_err(io::Error::other)
+                }) {
+                    h.update(&t.as_nanos().to_le_bytes());
+                }
+            }
+            *h.finalize().as_bytes()
+        }
+    }
+}
+
+fn write_one(root: &Path, dest: &Path, content: &Content) -> io::Result<()> {
+    match content {
+        Content::Bytes(b) => std::fs::write(dest, b),
+        Content::Copy(src) => std::fs::copy(root.join(src), dest).map(|_| ()),
+    }
+    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
+}
+
 /// Writes `outputs` (sorted, unique, contained paths) to `out`: staged, then swapped in.
-pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<()> {
+/// Returns what the folder now holds.
+pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<Manifest> {
     if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
         return Err(io::Error::other(format!(
             "拒绝写出输出目录之外的路径: {}",
@@ -115,20 +148,82 @@ pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<()>
         for d in dirs {
             std::fs::create_dir_all(staging.join(d))?;
         }
-        outputs.par_iter().try_for_each(|o| {
-            let dest = staging.join(&o.path);
-            match &o.content {
-                Content::Bytes(b) => std::fs::write(&dest, b),
-                Content::Copy(src) => std::fs::copy(root.join(src), &dest).map(|_| ()),
-            }
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
-        })?;
-        swap_in(&staging, out)
+        let manifest = outputs
+            .par_iter()
+            .map(|o| {
+                write_one(root, &staging.join(&o.path), &o.content)?;
+                Ok((o.path.clone(), fingerprint(root, o)))
+            })
+            .collect::<io::Result<Manifest>>()?;
+        swap_in(&staging, out)?;
+        Ok(manifest)
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Brings `out`, which holds `manifest`, to `outputs`: writes only files whose fingerprint
+/// changed, each through a temporary file and a rename so no reader sees half a file; removes
+/// files nothing produces any more. Returns (written, removed).
+pub fn write_changes(
+    root: &Path,
+    out: &Path,
+    manifest: &mut Manifest,
+    outputs: &[Output],
+) -> io::Result<(usize, usize)> {
+    if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
+        return Err(io::Error::other(format!(
+            "拒绝写出输出目录之外的路径: {}",
+            bad.path
+        )));
+    }
+    let changed: Vec<(&Output, [u8; 32])> = outputs
+        .par_iter()
+        .map(|o| (o, fingerprint(root, o)))
+        .filter(|(o, fp)| manifest.get(&o.path) != Some(fp))
+        .collect();
+    changed.par_iter().try_for_each(|(o, _)| {
+        let dest = out.join(&o.path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.pingyi-tmp"));
+        write_one(root, &tmp, &o.content)?;
+        std::fs::rename(&tmp, &dest)
+    })?;
+    for (o, fp) in &changed {
+        manifest.insert(o.path.clone(), *fp);
+    }
+    let live: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let gone: Vec<String> = manifest
+        .keys()
+        .filter(|p| !live.contains(p.as_str()))
+        .cloned()
+        .collect();
+    for path in &gone {
+        manifest.remove(path);
+        let file = out.join(path);
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        // Remove the folders the file leaves empty, up to the output folder.
+        let mut dir = file.parent();
+        while let Some(d) = dir {
+            if d == out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok((changed.len(), gone.len()))
 }
 
 /// Moves `staging` to `out`, keeping the old site until the new one is in place.

@@ -1,8 +1,10 @@
-//! The stages run end to end: `check` loads and validates, `build` also renders and writes.
+//! The stages run end to end. A [`Builder`] keeps what it has read between runs, so `watch`
+//! re-reads only what changed; `build` and `check` are one run of a fresh builder.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
@@ -11,7 +13,7 @@ use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document::Document;
 use crate::load;
-use crate::output;
+use crate::output::{self, Manifest};
 use crate::render;
 use crate::site::{self, BuildOptions, Site};
 use crate::theme::Theme;
@@ -39,107 +41,307 @@ pub enum BuildError {
 #[derive(Debug)]
 pub struct BuildReport {
     pub documents: usize,
+    /// Files the site has.
     pub files: usize,
+    /// Files written by this run (all of them on a first build).
+    pub written: usize,
+    /// Files removed because nothing produces them any more.
+    pub removed: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
-/// Loads, assembles and validates the site. `Ok` holds the warnings; `Err` every diagnostic
-/// of the run (errors and warnings), sorted.
-pub fn load_site(
-    root: &Path,
-    opts: &Options,
-) -> Result<(Site, Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let config = Config::load(root);
-    let (paths, mut diags) = load::list_content(root);
-    let (sources, read_diags) = load::read_sources(root, &paths);
-    diags.extend(read_diags);
-    let parsed: Vec<Result<Document, Vec<Diagnostic>>> = sources
-        .par_iter()
-        .map(|s| Document::parse(&s.rel, &s.text))
-        .collect();
-    let mut docs = Vec::with_capacity(parsed.len());
-    let mut unparsed: HashSet<PathBuf> = paths.iter().cloned().collect();
-    for p in parsed {
-        match p {
-            Ok(d) => {
-                unparsed.remove(&d.source);
-                docs.push(d);
+/// What changed on disk, as far as a rebuild cares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    /// A file under `content/` (relative to the site root), added, changed or removed.
+    Content(PathBuf),
+    /// Something under `content/` that may be a folder: list the folder again.
+    Rescan,
+    /// A template of the theme or of the site.
+    Template,
+    /// A static file of the theme or of the site.
+    Static,
+    /// `site.yaml`: everything may change.
+    Config,
+}
+
+/// A content file as last read.
+struct Source {
+    stamp: Option<(u64, SystemTime)>,
+    parsed: Result<Arc<Document>, Vec<Diagnostic>>,
+}
+
+/// The site as last read, kept between builds.
+pub struct Builder {
+    root: PathBuf,
+    opts: Options,
+    /// `None` until the first load.
+    sources: Option<BTreeMap<PathBuf, Source>>,
+    /// Problems found while listing `content/` (symlinks out of the site, unreadable folders).
+    list_diags: Vec<Diagnostic>,
+    config: Option<Result<Config, Vec<Diagnostic>>>,
+    theme: Option<Result<Theme, Vec<Diagnostic>>>,
+    /// What the output folder holds, when this builder wrote it.
+    manifest: Option<(PathBuf, Manifest)>,
+}
+
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+fn parse_source(rel: &Path, text: &str) -> Result<Arc<Document>, Vec<Diagnostic>> {
+    Document::parse(rel, text).map(Arc::new)
+}
+
+impl Builder {
+    pub fn new(root: &Path, opts: Options) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            opts,
+            sources: None,
+            list_diags: Vec::new(),
+            config: None,
+            theme: None,
+            manifest: None,
+        }
+    }
+
+    /// Forgets what `changes` make stale; the next [`Builder::load`] reads it again.
+    pub fn apply(&mut self, changes: &[Change]) {
+        for change in changes {
+            match change {
+                Change::Config => {
+                    self.config = None;
+                    self.theme = None;
+                }
+                Change::Template | Change::Static => self.theme = None,
+                Change::Rescan => self.rescan(),
+                Change::Content(rel) => self.reread(rel),
             }
-            Err(d) => diags.extend(d),
         }
     }
-    let config = match config {
-        Ok(c) => c,
-        Err(d) => {
-            diags.extend(d);
-            diagnostic::sort(&mut diags);
-            return Err(diags);
+
+    fn read_all(&mut self) {
+        let (paths, diags) = load::list_content(&self.root);
+        let (files, read_diags) = load::read_sources(&self.root, &paths);
+        let mut read: BTreeMap<PathBuf, Source> = files
+            .par_iter()
+            .map(|f| {
+                let source = Source {
+                    stamp: stamp(&self.root.join(&f.rel)),
+                    parsed: parse_source(&f.rel, &f.text),
+                };
+                (f.rel.clone(), source)
+            })
+            .collect();
+        for d in read_diags {
+            read.insert(
+                d.path.clone(),
+                Source {
+                    stamp: None,
+                    parsed: Err(vec![d]),
+                },
+            );
         }
-    };
-    let theme = Theme::load(root, &config);
-    let today = match opts.today {
-        Some(t) => t,
-        None => Date::today_in(&config.timezone).unwrap_or(Date(jiff::civil::date(1970, 1, 1))),
-    };
-    let build_opts = BuildOptions {
-        drafts: opts.drafts,
-        today,
-        base_url: opts.base_url.clone(),
-    };
-    let (site, site_diags) = site::assemble(root, config, docs, &unparsed, &build_opts);
-    diags.extend(site_diags);
-    diags.extend(validate(&site));
-    let theme = match theme {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
-    diagnostic::sort(&mut diags);
-    match theme {
-        Some(t) if !diags.iter().any(Diagnostic::is_error) => Ok((site, t, diags)),
-        _ => Err(diags),
+        self.sources = Some(read);
+        self.list_diags = diags;
     }
+
+    /// Lists `content/` again: reads new files and files whose size or time changed, drops
+    /// vanished ones.
+    fn rescan(&mut self) {
+        let Some(sources) = &mut self.sources else {
+            return;
+        };
+        let (paths, diags) = load::list_content(&self.root);
+        self.list_diags = diags;
+        let listed: HashSet<&PathBuf> = paths.iter().collect();
+        sources.retain(|p, _| listed.contains(p));
+        let stale: Vec<PathBuf> = paths
+            .into_iter()
+            .filter(|p| {
+                sources
+                    .get(p)
+                    .is_none_or(|s| s.stamp.is_none() || s.stamp != stamp(&self.root.join(p)))
+            })
+            .collect();
+        for p in stale {
+            self.reread(&p);
+        }
+    }
+
+    fn reread(&mut self, rel: &Path) {
+        let Some(sources) = &mut self.sources else {
+            return;
+        };
+        let abs = self.root.join(rel);
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_md = rel
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        let junk = rel
+            .components()
+            .any(|c| load::is_junk(&c.as_os_str().to_string_lossy()));
+        if abs.is_dir() || (!is_md && !abs.exists() && !name.contains('.')) {
+            // A folder appeared, vanished or was renamed.
+            self.rescan();
+            return;
+        }
+        if !is_md || junk {
+            return;
+        }
+        if !abs.is_file() {
+            sources.remove(rel);
+            return;
+        }
+        // A symlink (or a file under one) is judged by the same listing rules as a full read.
+        if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink()) {
+            sources.remove(rel);
+            self.rescan();
+            return;
+        }
+        let (files, diags) = load::read_sources(&self.root, &[rel.to_path_buf()]);
+        let parsed = match (files.first(), diags.into_iter().next()) {
+            (Some(f), _) => parse_source(rel, &f.text),
+            (None, Some(d)) => Err(vec![d]),
+            (None, None) => return,
+        };
+        sources.insert(
+            rel.to_path_buf(),
+            Source {
+                stamp: stamp(&abs),
+                parsed,
+            },
+        );
+    }
+
+    /// Loads whatever is not loaded yet, then assembles and validates the site. `Ok` holds the
+    /// warnings; `Err` every diagnostic of the run (errors and warnings), sorted.
+    pub fn load(&mut self) -> Result<(Site, &Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
+        if self.sources.is_none() {
+            self.read_all();
+        }
+        if self.config.is_none() {
+            self.config = Some(Config::load(&self.root));
+        }
+        let mut diags = self.list_diags.clone();
+        let sources = self.sources.as_ref().expect("read above");
+        let mut docs = Vec::with_capacity(sources.len());
+        let mut unparsed = HashSet::new();
+        for (path, s) in sources {
+            match &s.parsed {
+                Ok(d) => docs.push(Arc::clone(d)),
+                Err(d) => {
+                    unparsed.insert(path.clone());
+                    diags.extend(d.iter().cloned());
+                }
+            }
+        }
+        let config = match self.config.as_ref().expect("loaded above") {
+            Ok(c) => c.clone(),
+            Err(d) => {
+                diags.extend(d.iter().cloned());
+                diagnostic::sort(&mut diags);
+                return Err(diags);
+            }
+        };
+        if self.theme.is_none() {
+            self.theme = Some(Theme::load(&self.root, &config));
+        }
+        let today = match self.opts.today {
+            Some(t) => t,
+            None => Date::today_in(&config.timezone).unwrap_or(Date(jiff::civil::date(1970, 1, 1))),
+        };
+        let build_opts = BuildOptions {
+            drafts: self.opts.drafts,
+            today,
+            base_url: self.opts.base_url.clone(),
+        };
+        let (site, site_diags) = site::assemble(&self.root, config, &docs, &unparsed, &build_opts);
+        diags.extend(site_diags);
+        diags.extend(validate(&site));
+        let theme = match self.theme.as_ref().expect("loaded above") {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d.iter().cloned());
+                None
+            }
+        };
+        diagnostic::sort(&mut diags);
+        match theme {
+            Some(t) if !diags.iter().any(Diagnostic::is_error) => Ok((site, t, diags)),
+            _ => Err(diags),
+        }
+    }
+
+    /// Builds into `out`. With any error nothing is written and `out` stays as it was. The
+    /// first build writes a staging folder and swaps it in; later builds of this builder
+    /// replace only the files whose bytes changed, each atomically.
+    pub fn build(&mut self, out: &Path) -> Result<BuildReport, BuildError> {
+        let start = Instant::now();
+        output::check_output_dir(&self.root, out).map_err(BuildError::Io)?;
+        let root = self.root.clone();
+        let (site, theme, warnings) = self.load().map_err(BuildError::Content)?;
+        let mut outputs = render::render(&site, theme).map_err(|mut d| {
+            d.extend(warnings.iter().cloned());
+            diagnostic::sort(&mut d);
+            BuildError::Content(d)
+        })?;
+        outputs.extend(theme.static_outputs());
+        outputs.sort_by(|a, b| a.path.cmp(&b.path));
+        let dupes: Vec<Diagnostic> = outputs
+            .windows(2)
+            .filter(|w| w[0].path == w[1].path)
+            .map(|w| {
+                Diagnostic::error(
+                    w[0].path.clone(),
+                    format!("两个来源都要生成 /{}(静态文件与页面重名?)", w[0].path),
+                )
+            })
+            .collect();
+        if !dupes.is_empty() {
+            return Err(BuildError::Content(dupes));
+        }
+        let documents = site.pages.len();
+        let io = |e: std::io::Error| BuildError::Io(format!("写入 {} 失败: {e}", out.display()));
+        let (written, removed) = match &mut self.manifest {
+            Some((dir, manifest)) if dir == out && out.is_dir() => {
+                output::write_changes(&root, out, manifest, &outputs).map_err(io)?
+            }
+            _ => {
+                let manifest = output::write_site(&root, out, &outputs).map_err(io)?;
+                self.manifest = Some((out.to_path_buf(), manifest));
+                (outputs.len(), 0)
+            }
+        };
+        Ok(BuildReport {
+            documents,
+            files: outputs.len(),
+            written,
+            removed,
+            warnings,
+            elapsed: start.elapsed(),
+        })
+    }
+}
+
+/// Loads, assembles and validates a site once.
+pub fn load_site(root: &Path, opts: &Options) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut b = Builder::new(root, opts.clone());
+    b.load().map(|(site, _, warnings)| (site, warnings))
 }
 
 /// Loads and validates; writes nothing.
 pub fn check(root: &Path, opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    load_site(root, opts).map(|(_, _, warnings)| warnings)
+    load_site(root, opts).map(|(_, warnings)| warnings)
 }
 
 /// Builds the site into `out`. With any error, nothing is written and `out` stays as it was.
 pub fn build(root: &Path, out: &Path, opts: &Options) -> Result<BuildReport, BuildError> {
-    let start = Instant::now();
-    output::check_output_dir(root, out).map_err(BuildError::Io)?;
-    let (site, theme, warnings) = load_site(root, opts).map_err(BuildError::Content)?;
-    let mut outputs = render::render(&site, &theme).map_err(|mut d| {
-        d.extend(warnings.iter().cloned());
-        diagnostic::sort(&mut d);
-        BuildError::Content(d)
-    })?;
-    outputs.extend(theme.static_outputs());
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let dupes: Vec<Diagnostic> = outputs
-        .windows(2)
-        .filter(|w| w[0].path == w[1].path)
-        .map(|w| {
-            Diagnostic::error(
-                w[0].path.clone(),
-                format!("两个来源都要生成 /{}(静态文件与页面重名?)", w[0].path),
-            )
-        })
-        .collect();
-    if !dupes.is_empty() {
-        return Err(BuildError::Content(dupes));
-    }
-    output::write_site(root, out, &outputs)
-        .map_err(|e| BuildError::Io(format!("写入 {} 失败: {e}", out.display())))?;
-    Ok(BuildReport {
-        documents: site.pages.len(),
-        files: outputs.len(),
-        warnings,
-        elapsed: start.elapsed(),
-    })
+    Builder::new(root, opts.clone()).build(out)
 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -39,7 +40,8 @@ pub struct AttachmentFile {
 /// A published document with its HTML.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub doc: Document,
+    /// Shared with the builder's cache, so a rebuild does not copy unchanged documents.
+    pub doc: Arc<Document>,
     pub html: String,
     /// 摘要: `summary`, else the first paragraph.
     pub summary: String,
@@ -135,7 +137,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub fn assemble(
     root: &Path,
     mut config: Config,
-    docs: Vec<Document>,
+    docs: &[Arc<Document>],
     unparsed: &HashSet<PathBuf>,
     opts: &BuildOptions,
 ) -> (Site, Vec<Diagnostic>) {
@@ -149,8 +151,9 @@ pub fn assemble(
     let base_path = base_path(&config.base_url);
 
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = docs
-        .into_par_iter()
+        .par_iter()
         .map(|doc| {
+            let doc = Arc::clone(doc);
             let mut diags = Vec::new();
             if excluded(&doc, opts).is_some() {
                 return (None, diags);
