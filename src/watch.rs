@@ -173,8 +173,6 @@ pub fn watch(
             Err(BuildError::Io(message)) => on_event(WatchEvent::WriteFailed { changed, message }),
         }
     };
-    report(&mut builder, Vec::new(), &mut on_event);
-
     let theme_of = |root: &Path| {
         Config::load(root)
             .map(|c| c.theme)
@@ -203,6 +201,8 @@ pub fn watch(
             .watch_dir(dir, *mode)
             .map_err(|e| watch_error(&e))?;
     }
+    // Watching starts before the first build, so a change made during it is not missed.
+    report(&mut builder, Vec::new(), &mut on_event);
 
     while !stop.load(Ordering::SeqCst) {
         let first = match rx.recv_timeout(Duration::from_millis(100)) {

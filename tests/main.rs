@@ -7,3 +7,5 @@ mod cli;
 mod diagnostics;
 mod example_site;
 mod safety;
+mod serve;
+mod watch;
