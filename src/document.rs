@@ -153,7 +153,7 @@ pub struct VoteResult {
     pub verdict: Verdict,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     pub date: Date,
@@ -161,7 +161,7 @@ pub struct Progress {
 }
 
 /// One line of the rectification ledger (事前登记、事中督办、事后销号).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
@@ -274,6 +274,8 @@ pub struct Document {
     pub source: PathBuf,
     /// The whole file, kept so later rules can point at a line.
     pub text: String,
+    /// A hash of `text`: what a rebuild compares to know whether the document changed.
+    pub hash: u64,
     pub title: String,
     pub kind: Kind,
     /// Required for every type but `page`.
@@ -546,6 +548,12 @@ impl Document {
         Ok(Document {
             source: path.to_path_buf(),
             text: text.to_string(),
+            hash: {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                text.hash(&mut h);
+                h.finish()
+            },
             title: title.unwrap_or_default(),
             kind,
             date: raw.date,
@@ -634,13 +642,34 @@ impl Document {
         Diagnostic::error(&self.source, message).at(&self.text, line, 1)
     }
 
-    /// File line of item `index` of a rectification ledger.
-    pub fn item_line(&self, index: usize) -> usize {
-        let mut from = self.line_of("items", 1);
-        for _ in 0..=index {
-            from = self.line_of("id", from + 1);
+    /// File lines of each ledger item's `deadline`, in item order, found in one pass over the
+    /// front matter (a site may have thousands of items to point at).
+    pub fn deadline_lines(&self) -> Vec<usize> {
+        let Ok(split) = frontmatter::split(&self.source, &self.text) else {
+            return Vec::new();
+        };
+        let Some(items) = key_line(&split, "items", 1) else {
+            return Vec::new();
+        };
+        let mut lines = Vec::new();
+        let mut item_start = None;
+        for (n, line) in split
+            .yaml
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + split.yaml_line, l))
+        {
+            if n <= items {
+                continue;
+            }
+            if frontmatter::has_key(line, "id:") {
+                item_start = Some(n);
+            }
+            if frontmatter::has_key(line, "deadline:") && item_start.take().is_some() {
+                lines.push(n);
+            }
         }
-        from
+        lines
     }
 }
 

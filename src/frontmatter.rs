@@ -67,7 +67,7 @@ pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
 
 /// True if `line` has `pattern` (`key:`) as a key, in block (`key:`, `- key:`) or flow
 /// (`{a: 1, key: 2}`) style.
-fn has_key(line: &str, pattern: &str) -> bool {
+pub fn has_key(line: &str, pattern: &str) -> bool {
     line.match_indices(pattern).any(|(i, _)| {
         let before = line[..i].trim_end_matches(' ');
         before.is_empty() || before.ends_with(['{', ',', '-'])

@@ -164,14 +164,16 @@ pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<Man
     result
 }
 
-/// Brings `out`, which holds `manifest`, to `outputs`: writes only files whose fingerprint
-/// changed, each through a temporary file and a rename so no reader sees half a file; removes
-/// files nothing produces any more. Returns (written, removed).
+/// Brings `out`, which holds `manifest`, up to date: writes those of `outputs` whose
+/// fingerprint changed, each through a temporary file and a rename so no reader sees half a
+/// file; removes files that are not in `live` (every path the site now has). Returns
+/// (written, removed).
 pub fn write_changes(
     root: &Path,
     out: &Path,
     manifest: &mut Manifest,
     outputs: &[Output],
+    live: &BTreeSet<String>,
 ) -> io::Result<(usize, usize)> {
     if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
         return Err(io::Error::other(format!(
@@ -200,10 +202,9 @@ pub fn write_changes(
     for (o, fp) in &changed {
         manifest.insert(o.path.clone(), *fp);
     }
-    let live: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let gone: Vec<String> = manifest
         .keys()
-        .filter(|p| !live.contains(p.as_str()))
+        .filter(|p| !live.contains(*p))
         .cloned()
         .collect();
     for path in &gone {

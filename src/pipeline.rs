@@ -14,8 +14,8 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::document::Document;
 use crate::load;
 use crate::output::{self, Manifest};
-use crate::render;
-use crate::site::{self, BuildOptions, Site};
+use crate::render::{self, RenderKeys};
+use crate::site::{self, BuildOptions, RenderCache, Site};
 use crate::theme::Theme;
 use crate::validate::validate;
 
@@ -84,6 +84,10 @@ pub struct Builder {
     theme: Option<Result<Theme, Vec<Diagnostic>>>,
     /// What the output folder holds, when this builder wrote it.
     manifest: Option<(PathBuf, Manifest)>,
+    /// Markdown rendered by the last build, reused for unchanged documents.
+    markdown: RenderCache,
+    /// What each output of the last build was made from; empty forces a full render.
+    keys: RenderKeys,
 }
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -105,6 +109,8 @@ impl Builder {
             config: None,
             theme: None,
             manifest: None,
+            markdown: RenderCache::new(),
+            keys: RenderKeys::new(),
         }
     }
 
@@ -115,8 +121,12 @@ impl Builder {
                 Change::Config => {
                     self.config = None;
                     self.theme = None;
+                    self.keys.clear();
                 }
-                Change::Template | Change::Static => self.theme = None,
+                Change::Template | Change::Static => {
+                    self.theme = None;
+                    self.keys.clear();
+                }
                 Change::Rescan => self.rescan(),
                 Change::Content(rel) => self.reread(rel),
             }
@@ -262,7 +272,14 @@ impl Builder {
             today,
             base_url: self.opts.base_url.clone(),
         };
-        let (site, site_diags) = site::assemble(&self.root, config, &docs, &unparsed, &build_opts);
+        let (site, site_diags) = site::assemble(
+            &self.root,
+            config,
+            &docs,
+            &unparsed,
+            &build_opts,
+            &mut self.markdown,
+        );
         diags.extend(site_diags);
         diags.extend(validate(&site));
         let theme = match self.theme.as_ref().expect("loaded above") {
@@ -286,13 +303,21 @@ impl Builder {
         let start = Instant::now();
         output::check_output_dir(&self.root, out).map_err(BuildError::Io)?;
         let root = self.root.clone();
+        let incremental = matches!(&self.manifest, Some((dir, _)) if dir == out && out.is_dir());
+        if !incremental {
+            self.keys.clear();
+        }
+        let mut keys = std::mem::take(&mut self.keys);
         let (site, theme, warnings) = self.load().map_err(BuildError::Content)?;
-        let mut outputs = render::render(&site, theme).map_err(|mut d| {
-            d.extend(warnings.iter().cloned());
-            diagnostic::sort(&mut d);
-            BuildError::Content(d)
-        })?;
-        outputs.extend(theme.static_outputs());
+        let (mut outputs, mut live) =
+            render::render_changed(&site, theme, &mut keys).map_err(|mut d| {
+                d.extend(warnings.iter().cloned());
+                diagnostic::sort(&mut d);
+                BuildError::Content(d)
+            })?;
+        let statics = theme.static_outputs();
+        live.extend(statics.iter().map(|o| o.path.clone()));
+        outputs.extend(statics);
         outputs.sort_by(|a, b| a.path.cmp(&b.path));
         let dupes: Vec<Diagnostic> = outputs
             .windows(2)
@@ -308,10 +333,11 @@ impl Builder {
             return Err(BuildError::Content(dupes));
         }
         let documents = site.pages.len();
+        let files = live.len();
         let io = |e: std::io::Error| BuildError::Io(format!("写入 {} 失败: {e}", out.display()));
         let (written, removed) = match &mut self.manifest {
-            Some((dir, manifest)) if dir == out && out.is_dir() => {
-                output::write_changes(&root, out, manifest, &outputs).map_err(io)?
+            Some((_, manifest)) if incremental => {
+                output::write_changes(&root, out, manifest, &outputs, &live).map_err(io)?
             }
             _ => {
                 let manifest = output::write_site(&root, out, &outputs).map_err(io)?;
@@ -319,9 +345,11 @@ impl Builder {
                 (outputs.len(), 0)
             }
         };
+        // Only a written build's keys describe what is on disk.
+        self.keys = keys;
         Ok(BuildReport {
             documents,
-            files: outputs.len(),
+            files,
             written,
             removed,
             warnings,

@@ -2,7 +2,9 @@
 //! rendered in parallel into a sorted list of [`Output`]s. Feeds, sitemap, robots and open
 //! data are written here too, without templates, because their format is fixed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -119,6 +121,10 @@ struct RectificationView {
     round: u32,
     items: Vec<ItemView>,
     tally: Tally,
+    /// The department's 满意度测评 rounds in the document's review cycle, oldest first.
+    votes: Vec<VoteView>,
+    /// The last round's verdict.
+    verdict: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,6 +179,8 @@ struct StageView {
     /// `done`, `current` or `upcoming` relative to today.
     state: &'static str,
     state_label: &'static str,
+    /// How much of the stage has passed by today, in whole percent (0 to 100).
+    elapsed_pct: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -296,6 +304,32 @@ fn tally<'a>(items: impl IntoIterator<Item = &'a Item>, today: Date) -> Tally {
     t
 }
 
+/// The 满意度测评 rounds of department `dept` in review cycle `r`, oldest first.
+fn votes(r: &crate::document::Review, dept: &str) -> Vec<VoteView> {
+    let mut votes: Vec<VoteView> = r
+        .results
+        .iter()
+        .filter(|v| v.department == dept)
+        .map(|v| {
+            let total = v.satisfied + v.basically_satisfied + v.unsatisfied;
+            let pct = |n: u32| (n * 100).checked_div(total).unwrap_or(0);
+            VoteView {
+                round: v.round,
+                satisfied: v.satisfied,
+                basically_satisfied: v.basically_satisfied,
+                unsatisfied: v.unsatisfied,
+                total,
+                verdict: v.verdict.label(),
+                satisfied_pct: pct(v.satisfied),
+                basically_satisfied_pct: pct(v.basically_satisfied),
+                unsatisfied_pct: pct(v.unsatisfied),
+            }
+        })
+        .collect();
+    votes.sort_by_key(|v| v.round);
+    votes
+}
+
 /// Indexes over the site, built once, so no page scans every document.
 struct Ctx<'a> {
     site: &'a Site,
@@ -305,6 +339,8 @@ struct Ctx<'a> {
     /// Position of each page within its type's list.
     kind_pos: Vec<usize>,
     by_kind: HashMap<Kind, Vec<usize>>,
+    /// Review id → its page.
+    reviews: HashMap<&'a str, usize>,
     site_view: SiteView<'a>,
 }
 
@@ -315,7 +351,11 @@ impl<'a> Ctx<'a> {
         let mut by_dept: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
         let mut kind_pos = vec![0; site.pages.len()];
+        let mut reviews = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
+            if let Details::Review(r) = &p.doc.details {
+                reviews.entry(r.id.as_str()).or_insert(i);
+            }
             if let Some(r) = p.doc.review_id() {
                 by_review.entry(r).or_default().push(i);
             }
@@ -361,7 +401,7 @@ impl<'a> Ctx<'a> {
                 .of_kind(Kind::Page)
                 .map(|p| Link {
                     title: p.doc.title.clone(),
-                    url: format!("{base}{}", p.doc.url()),
+                    url: format!("{base}{}", p.url),
                 })
                 .collect(),
             nav,
@@ -375,8 +415,14 @@ impl<'a> Ctx<'a> {
             by_dept,
             kind_pos,
             by_kind,
+            reviews,
             site_view,
         }
+    }
+
+    /// The review cycle with this id.
+    fn review(&self, id: &str) -> Option<&'a Page> {
+        self.reviews.get(id).map(|&i| &self.site.pages[i])
     }
 
     fn url(&self, path: &str) -> String {
@@ -398,14 +444,14 @@ impl<'a> Ctx<'a> {
     fn doc_link(&self, p: &Page) -> Link {
         Link {
             title: p.doc.title.clone(),
-            url: self.url(&p.doc.url()),
+            url: self.url(&p.url),
         }
     }
 
     fn card(&self, p: &Page) -> Card {
         Card {
             title: p.doc.title.clone(),
-            url: self.url(&p.doc.url()),
+            url: self.url(&p.url),
             kind: p.doc.kind.name(),
             kind_label: p.doc.kind.label(),
             date: iso(p.doc.date),
@@ -500,12 +546,22 @@ impl<'a> Ctx<'a> {
                 } else {
                     ("upcoming", "未开始")
                 };
+                let days = |a: Date, b: Date| i64::from((b.0 - a.0).get_days());
+                let elapsed_pct = match state {
+                    "done" => 100,
+                    "upcoming" => 0,
+                    _ => (days(s.start, today) * 100)
+                        .checked_div(days(s.start, s.end))
+                        .unwrap_or(100)
+                        .clamp(0, 100) as u32,
+                };
                 StageView {
                     name: s.name.clone(),
                     start: s.start.to_string(),
                     end: s.end.to_string(),
                     state,
                     state_label,
+                    elapsed_pct,
                 }
             })
             .collect();
@@ -521,27 +577,7 @@ impl<'a> Ctx<'a> {
                     Details::Rectification(x) => x.items.iter(),
                     _ => [].iter(),
                 });
-                let mut votes: Vec<VoteView> = r
-                    .results
-                    .iter()
-                    .filter(|v| &v.department == d)
-                    .map(|v| {
-                        let total = v.satisfied + v.basically_satisfied + v.unsatisfied;
-                        let pct = |n: u32| (n * 100).checked_div(total).unwrap_or(0);
-                        VoteView {
-                            round: v.round,
-                            satisfied: v.satisfied,
-                            basically_satisfied: v.basically_satisfied,
-                            unsatisfied: v.unsatisfied,
-                            total,
-                            verdict: v.verdict.label(),
-                            satisfied_pct: pct(v.satisfied),
-                            basically_satisfied_pct: pct(v.basically_satisfied),
-                            unsatisfied_pct: pct(v.unsatisfied),
-                        }
-                    })
-                    .collect();
-                votes.sort_by_key(|v| v.round);
+                let votes = votes(r, d);
                 let link = self.dept_link(d);
                 ReviewedDept {
                     id: d.clone(),
@@ -562,7 +598,7 @@ impl<'a> Ctx<'a> {
             id: r.id.clone(),
             year: r.year,
             title: p.doc.title.clone(),
-            url: self.url(&p.doc.url()),
+            url: self.url(&p.url),
             summary: p.summary.clone(),
             current_stage: stages
                 .iter()
@@ -572,6 +608,43 @@ impl<'a> Ctx<'a> {
             departments,
             groups: self.groups(&others),
         })
+    }
+
+    /// Related documents of page `i`: the same review, then the same departments; newest
+    /// first, at most 6. The index lists are in page order, so a merge of their heads finds
+    /// the first six without walking whole reviews.
+    fn related(&self, i: usize) -> Vec<usize> {
+        let d = &self.site.pages[i].doc;
+        let mut lists: Vec<&[usize]> = Vec::new();
+        if let Some(v) = d.review_id().and_then(|r| self.by_review.get(r)) {
+            lists.push(v);
+        }
+        for dep in d.departments() {
+            if let Some(v) = self.by_dept.get(dep) {
+                lists.push(v);
+            }
+        }
+        let mut heads = vec![0usize; lists.len()];
+        let mut out = Vec::with_capacity(6);
+        let mut last = None;
+        while out.len() < 6 {
+            let next = lists
+                .iter()
+                .zip(&heads)
+                .filter_map(|(l, &h)| l.get(h).copied())
+                .min();
+            let Some(j) = next else { break };
+            for (l, h) in lists.iter().zip(heads.iter_mut()) {
+                if l.get(*h) == Some(&j) {
+                    *h += 1;
+                }
+            }
+            if Some(j) != last && j != i && self.site.pages[j].doc.kind != Kind::Review {
+                out.push(j);
+            }
+            last = Some(j);
+        }
+        out
     }
 
     fn doc_view(&self, i: usize) -> DocView<'a> {
@@ -609,30 +682,31 @@ impl<'a> Ctx<'a> {
             .get(pos + 1)
             .map(|&j| self.doc_link(&self.site.pages[j]));
 
-        // Related: the same review, then the same departments; newest first, at most 6.
-        let mut related_idx: Vec<usize> = Vec::new();
-        if let Some(r) = d.review_id() {
-            related_idx.extend(self.by_review.get(r).into_iter().flatten().copied());
-        }
-        for dep in d.departments() {
-            related_idx.extend(self.by_dept.get(dep).into_iter().flatten().copied());
-        }
-        related_idx.sort_unstable();
-        related_idx.dedup();
-        let related = related_idx
+        let related = self
+            .related(i)
             .into_iter()
-            .filter(|&j| j != i && self.site.pages[j].doc.kind != Kind::Review)
-            .take(6)
             .map(|j| self.card(&self.site.pages[j]))
             .collect();
 
         let rectification = match &d.details {
-            Details::Rectification(r) => Some(RectificationView {
-                department: self.dept_link(&r.department),
-                round: r.round,
-                items: self.items_of(p),
-                tally: tally(&r.items, self.site.today),
-            }),
+            Details::Rectification(r) => {
+                let votes = d
+                    .review_id()
+                    .and_then(|id| self.review(id))
+                    .and_then(|p| match &p.doc.details {
+                        Details::Review(review) => Some(votes(review, &r.department)),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                Some(RectificationView {
+                    department: self.dept_link(&r.department),
+                    round: r.round,
+                    items: self.items_of(p),
+                    tally: tally(&r.items, self.site.today),
+                    verdict: votes.last().map(|v| v.verdict),
+                    votes,
+                })
+            }
             _ => None,
         };
         DocView {
@@ -649,8 +723,9 @@ impl<'a> Ctx<'a> {
             doc_number: d.doc_number.as_deref(),
             written_date: iso(d.written_date),
             attachments,
-            content: &p.html,
+            content: &p.content.html,
             toc: p
+                .content
                 .headings
                 .iter()
                 .map(|(level, id, title)| TocEntry {
@@ -662,7 +737,7 @@ impl<'a> Ctx<'a> {
             review: d
                 .review
                 .as_deref()
-                .and_then(|r| self.site.review(r))
+                .and_then(|r| self.review(r))
                 .map(|r| self.doc_link(r)),
             departments: d
                 .departments()
@@ -748,7 +823,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// One HTML page to render.
+/// One output (or two, for open data) to render.
 enum Job<'a> {
     Home,
     Document(usize),
@@ -767,12 +842,19 @@ enum Job<'a> {
     Tags,
     Tag(&'a str),
     NotFound,
+    Feed,
+    Sitemap,
+    Robots,
+    /// `/data/{year}/items.json` and `.csv`.
+    Data(i32),
 }
 
-/// Renders every page of the site and the machine-readable files.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let cx = Ctx::new(site);
-    let mut jobs: Vec<Job<'_>> = vec![
+/// What the last render rendered: each job's URL → a hash of everything the job reads.
+pub type RenderKeys = HashMap<String, u64>;
+
+fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
+    let site = cx.site;
+    let mut jobs: Vec<Job<'a>> = vec![
         Job::Home,
         Job::Reviews,
         Job::Departments,
@@ -780,6 +862,9 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>
         Job::ArchiveIndex,
         Job::Tags,
         Job::NotFound,
+        Job::Feed,
+        Job::Sitemap,
+        Job::Robots,
     ];
     jobs.extend((0..site.pages.len()).map(Job::Document));
     for kind in Kind::LISTED {
@@ -802,53 +887,288 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>
     );
     jobs.extend(site.years().into_iter().map(Job::Archive));
     jobs.extend(site.tag_slugs.keys().map(|t| Job::Tag(t.as_str())));
+    let data_years: BTreeSet<i32> = site
+        .of_kind(Kind::Rectification)
+        .filter_map(|p| p.doc.year())
+        .collect();
+    jobs.extend(data_years.into_iter().map(Job::Data));
+    jobs
+}
 
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+/// The site-relative URL a job answers.
+fn job_url(cx: &Ctx<'_>, job: &Job<'_>) -> String {
+    match job {
+        Job::Home => "/".into(),
+        Job::Document(i) => cx.site.pages[*i].url.clone(),
+        Job::List { path, .. } => path.trim_end_matches("index.html").to_string(),
+        Job::Reviews => "/reviews/".into(),
+        Job::Departments => "/departments/".into(),
+        Job::Department(id) => format!("/departments/{id}/"),
+        Job::Tracker => "/rectification-tracker/".into(),
+        Job::ArchiveIndex => "/archive/".into(),
+        Job::Archive(y) => format!("/archive/{y}/"),
+        Job::Tags => "/tags/".into(),
+        Job::Tag(t) => format!("/tags/{}/", cx.site.tag_slugs[*t]),
+        Job::NotFound => "/404.html".into(),
+        Job::Feed => "/feed.xml".into(),
+        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Robots => "/robots.txt".into(),
+        Job::Data(y) => format!("/data/{y}/"),
+    }
+}
+
+/// The files a job writes, relative to the output folder.
+fn job_paths(cx: &Ctx<'_>, job: &Job<'_>) -> Vec<String> {
+    let url = job_url(cx, job);
+    match job {
+        Job::Data(_) => vec![
+            format!("{}items.csv", &url[1..]),
+            format!("{}items.json", &url[1..]),
+        ],
+        _ if url.ends_with('/') => vec![format!("{}index.html", &url[1..])],
+        _ => vec![url[1..].to_string()],
+    }
+}
+
+/// Everything a job reads, hashed: when it is unchanged, so is the job's output. `salt`
+/// covers what every page shows (the site's settings, "today", tags, free pages).
+fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
+    let site = cx.site;
+    let mut h = DefaultHasher::new();
+    salt.hash(&mut h);
+    // What a job shows of a page: the whole page, its card in a list, or its ledger.
+    let full = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+        for p in idx {
+            (p.hash, p.card_hash).hash(h);
+        }
+    };
+    let cards = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+        for p in idx {
+            p.card_hash.hash(h);
+        }
+    };
+    let ledgers = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+        for p in idx {
+            p.ledger_hash.hash(h);
+        }
+    };
+    let of_kind = |k: Kind| site.pages.iter().filter(move |p| p.doc.kind == k);
+    match job {
+        Job::Home => {
+            for k in [Kind::Notice, Kind::Speech, Kind::Rectification] {
+                cards(&mut h, &mut of_kind(k).take(6));
+            }
+            // The current review: its stages, votes, documents and the progress of its
+            // departments.
+            full(&mut h, &mut of_kind(Kind::Review));
+            ledgers(
+                &mut h,
+                &mut site.pages.iter().filter(|p| p.doc.review_id().is_some()),
+            );
+        }
+        Job::Document(i) => {
+            let p = &site.pages[*i];
+            full(&mut h, &mut std::iter::once(p));
+            let siblings = &cx.by_kind[&p.doc.kind];
+            let pos = cx.kind_pos[*i];
+            let near = [pos.checked_sub(1), Some(pos + 1)];
+            cards(
+                &mut h,
+                &mut near
+                    .iter()
+                    .flatten()
+                    .filter_map(|&j| siblings.get(j))
+                    .map(|&j| &site.pages[j]),
+            );
+            cards(
+                &mut h,
+                &mut cx.related(*i).into_iter().map(|j| &site.pages[j]),
+            );
+            // Its review: the link, and for a rectification the votes on its department.
+            if let Some(r) = p.doc.review.as_deref().and_then(|r| cx.review(r)) {
+                full(&mut h, &mut std::iter::once(r));
+            }
+            if p.doc.kind == Kind::Review {
+                let members = p.doc.review_id().and_then(|r| cx.by_review.get(r));
+                ledgers(&mut h, &mut cx.pages_at(members));
+            }
+        }
+        Job::List {
+            pages: chunk,
+            paginator,
+            ..
+        } => {
+            cards(&mut h, &mut chunk.iter().copied());
+            (
+                paginator.current,
+                paginator.total_pages,
+                paginator.total_items,
+            )
+                .hash(&mut h);
+        }
+        Job::Reviews => {
+            full(&mut h, &mut of_kind(Kind::Review));
+            ledgers(
+                &mut h,
+                &mut site.pages.iter().filter(|p| p.doc.review_id().is_some()),
+            );
+        }
+        Job::Tracker => ledgers(&mut h, &mut of_kind(Kind::Rectification)),
+        Job::Departments => ledgers(
+            &mut h,
+            &mut site
+                .pages
+                .iter()
+                .filter(|p| !p.doc.departments().is_empty()),
+        ),
+        Job::Department(id) => {
+            let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
+            ledgers(&mut h, &mut pages.iter().copied());
+            full(
+                &mut h,
+                &mut pages.iter().copied().filter(|p| p.doc.kind == Kind::Review),
+            );
+        }
+        Job::ArchiveIndex => {
+            for p in &site.pages {
+                (p.doc.kind == Kind::Page, p.doc.year()).hash(&mut h);
+            }
+        }
+        Job::Archive(y) => cards(
+            &mut h,
+            &mut site
+                .pages
+                .iter()
+                .filter(|p| p.doc.kind != Kind::Page && p.doc.year() == Some(*y)),
+        ),
+        Job::Tags => {
+            for p in &site.pages {
+                p.doc.tags.hash(&mut h);
+            }
+        }
+        Job::Tag(t) => cards(
+            &mut h,
+            &mut site
+                .pages
+                .iter()
+                .filter(|p| p.doc.tags.iter().any(|x| x == t)),
+        ),
+        Job::NotFound | Job::Robots => {}
+        Job::Feed => full(
+            &mut h,
+            &mut site
+                .pages
+                .iter()
+                .filter(|p| p.doc.kind != Kind::Page)
+                .take(FEED_ENTRIES),
+        ),
+        Job::Sitemap => {
+            for p in &site.pages {
+                (&p.url, p.doc.date).hash(&mut h);
+            }
+            site.years().hash(&mut h);
+            site.tag_slugs.hash(&mut h);
+            for kind in Kind::LISTED {
+                site.of_kind(kind).count().hash(&mut h);
+            }
+        }
+        Job::Data(y) => ledgers(
+            &mut h,
+            &mut site
+                .of_kind(Kind::Rectification)
+                .filter(|p| p.doc.year() == Some(*y)),
+        ),
+    }
+    h.finish()
+}
+
+/// What every page shows: a change here renders everything again.
+fn site_salt(site: &Site) -> u64 {
+    let mut h = DefaultHasher::new();
+    serde_json::to_string(&site.config)
+        .unwrap_or_default()
+        .hash(&mut h);
+    site.today.hash(&mut h);
+    site.tag_slugs.hash(&mut h);
+    for p in site.of_kind(Kind::Page) {
+        (&p.doc.title, &p.url).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Renders every page of the site and the machine-readable files.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    render_changed(site, theme, &mut RenderKeys::new()).map(|(outputs, _)| outputs)
+}
+
+/// Renders the outputs whose inputs changed since `keys` were recorded, and updates `keys`.
+/// Returns those outputs (with every attachment) and the paths of every file the site has.
+pub fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    keys: &mut RenderKeys,
+) -> Result<(Vec<Output>, BTreeSet<String>), Vec<Diagnostic>> {
+    let cx = Ctx::new(site);
+    let jobs = jobs(&cx);
+    let salt = site_salt(site);
+    let keyed: Vec<(String, u64)> = jobs
         .par_iter()
-        .map(|job| render_job(&cx, theme, job))
+        .map(|job| (job_url(&cx, job), job_key(&cx, job, salt)))
+        .collect();
+    let results: Vec<Result<Vec<Output>, Diagnostic>> = jobs
+        .par_iter()
+        .zip(keyed.par_iter())
+        .filter(|(_, (url, key))| keys.get(url) != Some(key))
+        .map(|(job, _)| render_job(&cx, theme, job, &jobs))
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + 16);
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(o) => outputs.push(o),
+            Ok(o) => outputs.extend(o),
             Err(d) => diags.push(d),
         }
     }
     if !diags.is_empty() {
         return Err(diags);
     }
+    *keys = keyed.into_iter().collect();
 
-    outputs.push(Output::bytes("feed.xml", feed(&cx).into_bytes()));
-    outputs.push(Output::bytes(
-        "sitemap.xml",
-        sitemap(&cx, &jobs).into_bytes(),
-    ));
-    outputs.push(Output::bytes(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-            site.config.base_url
-        )
-        .into_bytes(),
-    ));
-    outputs.extend(open_data(&cx));
+    let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
     for p in &site.pages {
-        let dir = p.doc.url();
+        let dir = &p.url;
         for a in &p.attachments {
+            let path = format!("{}{}", &dir[1..], a.name);
+            live.insert(path.clone());
             outputs.push(Output {
-                path: format!("{}{}", &dir[1..], a.name),
+                path,
                 content: Content::Copy(a.source.clone()),
             });
         }
     }
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    Ok((outputs, live))
 }
 
-fn render_job(cx: &Ctx<'_>, theme: &Theme, job: &Job<'_>) -> Result<Output, Diagnostic> {
+fn render_job(
+    cx: &Ctx<'_>,
+    theme: &Theme,
+    job: &Job<'_>,
+    jobs: &[Job<'_>],
+) -> Result<Vec<Output>, Diagnostic> {
     let site = cx.site;
+    let bytes = |path: String, b: Vec<u8>| Ok(vec![Output::bytes(path, b)]);
     let (template, url, ctx) = match job {
+        Job::Feed => return bytes("feed.xml".into(), feed(cx).into_bytes()),
+        Job::Sitemap => return bytes("sitemap.xml".into(), sitemap(cx, jobs).into_bytes()),
+        Job::Robots => {
+            let text = format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+                site.config.base_url
+            );
+            return bytes("robots.txt".into(), text.into_bytes());
+        }
+        Job::Data(year) => return Ok(open_data(cx, *year)),
         Job::Home => {
             let mut ctx = cx.base_context(&site.config.title, "/");
             let reviews: Vec<&Page> = site.of_kind(Kind::Review).collect();
@@ -878,7 +1198,7 @@ fn render_job(cx: &Ctx<'_>, theme: &Theme, job: &Job<'_>) -> Result<Output, Diag
         }
         Job::Document(i) => {
             let p = &site.pages[*i];
-            let url = p.doc.url();
+            let url = p.url.clone();
             let mut ctx = cx.base_context(&p.doc.title, &url);
             let template = match p.doc.kind {
                 Kind::Review => {
@@ -1114,7 +1434,7 @@ fn render_job(cx: &Ctx<'_>, theme: &Theme, job: &Job<'_>) -> Result<Output, Diag
     } else {
         format!("{}index.html", &url[1..])
     };
-    Ok(Output::bytes(path, html.into_bytes()))
+    Ok(vec![Output::bytes(path, html.into_bytes())])
 }
 
 /// `/rd/departments/housing/` → `housing`.
@@ -1180,7 +1500,7 @@ fn feed(cx: &Ctx<'_>) -> String {
         xml_escape(author)
     ));
     for p in entries {
-        let url = format!("{}{}", c.base_url, p.doc.url());
+        let url = format!("{}{}", c.base_url, p.url);
         let when = p
             .doc
             .date
@@ -1215,7 +1535,7 @@ fn feed(cx: &Ctx<'_>) -> String {
         }
         s.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            xml_escape(&p.html)
+            xml_escape(&p.content.html)
         ));
         s.push_str("  </entry>\n");
     }
@@ -1227,24 +1547,12 @@ fn sitemap(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> String {
     let base = &cx.site.config.base_url;
     let mut rows: Vec<(String, Option<Date>)> = Vec::new();
     for job in jobs {
-        let (url, date) = match job {
-            Job::NotFound => continue,
-            Job::Document(i) => {
-                let p = &cx.site.pages[*i];
-                (p.doc.url(), p.doc.date)
-            }
-            Job::Home => ("/".into(), None),
-            Job::List { path, .. } => (path.trim_end_matches("index.html").to_string(), None),
-            Job::Reviews => ("/reviews/".into(), None),
-            Job::Departments => ("/departments/".into(), None),
-            Job::Department(id) => (format!("/departments/{id}/"), None),
-            Job::Tracker => ("/rectification-tracker/".into(), None),
-            Job::ArchiveIndex => ("/archive/".into(), None),
-            Job::Archive(y) => (format!("/archive/{y}/"), None),
-            Job::Tags => ("/tags/".into(), None),
-            Job::Tag(t) => (format!("/tags/{}/", cx.site.tag_slugs[*t]), None),
+        let date = match job {
+            Job::NotFound | Job::Feed | Job::Sitemap | Job::Robots | Job::Data(_) => continue,
+            Job::Document(i) => cx.site.pages[*i].doc.date,
+            _ => None,
         };
-        rows.push((url, date));
+        rows.push((job_url(cx, job), date));
     }
     rows.sort();
     let mut s = String::from(
@@ -1286,16 +1594,18 @@ struct DataRow {
 }
 
 /// `/data/{year}/items.json` and `.csv`: every ledger item of the year, for reuse and audit.
-fn open_data(cx: &Ctx<'_>) -> Vec<Output> {
+fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
     let site = cx.site;
-    let mut by_year: BTreeMap<i32, Vec<DataRow>> = BTreeMap::new();
-    for p in site.of_kind(Kind::Rectification) {
+    let mut rows: Vec<DataRow> = Vec::new();
+    for p in site
+        .of_kind(Kind::Rectification)
+        .filter(|p| p.doc.year() == Some(year))
+    {
         let Details::Rectification(r) = &p.doc.details else {
             continue;
         };
-        let Some(year) = p.doc.year() else { continue };
         for i in &r.items {
-            by_year.entry(year).or_default().push(DataRow {
+            rows.push(DataRow {
                 year: Some(year),
                 review: p.doc.review.clone().unwrap_or_default(),
                 department: r.department.clone(),
@@ -1305,7 +1615,7 @@ fn open_data(cx: &Ctx<'_>) -> Vec<Output> {
                     .map(|d| d.name.clone())
                     .unwrap_or_default(),
                 document: p.doc.title.clone(),
-                url: format!("{}{}", site.config.base_url, p.doc.url()),
+                url: format!("{}{}", site.config.base_url, p.url),
                 round: r.round,
                 id: i.id.clone(),
                 problem: i.problem.clone(),
@@ -1320,7 +1630,7 @@ fn open_data(cx: &Ctx<'_>) -> Vec<Output> {
         }
     }
     let mut out = Vec::new();
-    for (year, mut rows) in by_year {
+    {
         rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(&b.id)));
         let json = serde_json::to_string_pretty(&rows).expect("plain data serialises");
         out.push(Output::bytes(

@@ -2,7 +2,9 @@
 //! are built from (by type, year, review, department, tag). Built from parsed documents by a
 //! pure function; nothing here reads the disk except attachment sizes.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Details, Document, Kind};
 use crate::load::slash_path;
-use crate::markdown::{self, LinkTarget};
+use crate::markdown::{self, LinkTarget, Rendered};
 use crate::slug;
 
 /// Options that decide what is published.
@@ -42,11 +44,21 @@ pub struct AttachmentFile {
 pub struct Page {
     /// Shared with the builder's cache, so a rebuild does not copy unchanged documents.
     pub doc: Arc<Document>,
-    pub html: String,
+    /// The body as HTML, its headings and first paragraph.
+    pub content: Arc<Rendered>,
     /// 摘要: `summary`, else the first paragraph.
     pub summary: String,
-    pub headings: Vec<(u8, String, String)>,
     pub attachments: Vec<AttachmentFile>,
+    /// Site-relative URL, computed once.
+    pub url: String,
+    /// Changes whenever anything shown of this document changes: what the page itself and
+    /// pages that show the whole document compare to know whether to render again.
+    pub hash: u64,
+    /// Changes when what a list shows of it changes (title, URL, date, summary, 文号, type,
+    /// departments, tags).
+    pub card_hash: u64,
+    /// Changes when its ledger, or what the ledger shows of it, changes (rectifications).
+    pub ledger_hash: u64,
 }
 
 /// Everything the renderer needs, already checked.
@@ -129,9 +141,24 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Markdown rendered for a document, with what it depended on, so a rebuild can reuse it.
+#[derive(Debug, Clone)]
+pub struct CachedRender {
+    doc: Arc<Document>,
+    base_path: String,
+    unsafe_html: bool,
+    /// Every link to a source file the body has, and what it resolved to.
+    links: Vec<(String, LinkTarget)>,
+    content: Arc<Rendered>,
+}
+
+/// What the last build rendered, by source path.
+pub type RenderCache = HashMap<PathBuf, CachedRender>;
+
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
-/// Markdown with links resolved, finds attachments. Returns the site and every diagnostic
-/// (link and attachment problems); rules over the whole site are in `validate`.
+/// Markdown with links resolved (reusing `cache` where the document and its links' targets are
+/// unchanged), finds attachments. Returns the site and every diagnostic (link and attachment
+/// problems); rules over the whole site are in `validate`.
 ///
 /// `unparsed` are sources that exist but failed to load: links to them are not reported again.
 pub fn assemble(
@@ -140,17 +167,36 @@ pub fn assemble(
     docs: &[Arc<Document>],
     unparsed: &HashSet<PathBuf>,
     opts: &BuildOptions,
+    cache: &mut RenderCache,
 ) -> (Site, Vec<Diagnostic>) {
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let by_source: HashMap<PathBuf, (String, Option<&'static str>)> = docs
+    let by_source: HashMap<&Path, (String, Option<&'static str>)> = docs
         .iter()
-        .map(|d| (d.source.clone(), (d.url(), excluded(d, opts))))
+        .map(|d| (d.source.as_path(), (d.url(), excluded(d, opts))))
         .collect();
     let base_path = base_path(&config.base_url);
+    let unsafe_html = config.markdown.unsafe_html;
+    let resolve_in = |dir: &Path, link: &str| -> LinkTarget {
+        let Some(target) = join_relative(dir, link) else {
+            return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
+        };
+        match by_source.get(target.as_path()) {
+            Some((url, None)) => LinkTarget::Url(format!("{base_path}{url}")),
+            Some((_, Some(why))) => {
+                LinkTarget::Broken(format!("链接 `{link}` 指向的文档是{why},发布后会成为死链"))
+            }
+            None if unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
+            None => LinkTarget::Broken(format!(
+                "链接 `{link}` 指向的文件 {} 不存在",
+                target.display()
+            )),
+        }
+    };
 
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = docs
+    type Assembled = (Option<(Page, CachedRender)>, Vec<Diagnostic>);
+    let results: Vec<Assembled> = docs
         .par_iter()
         .map(|doc| {
             let doc = Arc::clone(doc);
@@ -158,26 +204,37 @@ pub fn assemble(
             if excluded(&doc, opts).is_some() {
                 return (None, diags);
             }
-            let body = doc.body();
-            let body_offset = doc.text.len() - body.len();
             let dir = doc.dir().to_path_buf();
-            let resolve = |link: &str| -> LinkTarget {
-                let Some(target) = join_relative(&dir, link) else {
-                    return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
-                };
-                match by_source.get(&target) {
-                    Some((url, None)) => LinkTarget::Url(format!("{base_path}{url}")),
-                    Some((_, Some(why))) => LinkTarget::Broken(format!(
-                        "链接 `{link}` 指向的文档是{why},发布后会成为死链"
-                    )),
-                    None if unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
-                    None => LinkTarget::Broken(format!(
-                        "链接 `{link}` 指向的文件 {} 不存在",
-                        target.display()
-                    )),
+            let reusable = cache.get(&doc.source).filter(|c| {
+                Arc::ptr_eq(&c.doc, &doc)
+                    && c.base_path == base_path
+                    && c.unsafe_html == unsafe_html
+                    && c.links.iter().all(|(l, t)| resolve_in(&dir, l) == *t)
+            });
+            let cached = match reusable {
+                Some(c) => c.clone(),
+                None => {
+                    let links = std::sync::Mutex::new(Vec::new());
+                    let resolve = |link: &str| {
+                        let t = resolve_in(&dir, link);
+                        links
+                            .lock()
+                            .expect("not poisoned")
+                            .push((link.to_string(), t.clone()));
+                        t
+                    };
+                    let rendered = markdown::render(doc.body(), unsafe_html, &resolve);
+                    CachedRender {
+                        doc: Arc::clone(&doc),
+                        base_path: base_path.clone(),
+                        unsafe_html,
+                        links: links.into_inner().expect("not poisoned"),
+                        content: Arc::new(rendered),
+                    }
                 }
             };
-            let rendered = markdown::render(body, config.markdown.unsafe_html, &resolve);
+            let rendered = &cached.content;
+            let body_offset = doc.text.len() - doc.body().len();
             for p in &rendered.problems {
                 let (line, col) = line_col(&doc.text, body_offset + p.offset);
                 let d = if p.is_error {
@@ -191,69 +248,73 @@ pub fn assemble(
                     "公开网站不输出 javascript:、vbscript:、data: 链接"
                 }));
             }
-            let mut attachments = Vec::new();
-            let mut from = 1;
-            for a in &doc.attachments {
-                let line = doc.line_of("file", from);
-                from = line + 1;
-                let found = join_relative(doc.dir(), &a.file)
-                    .filter(|p| p.starts_with(crate::load::CONTENT_DIR))
-                    .and_then(|rel| {
-                        let abs = root.join(&rel);
-                        let inside = abs
-                            .canonicalize()
-                            .ok()
-                            .zip(root.canonicalize().ok())
-                            .is_some_and(|(a, r)| a.starts_with(r));
-                        let meta = std::fs::metadata(&abs).ok().filter(|m| m.is_file())?;
-                        inside.then_some((rel, meta.len()))
-                    });
-                match found {
-                    Some((rel, size)) => attachments.push(AttachmentFile {
-                        title: a.title.clone(),
-                        name: rel
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                        source: slash_path(&rel),
-                        size,
-                    }),
-                    None => diags.push(
-                        Diagnostic::error(&doc.source, format!("附件 `{}` 不存在", a.file))
-                            .at(&doc.text, line, 1)
-                            .with_hint(
-                                "附件文件放在文档旁边(content/ 之内),file 写相对于文档的路径",
-                            ),
-                    ),
-                }
-            }
+            let attachments = find_attachments(root, &doc, &mut diags);
             let summary = doc
                 .summary
                 .clone()
                 .unwrap_or_else(|| rendered.first_paragraph.clone());
+            let hash = {
+                let mut h = DefaultHasher::new();
+                doc.hash.hash(&mut h);
+                cached.links.hash(&mut h);
+                for a in &attachments {
+                    (&a.name, a.size).hash(&mut h);
+                }
+                h.finish()
+            };
+            let url = doc.url();
+            let card_hash = {
+                let mut h = DefaultHasher::new();
+                (
+                    &doc.title,
+                    &url,
+                    doc.date,
+                    &summary,
+                    &doc.doc_number,
+                    doc.kind,
+                    doc.departments(),
+                    &doc.tags,
+                    doc.review_id(),
+                )
+                    .hash(&mut h);
+                h.finish()
+            };
+            let ledger_hash = match &doc.details {
+                crate::document::Details::Rectification(r) => {
+                    let mut h = DefaultHasher::new();
+                    card_hash.hash(&mut h);
+                    (&r.department, r.round).hash(&mut h);
+                    r.items.hash(&mut h);
+                    h.finish()
+                }
+                _ => card_hash,
+            };
             let page = Page {
                 doc,
-                html: rendered.html,
+                content: Arc::clone(&cached.content),
                 summary,
-                headings: rendered.headings,
                 attachments,
+                url,
+                hash,
+                card_hash,
+                ledger_hash,
             };
-            (Some(page), diags)
+            (Some((page, cached)), diags)
         })
         .collect();
 
     let mut pages = Vec::new();
     let mut diags = Vec::new();
+    let mut next_cache = RenderCache::with_capacity(results.len());
     for (p, d) in results {
-        pages.extend(p);
+        if let Some((page, cached)) = p {
+            next_cache.insert(page.doc.source.clone(), cached);
+            pages.push(page);
+        }
         diags.extend(d);
     }
-    pages.sort_by(|a, b| {
-        b.doc
-            .date
-            .cmp(&a.doc.date)
-            .then_with(|| a.doc.url().cmp(&b.doc.url()))
-    });
+    *cache = next_cache;
+    pages.sort_by(|a, b| b.doc.date.cmp(&a.doc.date).then_with(|| a.url.cmp(&b.url)));
 
     let tags: BTreeSet<&str> = pages
         .iter()
@@ -279,6 +340,49 @@ pub fn assemble(
         tag_slugs,
     };
     (site, diags)
+}
+
+/// The attachments of `doc` that exist inside `content/`; a diagnostic for each that does not.
+fn find_attachments(
+    root: &Path,
+    doc: &Document,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<AttachmentFile> {
+    let mut attachments = Vec::new();
+    let mut from = 1;
+    for a in &doc.attachments {
+        let line = doc.line_of("file", from);
+        from = line + 1;
+        let found = join_relative(doc.dir(), &a.file)
+            .filter(|p| p.starts_with(crate::load::CONTENT_DIR))
+            .and_then(|rel| {
+                let abs = root.join(&rel);
+                let inside = abs
+                    .canonicalize()
+                    .ok()
+                    .zip(root.canonicalize().ok())
+                    .is_some_and(|(a, r)| a.starts_with(r));
+                let meta = std::fs::metadata(&abs).ok().filter(|m| m.is_file())?;
+                inside.then_some((rel, meta.len()))
+            });
+        match found {
+            Some((rel, size)) => attachments.push(AttachmentFile {
+                title: a.title.clone(),
+                name: rel
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                source: slash_path(&rel),
+                size,
+            }),
+            None => diags.push(
+                Diagnostic::error(&doc.source, format!("附件 `{}` 不存在", a.file))
+                    .at(&doc.text, line, 1)
+                    .with_hint("附件文件放在文档旁边(content/ 之内),file 写相对于文档的路径"),
+            ),
+        }
+    }
+    attachments
 }
 
 /// The path part of a base URL: `https://x.gov.cn/rd` → `/rd`; empty at the host's root.

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::document::{Details, Kind};
 use crate::site::Site;
@@ -23,7 +25,6 @@ pub const RESERVED: &[&str] = &[
 ];
 
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
     let dept_ids: Vec<&str> = site
         .config
         .departments
@@ -51,11 +52,9 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             .with_hint(hint)
     };
 
-    let mut urls: BTreeMap<String, Vec<&crate::document::Document>> = BTreeMap::new();
-    for page in &site.pages {
+    let check_page = |page: &crate::site::Page| -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
         let doc = &page.doc;
-        urls.entry(doc.url()).or_default().push(doc);
-
         if let Some(review) = &doc.review
             && !review_ids.contains(&review.as_str())
         {
@@ -107,10 +106,15 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
                 if !dept_ids.contains(&rect.department.as_str()) {
                     diags.push(unknown_dept(doc, "department", 1, &rect.department));
                 }
+                let overdue = rect.items.iter().any(|i| i.is_overdue(site.today));
+                let lines = if overdue {
+                    doc.deadline_lines()
+                } else {
+                    Vec::new()
+                };
                 for (i, item) in rect.items.iter().enumerate() {
                     if item.is_overdue(site.today) {
-                        let line = doc.item_line(i);
-                        let line = doc.line_of("deadline", line);
+                        let line = lines.get(i).copied().unwrap_or(1);
                         diags.push(
                             crate::diagnostic::Diagnostic::warning(
                                 &doc.source,
@@ -137,8 +141,14 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             }
             Details::Speech(_) => {}
         }
-    }
+        diags
+    };
+    let mut diags: Vec<Diagnostic> = site.pages.par_iter().flat_map_iter(check_page).collect();
 
+    let mut urls: BTreeMap<&str, Vec<&crate::document::Document>> = BTreeMap::new();
+    for page in &site.pages {
+        urls.entry(page.url.as_str()).or_default().push(&page.doc);
+    }
     for (url, docs) in urls {
         if docs.len() > 1 {
             let others: Vec<String> = docs

@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod example_site;
+mod incremental;
 mod safety;
 mod serve;
 mod watch;

@@ -1,0 +1,186 @@
+//! A builder that rebuilds after each change must leave exactly what a clean build of the same
+//! files leaves, whatever the sequence of changes.
+
+use std::path::PathBuf;
+
+use pingyi::{Builder, Change};
+
+use crate::support::*;
+
+/// "Today" for the example site, whose documents run to late 2026.
+fn options() -> pingyi::Options {
+    pingyi::Options {
+        today: Some(pingyi::Date::parse("2026-11-27").unwrap()),
+        ..pingyi::Options::default()
+    }
+}
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+fn md_files(site: &TestSite) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(site.root().join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().strip_prefix(site.root()).unwrap().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_same_as_clean_build(site: &TestSite, step: &str) {
+    let clean = tempfile::tempdir().unwrap();
+    let out = clean.path().join("public");
+    pingyi::build(site.root(), &out, &options()).unwrap();
+    let (a, b) = (snapshot(&site.out()), snapshot(&out));
+    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "after {step}");
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "after {step}: {} differs", path.display());
+    }
+}
+
+#[test]
+fn any_sequence_of_changes_ends_like_a_clean_build() {
+    let site = TestSite::example();
+    let mut b = Builder::new(site.root(), options());
+    b.build(&site.out()).unwrap();
+    let mut rng = Lcg(20241127);
+
+    for step in 0..40 {
+        let files = md_files(&site);
+        let rel = files[rng.next(files.len())].clone();
+        let path = site.root().join(&rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (what, changes) = match rng.next(9) {
+            0 => {
+                std::fs::write(&path, text.replacen("\ntitle: ", "\ntitle: 改", 1)).unwrap();
+                ("title", vec![Change::Content(rel.clone())])
+            }
+            1 => {
+                std::fs::write(&path, format!("{text}\n\n追加的一段。\n")).unwrap();
+                ("body", vec![Change::Content(rel.clone())])
+            }
+            2 if text.contains("\ndate: 2025-") => {
+                std::fs::write(&path, text.replacen("\ndate: 2025-", "\ndate: 2024-", 1)).unwrap();
+                ("date and year", vec![Change::Content(rel.clone())])
+            }
+            3 if !text.contains("type: review") => {
+                let copy = rel.with_file_name(format!("copy{step}.md"));
+                std::fs::write(site.root().join(&copy), &text).unwrap();
+                let slugged = if text.contains("\nslug:") {
+                    text.replacen("\nslug: ", &format!("\nslug: c{step}-"), 1)
+                } else {
+                    text.clone()
+                };
+                std::fs::write(site.root().join(&copy), slugged).unwrap();
+                ("add", vec![Change::Content(copy)])
+            }
+            4 if files.len() > 15
+                && !text.contains("type: review")
+                && !text.contains("type: page") =>
+            {
+                // Only documents nothing links to can go without breaking the build.
+                let name = rel.file_name().unwrap().to_string_lossy().into_owned();
+                let linked = files.iter().any(|f| {
+                    std::fs::read_to_string(site.root().join(f))
+                        .unwrap()
+                        .contains(&name)
+                });
+                if linked {
+                    continue;
+                }
+                std::fs::remove_file(&path).unwrap();
+                ("delete", vec![Change::Content(rel.clone())])
+            }
+            5 if text.contains("tags: [") => {
+                std::fs::write(
+                    &path,
+                    text.replacen("tags: [", &format!("tags: [新标签{step}, "), 1),
+                )
+                .unwrap();
+                ("new tag", vec![Change::Content(rel.clone())])
+            }
+            6 if text.contains("status: in_progress") => {
+                let done = text.replacen(
+                    "status: in_progress",
+                    "status: done\n    completed: 2026-11-01",
+                    1,
+                );
+                std::fs::write(&path, done).unwrap();
+                ("item done", vec![Change::Content(rel.clone())])
+            }
+            7 => {
+                let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+                std::fs::write(
+                    site.root().join("site.yaml"),
+                    yaml.replacen("title: ", "title: 新", 1),
+                )
+                .unwrap();
+                ("site.yaml", vec![Change::Config])
+            }
+            8 if !text.contains("draft: true") && text.contains("type: notice") => {
+                let name = rel.file_name().unwrap().to_string_lossy().into_owned();
+                let linked = files.iter().any(|f| {
+                    std::fs::read_to_string(site.root().join(f))
+                        .unwrap()
+                        .contains(&name)
+                });
+                if linked {
+                    continue;
+                }
+                std::fs::write(
+                    &path,
+                    text.replacen("\ntitle: ", "\ndraft: true\ntitle: ", 1),
+                )
+                .unwrap();
+                ("draft", vec![Change::Content(rel.clone())])
+            }
+            _ => continue,
+        };
+        b.apply(&changes);
+        let step = format!("step {step}: {what} {}", rel.display());
+        if let Err(e) = b.build(&site.out()) {
+            panic!("{step}: {}", describe(&e));
+        }
+        assert_same_as_clean_build(&site, &step);
+    }
+}
+
+#[test]
+fn an_unchanged_rebuild_writes_nothing_and_a_body_edit_little() {
+    let site = TestSite::example();
+    let mut b = Builder::new(site.root(), options());
+    let first = b.build(&site.out()).unwrap();
+    assert_eq!(first.written, first.files);
+
+    let again = b.build(&site.out()).unwrap();
+    assert_eq!((again.written, again.removed), (0, 0));
+
+    let rel = PathBuf::from("content/2026/speeches/government-speech.md");
+    let text = std::fs::read_to_string(site.root().join(&rel)).unwrap();
+    std::fs::write(site.root().join(&rel), format!("{text}\n补充一段。\n")).unwrap();
+    b.apply(&[Change::Content(rel)]);
+    let edit = b.build(&site.out()).unwrap();
+    assert!(
+        edit.written >= 1 && edit.written <= 3,
+        "wrote {}",
+        edit.written
+    );
+    assert!(
+        site.read("2026/speeches/government-speech/index.html")
+            .contains("补充一段")
+    );
+}
