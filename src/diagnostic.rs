@@ -4,7 +4,7 @@
 //! editor sees every problem of a run at once.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -83,9 +83,11 @@ impl Diagnostic {
         s
     }
 
-    fn sort_key(&self) -> (&Path, usize, usize, Severity, &str) {
+    fn sort_key(&self) -> (&[u8], usize, usize, Severity, &str) {
         (
-            &self.path,
+            // Bytes, not path components: much faster for thousands of warnings, same order
+            // for the `/`-separated relative paths diagnostics carry.
+            self.path.as_os_str().as_encoded_bytes(),
             self.line.unwrap_or(0),
             self.column.unwrap_or(0),
             self.severity,

@@ -291,6 +291,8 @@ pub struct Document {
     pub attachments: Vec<Attachment>,
     pub draft: bool,
     pub body_line: usize,
+    /// Byte offset of the body in `text`.
+    pub body_offset: usize,
     pub details: Details,
 }
 
@@ -573,14 +575,14 @@ impl Document {
             attachments: raw.attachments.unwrap_or_default(),
             draft: raw.draft.unwrap_or(false),
             body_line: split.body_line,
+            body_offset: text.len() - split.body.len(),
             details,
         })
     }
 
     /// The Markdown body.
     pub fn body(&self) -> &str {
-        let split = frontmatter::split(&self.source, &self.text).expect("parsed before");
-        split.body
+        &self.text[self.body_offset..]
     }
 
     /// The year in URLs and archives: of `date`, or the cycle's own year for a review.

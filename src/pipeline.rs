@@ -17,7 +17,7 @@ use crate::output::{self, Manifest};
 use crate::render::{self, RenderKeys};
 use crate::site::{self, BuildOptions, RenderCache, Site};
 use crate::theme::Theme;
-use crate::validate::validate;
+use crate::validate::{ValidateCache, validate_cached};
 
 /// What the command line decides.
 #[derive(Debug, Clone, Default)]
@@ -88,6 +88,8 @@ pub struct Builder {
     markdown: RenderCache,
     /// What each output of the last build was made from; empty forces a full render.
     keys: RenderKeys,
+    /// Each document's diagnostics from the last build.
+    checked: ValidateCache,
 }
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -111,6 +113,7 @@ impl Builder {
             manifest: None,
             markdown: RenderCache::new(),
             keys: RenderKeys::new(),
+            checked: ValidateCache::default(),
         }
     }
 
@@ -281,7 +284,7 @@ impl Builder {
             &mut self.markdown,
         );
         diags.extend(site_diags);
-        diags.extend(validate(&site));
+        diags.extend(validate_cached(&site, &mut self.checked));
         let theme = match self.theme.as_ref().expect("loaded above") {
             Ok(t) => Some(t),
             Err(d) => {

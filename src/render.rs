@@ -243,6 +243,8 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Numbers were skipped before this one: show "…".
+    gap_before: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -341,6 +343,10 @@ struct Ctx<'a> {
     by_kind: HashMap<Kind, Vec<usize>>,
     /// Review id → its page.
     reviews: HashMap<&'a str, usize>,
+    /// Tag → its pages, in page order.
+    by_tag: HashMap<&'a str, Vec<usize>>,
+    /// Year → its dated documents (not free pages), in page order.
+    by_year: HashMap<i32, Vec<usize>>,
     site_view: SiteView<'a>,
 }
 
@@ -352,7 +358,15 @@ impl<'a> Ctx<'a> {
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
         let mut kind_pos = vec![0; site.pages.len()];
         let mut reviews = HashMap::new();
+        let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_year: HashMap<i32, Vec<usize>> = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
+            for t in &p.doc.tags {
+                by_tag.entry(t.as_str()).or_default().push(i);
+            }
+            if let (Some(y), true) = (p.doc.year(), p.doc.kind != Kind::Page) {
+                by_year.entry(y).or_default().push(i);
+            }
             if let Details::Review(r) = &p.doc.details {
                 reviews.entry(r.id.as_str()).or_insert(i);
             }
@@ -416,6 +430,8 @@ impl<'a> Ctx<'a> {
             kind_pos,
             by_kind,
             reviews,
+            by_tag,
+            by_year,
             site_view,
         }
     }
@@ -800,11 +816,19 @@ impl<'a> Ctx<'a> {
                     total_items: all.len(),
                     prev: (n > 1).then(|| page_url(n - 1)),
                     next: (n < total_pages).then(|| page_url(n + 1)),
+                    // The first, the last and two either side of the current one: a pager
+                    // of hundreds of numbers helps nobody.
                     pages: (1..=total_pages)
-                        .map(|k| PageLink {
-                            number: k,
-                            url: page_url(k),
-                            current: k == n,
+                        .filter(|&k| k == 1 || k == total_pages || k.abs_diff(n) <= 2)
+                        .scan(0, |last, k| {
+                            let gap_before = k > *last + 1 && *last > 0;
+                            *last = k;
+                            Some(PageLink {
+                                number: k,
+                                url: page_url(k),
+                                current: k == n,
+                                gap_before,
+                            })
                         })
                         .collect(),
                 };
@@ -1030,29 +1054,17 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             );
         }
         Job::ArchiveIndex => {
-            for p in &site.pages {
-                (p.doc.kind == Kind::Page, p.doc.year()).hash(&mut h);
+            for y in site.years() {
+                (y, cx.by_year.get(&y).map_or(0, Vec::len)).hash(&mut h);
             }
         }
-        Job::Archive(y) => cards(
-            &mut h,
-            &mut site
-                .pages
-                .iter()
-                .filter(|p| p.doc.kind != Kind::Page && p.doc.year() == Some(*y)),
-        ),
+        Job::Archive(y) => cards(&mut h, &mut cx.pages_at(cx.by_year.get(y))),
         Job::Tags => {
-            for p in &site.pages {
-                p.doc.tags.hash(&mut h);
+            for (t, slug) in &site.tag_slugs {
+                (t, slug, cx.by_tag.get(t.as_str()).map_or(0, Vec::len)).hash(&mut h);
             }
         }
-        Job::Tag(t) => cards(
-            &mut h,
-            &mut site
-                .pages
-                .iter()
-                .filter(|p| p.doc.tags.iter().any(|x| x == t)),
-        ),
+        Job::Tag(t) => cards(&mut h, &mut cx.pages_at(cx.by_tag.get(t))),
         Job::NotFound | Job::Robots => {}
         Job::Feed => full(
             &mut h,
@@ -1074,9 +1086,9 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
         }
         Job::Data(y) => ledgers(
             &mut h,
-            &mut site
-                .of_kind(Kind::Rectification)
-                .filter(|p| p.doc.year() == Some(*y)),
+            &mut cx
+                .pages_at(cx.by_year.get(y))
+                .filter(|p| p.doc.kind == Kind::Rectification),
         ),
     }
     h.finish()
@@ -1379,11 +1391,7 @@ fn render_job(
             let mut ctx = cx.base_context(&format!("{year}年归档"), &url);
             ctx.insert("column", "历年归档");
             ctx.insert("year", year);
-            let pages: Vec<&Page> = site
-                .pages
-                .iter()
-                .filter(|p| p.doc.kind != Kind::Page && p.doc.year() == Some(*year))
-                .collect();
+            let pages: Vec<&Page> = cx.pages_at(cx.by_year.get(year)).collect();
             ctx.insert("groups", &cx.groups(&pages));
             ctx.insert("count", &pages.len());
             ("archive.html", url, ctx)
@@ -1408,10 +1416,8 @@ fn render_job(
             let mut ctx = cx.base_context(tag, &url);
             ctx.insert("column", "主题分类");
             ctx.insert("tag", tag);
-            let docs: Vec<Card> = site
-                .pages
-                .iter()
-                .filter(|p| p.doc.tags.iter().any(|t| t == tag))
+            let docs: Vec<Card> = cx
+                .pages_at(cx.by_tag.get(tag))
                 .map(|p| cx.card(p))
                 .collect();
             ctx.insert("docs", &docs);

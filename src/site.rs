@@ -150,6 +150,8 @@ pub struct CachedRender {
     /// Every link to a source file the body has, and what it resolved to.
     links: Vec<(String, LinkTarget)>,
     content: Arc<Rendered>,
+    /// The page made from it, reused while nothing it depends on changes.
+    page: Option<Page>,
 }
 
 /// What the last build rendered, by source path.
@@ -230,13 +232,13 @@ pub fn assemble(
                         unsafe_html,
                         links: links.into_inner().expect("not poisoned"),
                         content: Arc::new(rendered),
+                        page: None,
                     }
                 }
             };
-            let rendered = &cached.content;
-            let body_offset = doc.text.len() - doc.body().len();
-            for p in &rendered.problems {
-                let (line, col) = line_col(&doc.text, body_offset + p.offset);
+            let mut cached = cached;
+            for p in &cached.content.problems {
+                let (line, col) = line_col(&doc.text, doc.body_offset + p.offset);
                 let d = if p.is_error {
                     Diagnostic::error(&doc.source, &p.message)
                 } else {
@@ -248,57 +250,13 @@ pub fn assemble(
                     "公开网站不输出 javascript:、vbscript:、data: 链接"
                 }));
             }
-            let attachments = find_attachments(root, &doc, &mut diags);
-            let summary = doc
-                .summary
-                .clone()
-                .unwrap_or_else(|| rendered.first_paragraph.clone());
-            let hash = {
-                let mut h = DefaultHasher::new();
-                doc.hash.hash(&mut h);
-                cached.links.hash(&mut h);
-                for a in &attachments {
-                    (&a.name, a.size).hash(&mut h);
-                }
-                h.finish()
-            };
-            let url = doc.url();
-            let card_hash = {
-                let mut h = DefaultHasher::new();
-                (
-                    &doc.title,
-                    &url,
-                    doc.date,
-                    &summary,
-                    &doc.doc_number,
-                    doc.kind,
-                    doc.departments(),
-                    &doc.tags,
-                    doc.review_id(),
-                )
-                    .hash(&mut h);
-                h.finish()
-            };
-            let ledger_hash = match &doc.details {
-                crate::document::Details::Rectification(r) => {
-                    let mut h = DefaultHasher::new();
-                    card_hash.hash(&mut h);
-                    (&r.department, r.round).hash(&mut h);
-                    r.items.hash(&mut h);
-                    h.finish()
-                }
-                _ => card_hash,
-            };
-            let page = Page {
-                doc,
-                content: Arc::clone(&cached.content),
-                summary,
-                attachments,
-                url,
-                hash,
-                card_hash,
-                ledger_hash,
-            };
+            // Attachments are looked at on every build: their files may have changed.
+            if let (Some(page), true) = (&cached.page, doc.attachments.is_empty()) {
+                let page = page.clone();
+                return (Some((page, cached)), diags);
+            }
+            let page = make_page(root, &doc, &cached, &mut diags);
+            cached.page = Some(page.clone());
             (Some((page, cached)), diags)
         })
         .collect();
@@ -340,6 +298,66 @@ pub fn assemble(
         tag_slugs,
     };
     (site, diags)
+}
+
+/// The page of `doc`: its summary, attachments, URL and the hashes rebuilds compare.
+fn make_page(
+    root: &Path,
+    doc: &Arc<Document>,
+    cached: &CachedRender,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let attachments = find_attachments(root, doc, diags);
+    let summary = doc
+        .summary
+        .clone()
+        .unwrap_or_else(|| cached.content.first_paragraph.clone());
+    let hash = {
+        let mut h = DefaultHasher::new();
+        doc.hash.hash(&mut h);
+        cached.links.hash(&mut h);
+        for a in &attachments {
+            (&a.name, a.size).hash(&mut h);
+        }
+        h.finish()
+    };
+    let url = doc.url();
+    let card_hash = {
+        let mut h = DefaultHasher::new();
+        (
+            &doc.title,
+            &url,
+            doc.date,
+            &summary,
+            &doc.doc_number,
+            doc.kind,
+            doc.departments(),
+            &doc.tags,
+            doc.review_id(),
+        )
+            .hash(&mut h);
+        h.finish()
+    };
+    let ledger_hash = match &doc.details {
+        crate::document::Details::Rectification(r) => {
+            let mut h = DefaultHasher::new();
+            card_hash.hash(&mut h);
+            (&r.department, r.round).hash(&mut h);
+            r.items.hash(&mut h);
+            h.finish()
+        }
+        _ => card_hash,
+    };
+    Page {
+        doc: Arc::clone(doc),
+        content: Arc::clone(&cached.content),
+        summary,
+        attachments,
+        url,
+        hash,
+        card_hash,
+        ledger_hash,
+    }
 }
 
 /// The attachments of `doc` that exist inside `content/`; a diagnostic for each that does not.

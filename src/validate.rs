@@ -3,10 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::document::{Details, Kind};
+use crate::document::{Details, Document, Kind};
 use crate::site::Site;
 
 /// First URL segments the generator uses itself: a page slug must not take them.
@@ -24,7 +30,20 @@ pub const RESERVED: &[&str] = &[
     "page",
 ];
 
+/// Each document's diagnostics from the last run, reused while the document and what it is
+/// checked against (department ids, review ids, today) are unchanged.
+#[derive(Debug, Default)]
+pub struct ValidateCache {
+    env: u64,
+    docs: HashMap<PathBuf, (Arc<Document>, Vec<Diagnostic>)>,
+}
+
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    validate_cached(site, &mut ValidateCache::default())
+}
+
+/// [`validate`], reusing `cache` for documents that did not change.
+pub fn validate_cached(site: &Site, cache: &mut ValidateCache) -> Vec<Diagnostic> {
     let dept_ids: Vec<&str> = site
         .config
         .departments
@@ -52,6 +71,15 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
             .with_hint(hint)
     };
 
+    let env = {
+        let mut h = DefaultHasher::new();
+        (&dept_ids, &review_ids, site.today).hash(&mut h);
+        h.finish()
+    };
+    if cache.env != env {
+        cache.docs.clear();
+        cache.env = env;
+    }
     let check_page = |page: &crate::site::Page| -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let doc = &page.doc;
@@ -143,7 +171,20 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
         }
         diags
     };
-    let mut diags: Vec<Diagnostic> = site.pages.par_iter().flat_map_iter(check_page).collect();
+    let checked: Vec<(Arc<Document>, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .map(|page| match cache.docs.get(&page.doc.source) {
+            Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => (Arc::clone(doc), d.clone()),
+            _ => (Arc::clone(&page.doc), check_page(page)),
+        })
+        .collect();
+    let mut diags = Vec::new();
+    cache.docs.clear();
+    for (doc, d) in checked {
+        diags.extend(d.iter().cloned());
+        cache.docs.insert(doc.source.clone(), (doc, d));
+    }
 
     let mut urls: BTreeMap<&str, Vec<&crate::document::Document>> = BTreeMap::new();
     for page in &site.pages {
