@@ -181,7 +181,11 @@ pub fn watch(
     let mut theme = theme_of(&root);
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer: Box<dyn WatchTarget> = if wopts.poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+        // The poller keeps times in whole seconds: a save within the second of the last scan
+        // would be missed, so it compares contents too.
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(500))
+            .with_compare_contents(true);
         Box::new(
             new_debouncer_opt::<_, notify::PollWatcher, notify_debouncer_full::NoCache>(
                 DEBOUNCE,

@@ -17,9 +17,14 @@ struct Watching {
 
 impl Watching {
     fn start(site: &TestSite) -> Watching {
+        Watching::start_with(site, &[])
+    }
+
+    fn start_with(site: &TestSite, extra: &[&str]) -> Watching {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("pingyi"))
             .args(["watch", "--today", "2024-11-27", "--root"])
             .arg(site.root())
+            .args(extra)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -285,6 +290,22 @@ fn a_burst_of_files_gives_few_rebuilds_and_editor_junk_none() {
     assert!(
         !after.contains(".swp") && !after.contains("4913") && !after.contains("plan.md~"),
         "{after}"
+    );
+}
+
+#[test]
+fn polling_sees_changes_too() {
+    let site = TestSite::valid();
+    let w = Watching::start_with(&site, &["--poll"]);
+    write(
+        &site,
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("方案正文。", "轮询看到的改动。"),
+    );
+    wait_until(
+        "polled change",
+        || read(&site.out().join("2024/notices/plan/index.html")).contains("轮询看到的改动"),
+        || w.log(),
     );
 }
 
