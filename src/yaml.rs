@@ -68,6 +68,13 @@ fn translate(raw: &str) -> (String, Option<String>) {
     }
     if let Some(x) = rest.strip_prefix("invalid type: ") {
         let (got, expected) = x.split_once(", expected ").unwrap_or((x, "?"));
+        if got.starts_with("integer") && expected.starts_with('u') {
+            let n = got.trim_start_matches("integer").trim().trim_matches('`');
+            return (
+                format!("{in_field}取值无效: 应为不小于 0 的整数,这里是 {n}"),
+                None,
+            );
+        }
         return (
             format!(
                 "{in_field}类型不对: 应为{},这里是{}",
@@ -75,6 +82,17 @@ fn translate(raw: &str) -> (String, Option<String>) {
                 kind_zh(got)
             ),
             Some("含有冒号、井号、方括号等符号的文本请用英文引号括起来".into()),
+        );
+    }
+    if let Some(x) = rest.strip_prefix("invalid value: ") {
+        let (got, expected) = x.split_once(", expected ").unwrap_or((x, "?"));
+        return (
+            format!(
+                "{in_field}取值无效: {},应为{}",
+                got.replace("integer", "整数"),
+                kind_zh(expected)
+            ),
+            None,
         );
     }
     if field.is_some() {
@@ -167,6 +185,22 @@ mod tests {
         assert_eq!(d.location(), "a.md:2:9");
         assert!(d.message.contains("取值 `don` 无效"), "{}", d.message);
         assert!(d.hint.unwrap().contains("是不是 `done`"));
+    }
+
+    #[test]
+    fn negative_count_is_explained_in_chinese() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct V {
+            votes: u32,
+        }
+        let d = from_yaml::<V>(Path::new("a.md"), "---\nvotes: -3\n---\n", "votes: -3\n", 2)
+            .unwrap_err();
+        assert_eq!(d.line, Some(2));
+        assert_eq!(
+            d.message,
+            "字段 `votes`: 取值无效: 应为不小于 0 的整数,这里是 -3"
+        );
     }
 
     #[test]
