@@ -146,7 +146,7 @@ fn body(rng: &mut Rng, earlier: &[Doc], from: &Path, bytes: usize) -> String {
             section += 1;
         }
         for _ in 0..2 + rng.below(3) {
-            let sentence: &str = rng.pick(SENTENCES);
+            let sentence = *rng.pick(SENTENCES);
             s.push_str(sentence);
         }
         s.push_str("\n\n");
