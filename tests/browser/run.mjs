@@ -1,0 +1,360 @@
+// Browser checks of the default theme over the example site.
+//
+// 1. Builds the example site (pinned "today", so the pages are the same on every run).
+// 2. The W3C Nu checker (vnu.jar) over every HTML page: no error.
+// 3. Headless Chromium over every page of the sitemap, the 404 and the font/contrast modes:
+//    axe-core at WCAG 2.1 A and AA finds no violation, no console error, no failed request,
+//    no request that leaves the site.
+// 4. With --screenshots, the PNGs of docs/screenshots/ (desktop 1280 and phone 375 wide).
+//
+// Usage: node run.mjs [--screenshots] [--no-build DIR] [--skip-vnu] [--skip-axe]
+// Exit code 0 when every check is clean, 1 otherwise, 2 when a tool is missing.
+
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+const TODAY = '2026-11-27';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const problems = [];
+let checks = 0;
+const problem = (where, what) => {
+  problems.push(`${where}: ${what}`);
+  console.log(`  ✘ ${where}: ${what}`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// 1. Build.
+
+let site = option('--no-build');
+let tmp;
+if (!site) {
+  tmp = mkdtempSync(join(tmpdir(), 'pingyi-browser-'));
+  site = join(tmp, 'public');
+  console.log(`» building the example site into ${site}`);
+  const b = spawnSync(
+    'cargo',
+    ['run', '--release', '--quiet', '--', 'build', '--today', TODAY, '--output', site],
+    { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (b.status !== 0) {
+    console.error('✘ the example site did not build');
+    process.exit(1);
+  }
+}
+site = resolve(site);
+
+// ---------------------------------------------------------------------------------------------
+// 2. The Nu checker, over every page.
+
+function cssFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? cssFiles(p) : e.name.endsWith('.css') ? [p] : [];
+  });
+}
+
+function vnu() {
+  const jar = join(dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
+  const css = cssFiles(site);
+  console.log(`» W3C Nu checker (vnu.jar) over every HTML page and ${css.length} style sheet(s)`);
+  let clean = true;
+  for (const what of [['--skip-non-html', site], ['--css', ...css]]) {
+    const r = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', ...what], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    if (r.error) {
+      console.error(`✘ cannot run java: ${r.error.message}`);
+      process.exit(2);
+    }
+    const out = `${r.stdout}${r.stderr}`.trim();
+    for (const line of out.split('\n').filter(Boolean)) {
+      problem('vnu', line.replaceAll(`file:${site}`, '').replaceAll(site, ''));
+      clean = false;
+    }
+    if (r.status !== 0 && !out) {
+      problem('vnu', `exited with ${r.status} without saying why`);
+      clean = false;
+    }
+    checks++;
+  }
+  if (clean) console.log('  ✔ no error');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. A static server for the built site: what nginx would do, 404.html for what is missing.
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.xml': 'application/xml; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.pdf': 'application/pdf',
+};
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = normalize(join(root, path));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(readFileSync(join(root, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+// Every page of the sitemap, and the 404 as a reader meets it.
+function pagesOf(root) {
+  const xml = readFileSync(join(root, 'sitemap.xml'), 'utf8');
+  const paths = [...xml.matchAll(/<loc>https?:\/\/[^/<]+([^<]*)<\/loc>/g)].map((m) => m[1] || '/');
+  return [...paths, '/no-such-page/'];
+}
+
+// One page of every page type: the screenshots, and the checks at phone width and in the
+// reader's modes.
+const SAMPLES = [
+  ['home', '/'],
+  ['speech', '/2026/speeches/mobilization-speech/'],
+  ['notice', '/2026/notices/review-plan/'],
+  ['rectification', '/2026/rectifications/market-round-1/'],
+  ['review', '/reviews/2026/'],
+  ['department', '/departments/transport/'],
+  ['tracker', '/rectification-tracker/'],
+  ['archive', '/archive/2026/'],
+  ['list', '/notices/'],
+  ['reviews', '/reviews/'],
+  ['departments', '/departments/'],
+  ['tags', '/tags/'],
+  ['tag', '/tags/gong-zuo-ping-yi/'],
+  ['page', '/about/'],
+  ['404', '/no-such-page/'],
+];
+const SHOTS = ['home', 'speech', 'notice', 'rectification', 'review', 'department', 'tracker', 'archive', '404'];
+
+async function browse(origin) {
+  let chromium;
+  try {
+    ({ chromium } = require('playwright-core'));
+  } catch {
+    console.error('✘ playwright-core is not installed: run `npm ci` in tests/browser');
+    process.exit(2);
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.error(`✘ no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
+    process.exit(2);
+  }
+  // launch() gives Chromium a fresh temporary profile of its own.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--font-render-hinting=none',
+    ],
+  });
+  const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+  // Visits `path` with a fresh page; returns the page, still open, and what went wrong.
+  async function visit(path, { width = 1280, height = 900, prefs = null, js = true } = {}) {
+    const context = await browser.newContext({
+      viewport: { width, height },
+      locale: 'zh-CN',
+      javaScriptEnabled: js,
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // The browser reports the 404 page's own status; that is the point of the page.
+      if (path === '/no-such-page/' && /status of 404/.test(m.text())) return;
+      errors.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`script error: ${e.message}`));
+    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !(path === '/no-such-page/' && r.url() === origin + path)) {
+        errors.push(`HTTP ${r.status()}: ${r.url()}`);
+      }
+    });
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin + '/')) return route.continue();
+      errors.push(`external request: ${url}`);
+      return route.abort();
+    });
+    if (prefs) {
+      await page.goto(origin + '/robots.txt');
+      await page.evaluate((p) => {
+        localStorage.setItem('pingyi.font', p.font || '');
+        localStorage.setItem('pingyi.contrast', p.contrast || '');
+      }, prefs);
+    }
+    await page.goto(origin + path, { waitUntil: 'load' });
+    return { page, errors };
+  }
+
+  async function axe(page) {
+    await page.addScriptTag({ content: axeSource });
+    return page.evaluate(async () => {
+      const r = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        resultTypes: ['violations'],
+      });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+      }));
+    });
+  }
+
+  async function check(label, path, opts) {
+    const { page, errors } = await visit(path, opts);
+    let violations = [];
+    // With script off, axe cannot run in the page either: that visit checks the rest.
+    if (!flag('--skip-axe') && opts?.js !== false) violations = await axe(page);
+    // Text must not spill out of the page at any width (360 px and up).
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.context().close();
+    const where = `${label} ${path}`;
+    for (const e of errors) problem(where, e);
+    for (const v of violations) {
+      problem(where, `axe ${v.id} (${v.impact}): ${v.help}`);
+      for (const n of v.nodes.slice(0, 5)) console.log(`      ${n}`);
+    }
+    if (overflow > 1) problem(where, `page is ${overflow}px wider than the ${opts?.width || 1280}px window`);
+    checks++;
+    return errors.length + violations.length + (overflow > 1 ? 1 : 0);
+  }
+
+  const pages = pagesOf(site);
+  console.log(`» Chromium + axe-core (WCAG 2.1 A, AA) over ${pages.length} pages at 1280 px`);
+  let bad = 0;
+  for (const p of pages) bad += await check('desktop', p);
+  console.log(`» every page type at 360 px, in high contrast, in large type and without script`);
+  for (const [, p] of SAMPLES) {
+    bad += await check('phone-360', p, { width: 360, height: 740 });
+    bad += await check('high-contrast', p, { prefs: { contrast: 'high' } });
+    bad += await check('large+hc-phone', p, { width: 360, height: 740, prefs: { font: 'large', contrast: 'high' } });
+    bad += await check('no-script', p, { js: false });
+  }
+  for (const [, p] of SAMPLES.slice(0, 4)) bad += await check('small-type', p, { prefs: { font: 'small' } });
+  if (!bad) console.log('  ✔ no violation, no console error, no failed request, nothing wider than the window');
+
+  // The reader's choices are remembered from page to page.
+  {
+    const { page, errors } = await visit('/');
+    await page.click('button[data-font="large"]');
+    await page.click('button[data-contrast]');
+    await page.goto(origin + '/notices/');
+    const cls = await page.evaluate(() => document.documentElement.className);
+    if (!/\bfont-large\b/.test(cls) || !/\bhigh-contrast\b/.test(cls)) {
+      problem('preferences', `not remembered across pages: <html class="${cls}">`);
+    } else console.log('  ✔ font size and contrast are remembered across pages');
+    checks++;
+    for (const e of errors) problem('preferences', e);
+    await page.context().close();
+  }
+
+  if (flag('--screenshots')) await screenshots(browser, origin);
+  await browser.close();
+}
+
+// Desktop 1280 and phone 375 wide, the top of the page (whole pages are long); the notice
+// in full, to show its attachment. Compressed with pngquant where it is installed.
+async function screenshots(browser, origin) {
+  const out = join(repo, 'docs', 'screenshots');
+  console.log(`» screenshots into ${out}`);
+  const shots = SAMPLES.filter(([n]) => SHOTS.includes(n)).map(([n, p]) => [n, p, null]);
+  shots.push(['home-high-contrast', '/', { contrast: 'high', font: 'large' }]);
+  for (const [name, path, prefs] of shots) {
+    for (const [kind, width, maxHeight] of [['desktop', 1280, 1500], ['phone', 375, 2000]]) {
+      if (prefs && kind === 'desktop') continue;
+      const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      if (prefs) {
+        await page.goto(origin + '/robots.txt');
+        await page.evaluate((p) => {
+          localStorage.setItem('pingyi.font', p.font);
+          localStorage.setItem('pingyi.contrast', p.contrast);
+        }, prefs);
+      }
+      await page.goto(origin + path, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready);
+      const full = await page.evaluate(() => document.documentElement.scrollHeight);
+      const height = name === 'notice' ? full : Math.min(full, maxHeight);
+      const file = join(out, `${name}-${kind}.png`);
+      await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width, height } });
+      await context.close();
+      spawnSync('pngquant', ['--force', '--skip-if-larger', '--quality', '65-90', '--output', file, file]);
+      console.log(`  ${file.slice(repo.length + 1)} (${Math.round(statSync(file).size / 1024)} KB)`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+if (!flag('--skip-vnu')) vnu();
+const server = await serve(site);
+const origin = `http://127.0.0.1:${server.address().port}`;
+try {
+  await browse(origin);
+} finally {
+  server.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}
+
+if (problems.length) {
+  console.log(`\n✘ ${problems.length} problem(s):`);
+  for (const p of problems) console.log(`  - ${p}`);
+  console.log(`browser: ${Math.max(checks - problems.length, 0)} passed, ${problems.length} failed`);
+  process.exit(1);
+}
+console.log('\n✔ browser checks clean');
+console.log(`browser: ${checks} passed, 0 failed`);
