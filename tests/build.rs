@@ -322,3 +322,99 @@ fn chinese_file_names_get_pinyin_urls() {
         .built();
     assert!(site.out().join("guan-yu-ben-zhan/index.html").is_file());
 }
+
+#[test]
+fn rectification_page_shows_the_departments_votes_of_its_review() {
+    let site = TestSite::valid().built();
+    let page = site.html("2024/rectifications/transport/index.html");
+    // The text table, for screen readers, has every round…
+    let rounds = texts(&page, ".votes-section table.votes tbody tr");
+    assert_eq!(rounds.len(), 2, "{rounds:?}");
+    assert!(rounds[0].contains("第1轮") && rounds[0].contains("不满意"));
+    assert!(rounds[1].contains("第2轮") && rounds[1].contains("基本满意"));
+    // …and the chart draws each round as three segments in inline SVG.
+    assert_eq!(texts(&page, ".vote-row").len(), 2);
+    assert_eq!(
+        attrs(&page, ".vote-row svg rect.seg-s", "width"),
+        ["25.0%", "50.0%"]
+    );
+    // The verdict of the last round heads the page.
+    assert_eq!(texts(&page, ".doc-tags .verdict"), ["基本满意"]);
+
+    // A department without votes gets no chart.
+    let site = TestSite::valid()
+        .file(
+            "content/2024/rectifications/housing.md",
+            &RECTIFICATION
+                .replace("department: transport", "department: housing")
+                .replace("交通运输局", "住房和城乡建设局"),
+        )
+        .built();
+    let page = site.html("2024/rectifications/housing/index.html");
+    assert!(texts(&page, ".votes-section").is_empty());
+}
+
+#[test]
+fn the_timeline_fills_each_stage_as_far_as_today() {
+    let site = TestSite::valid().built();
+    let page = site.html("reviews/2024/index.html");
+    // Today is 2024-11-27: three stages are over, 57 of the last stage's 91 days have passed.
+    assert_eq!(
+        attrs(&page, ".stages .stage-done .fill", "width"),
+        ["100%", "100%", "100%"]
+    );
+    assert_eq!(
+        attrs(&page, ".stages .stage-current .fill", "width"),
+        ["62%"]
+    );
+    assert_eq!(
+        attrs(&page, ".stages [aria-current=step] .stage-name", "class").len(),
+        1
+    );
+}
+
+#[test]
+fn theme_furniture_works_without_script_and_the_gov_badge_is_opt_in() {
+    let site = TestSite::valid().built();
+    let home = site.html("index.html");
+    // The only script is the theme's own, and what it drives is hidden until it runs.
+    assert_eq!(attrs(&home, "script", "src"), ["/assets/site.js"]);
+    assert_eq!(attrs(&home, "[data-reader-tools]", "hidden"), [""]);
+    assert_eq!(
+        attrs(&home, "link[rel=stylesheet]", "href"),
+        ["/assets/site.css", "/assets/print.css"]
+    );
+    assert!(site.out().join("assets/site.js").is_file());
+    assert!(site.out().join("assets/print.css").is_file());
+    assert!(texts(&home, ".gov-badge").is_empty());
+    assert_eq!(attrs(&home, "a.skip", "href"), ["#main"]);
+
+    // A static image with its link, for sites whose readers have no internet access.
+    let site = TestSite::valid()
+        .file(
+            "site.yaml",
+            &format!(
+                "{SITE_YAML}gov_badge: {{image: assets/conac.png, link: \"https://bszs.conac.cn/\"}}\n"
+            ),
+        )
+        .built();
+    let home = site.html("404.html");
+    assert_eq!(attrs(&home, ".gov-badge img", "src"), ["/assets/conac.png"]);
+    assert_eq!(
+        attrs(&home, ".gov-badge a", "href"),
+        ["https://bszs.conac.cn/"]
+    );
+
+    // The official script, where the site configures it.
+    let site = TestSite::valid()
+        .file(
+            "site.yaml",
+            &format!("{SITE_YAML}gov_badge: {{script: \"https://dcs.conac.cn/js/x.js\"}}\n"),
+        )
+        .built();
+    let home = site.html("index.html");
+    assert_eq!(
+        attrs(&home, ".gov-badge script", "src"),
+        ["https://dcs.conac.cn/js/x.js"]
+    );
+}
