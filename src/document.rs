@@ -293,6 +293,8 @@ pub struct Document {
     pub body_line: usize,
     /// Byte offset of the body in `text`.
     pub body_offset: usize,
+    /// Site-relative URL, from the content model's table; see [`Document::url`].
+    url: String,
     pub details: Details,
 }
 
@@ -547,7 +549,7 @@ impl Document {
         if !r.diags.is_empty() {
             return Err(r.diags);
         }
-        Ok(Document {
+        let mut doc = Document {
             source: path.to_path_buf(),
             text: text.to_string(),
             hash: {
@@ -576,8 +578,11 @@ impl Document {
             draft: raw.draft.unwrap_or(false),
             body_line: split.body_line,
             body_offset: text.len() - split.body.len(),
+            url: String::new(),
             details,
-        })
+        };
+        doc.url = doc.make_url();
+        Ok(doc)
     }
 
     /// The Markdown body.
@@ -594,7 +599,11 @@ impl Document {
     }
 
     /// Site-relative URL with a trailing slash, from the content model's table.
-    pub fn url(&self) -> String {
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn make_url(&self) -> String {
         match (&self.details, self.kind) {
             (Details::Review(r), _) => format!("/reviews/{}/", r.id),
             (_, Kind::Page) => format!("/{}/", self.slug),

@@ -166,14 +166,14 @@ pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<Man
 
 /// Brings `out`, which holds `manifest`, up to date: writes those of `outputs` whose
 /// fingerprint changed, each through a temporary file and a rename so no reader sees half a
-/// file; removes files that are not in `live` (every path the site now has). Returns
-/// (written, removed).
+/// file; removes files that are not in `live` (every path the site now has; `None` when no
+/// output came or went). Returns (written, removed).
 pub fn write_changes(
     root: &Path,
     out: &Path,
     manifest: &mut Manifest,
     outputs: &[Output],
-    live: &BTreeSet<String>,
+    live: Option<&BTreeSet<String>>,
 ) -> io::Result<(usize, usize)> {
     if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
         return Err(io::Error::other(format!(
@@ -202,6 +202,9 @@ pub fn write_changes(
     for (o, fp) in &changed {
         manifest.insert(o.path.clone(), *fp);
     }
+    let Some(live) = live else {
+        return Ok((changed.len(), 0));
+    };
     let gone: Vec<String> = manifest
         .keys()
         .filter(|p| !live.contains(*p))

@@ -111,8 +111,8 @@ impl Builder {
             config: None,
             theme: None,
             manifest: None,
-            markdown: RenderCache::new(),
-            keys: RenderKeys::new(),
+            markdown: RenderCache::default(),
+            keys: RenderKeys::default(),
             checked: ValidateCache::default(),
         }
     }
@@ -319,7 +319,9 @@ impl Builder {
                 BuildError::Content(d)
             })?;
         let statics = theme.static_outputs();
-        live.extend(statics.iter().map(|o| o.path.clone()));
+        if let Some(live) = &mut live {
+            live.extend(statics.iter().map(|o| o.path.clone()));
+        }
         outputs.extend(statics);
         outputs.sort_by(|a, b| a.path.cmp(&b.path));
         let dupes: Vec<Diagnostic> = outputs
@@ -336,11 +338,10 @@ impl Builder {
             return Err(BuildError::Content(dupes));
         }
         let documents = site.pages.len();
-        let files = live.len();
         let io = |e: std::io::Error| BuildError::Io(format!("写入 {} 失败: {e}", out.display()));
         let (written, removed) = match &mut self.manifest {
             Some((_, manifest)) if incremental => {
-                output::write_changes(&root, out, manifest, &outputs, &live).map_err(io)?
+                output::write_changes(&root, out, manifest, &outputs, live.as_ref()).map_err(io)?
             }
             _ => {
                 let manifest = output::write_site(&root, out, &outputs).map_err(io)?;
@@ -348,6 +349,7 @@ impl Builder {
                 (outputs.len(), 0)
             }
         };
+        let files = self.manifest.as_ref().map_or(0, |(_, m)| m.len());
         // Only a written build's keys describe what is on disk.
         self.keys = keys;
         Ok(BuildReport {

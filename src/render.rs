@@ -2,12 +2,14 @@
 //! rendered in parallel into a sorted list of [`Output`]s. Feeds, sitemap, robots and open
 //! data are written here too, without templates, because their format is fixed.
 
+use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -360,7 +362,7 @@ impl<'a> Ctx<'a> {
         let mut reviews = HashMap::new();
         let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_year: HashMap<i32, Vec<usize>> = HashMap::new();
-        for (i, p) in site.pages.iter().enumerate() {
+        for (i, p) in site.pages.iter().map(|p| &**p).enumerate() {
             for t in &p.doc.tags {
                 by_tag.entry(t.as_str()).or_default().push(i);
             }
@@ -438,7 +440,7 @@ impl<'a> Ctx<'a> {
 
     /// The review cycle with this id.
     fn review(&self, id: &str) -> Option<&'a Page> {
-        self.reviews.get(id).map(|&i| &self.site.pages[i])
+        self.reviews.get(id).map(|&i| &*self.site.pages[i])
     }
 
     fn url(&self, path: &str) -> String {
@@ -520,7 +522,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn pages_at<'s>(&'s self, idx: Option<&'s Vec<usize>>) -> impl Iterator<Item = &'a Page> + 's {
-        idx.into_iter().flatten().map(|&i| &self.site.pages[i])
+        idx.into_iter().flatten().map(|&i| &*self.site.pages[i])
     }
 
     fn groups(&self, pages: &[&Page]) -> Vec<Group> {
@@ -630,7 +632,7 @@ impl<'a> Ctx<'a> {
     /// first, at most 6. The index lists are in page order, so a merge of their heads finds
     /// the first six without walking whole reviews.
     fn related(&self, i: usize) -> Vec<usize> {
-        let d = &self.site.pages[i].doc;
+        let d = &*self.site.pages[i].doc;
         let mut lists: Vec<&[usize]> = Vec::new();
         if let Some(v) = d.review_id().and_then(|r| self.by_review.get(r)) {
             lists.push(v);
@@ -727,7 +729,7 @@ impl<'a> Ctx<'a> {
         };
         DocView {
             title: &d.title,
-            url: self.url(&url),
+            url: self.url(url),
             kind: d.kind.name(),
             kind_label: d.kind.label(),
             date: iso(d.date),
@@ -864,7 +866,13 @@ enum Job<'a> {
     ArchiveIndex,
     Archive(i32),
     Tags,
-    Tag(&'a str),
+    /// One page of a tag's documents, paginated like the lists.
+    Tag {
+        tag: &'a str,
+        path: String,
+        pages: Vec<&'a Page>,
+        paginator: Paginator,
+    },
     NotFound,
     Feed,
     Sitemap,
@@ -873,8 +881,20 @@ enum Job<'a> {
     Data(i32),
 }
 
-/// What the last render rendered: each job's URL → a hash of everything the job reads.
-pub type RenderKeys = HashMap<String, u64>;
+/// What the last render rendered: each job's URL (and each attachment's path) → a hash of
+/// everything it reads, and the run that last saw it.
+#[derive(Debug, Default)]
+pub struct RenderKeys {
+    entries: FxHashMap<String, (u64, u32)>,
+    generation: u32,
+}
+
+impl RenderKeys {
+    /// Forgets everything: the next render renders every output.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
 
 fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
     let site = cx.site;
@@ -910,7 +930,17 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
             .map(|d| Job::Department(d.id.as_str())),
     );
     jobs.extend(site.years().into_iter().map(Job::Archive));
-    jobs.extend(site.tag_slugs.keys().map(|t| Job::Tag(t.as_str())));
+    for (tag, slug) in &site.tag_slugs {
+        let all: Vec<&Page> = cx.pages_at(cx.by_tag.get(tag.as_str())).collect();
+        for (path, pages, paginator) in cx.paginate(&format!("/tags/{slug}/"), &all) {
+            jobs.push(Job::Tag {
+                tag: tag.as_str(),
+                path,
+                pages,
+                paginator,
+            });
+        }
+    }
     let data_years: BTreeSet<i32> = site
         .of_kind(Kind::Rectification)
         .filter_map(|p| p.doc.year())
@@ -920,11 +950,11 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
 }
 
 /// The site-relative URL a job answers.
-fn job_url(cx: &Ctx<'_>, job: &Job<'_>) -> String {
-    match job {
+fn job_url<'a>(cx: &Ctx<'a>, job: &'a Job<'a>) -> Cow<'a, str> {
+    Cow::Owned(match job {
         Job::Home => "/".into(),
-        Job::Document(i) => cx.site.pages[*i].url.clone(),
-        Job::List { path, .. } => path.trim_end_matches("index.html").to_string(),
+        Job::Document(i) => return Cow::Borrowed(&*cx.site.pages[*i].url),
+        Job::List { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::Reviews => "/reviews/".into(),
         Job::Departments => "/departments/".into(),
         Job::Department(id) => format!("/departments/{id}/"),
@@ -932,13 +962,13 @@ fn job_url(cx: &Ctx<'_>, job: &Job<'_>) -> String {
         Job::ArchiveIndex => "/archive/".into(),
         Job::Archive(y) => format!("/archive/{y}/"),
         Job::Tags => "/tags/".into(),
-        Job::Tag(t) => format!("/tags/{}/", cx.site.tag_slugs[*t]),
+        Job::Tag { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::NotFound => "/404.html".into(),
         Job::Feed => "/feed.xml".into(),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
         Job::Data(y) => format!("/data/{y}/"),
-    }
+    })
 }
 
 /// The files a job writes, relative to the output folder.
@@ -976,7 +1006,12 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             p.ledger_hash.hash(h);
         }
     };
-    let of_kind = |k: Kind| site.pages.iter().filter(move |p| p.doc.kind == k);
+    let of_kind = |k: Kind| {
+        site.pages
+            .iter()
+            .map(|p| &**p)
+            .filter(move |p| p.doc.kind == k)
+    };
     match job {
         Job::Home => {
             for k in [Kind::Notice, Kind::Speech, Kind::Rectification] {
@@ -987,11 +1022,15 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             full(&mut h, &mut of_kind(Kind::Review));
             ledgers(
                 &mut h,
-                &mut site.pages.iter().filter(|p| p.doc.review_id().is_some()),
+                &mut site
+                    .pages
+                    .iter()
+                    .map(|p| &**p)
+                    .filter(|p| p.doc.review_id().is_some()),
             );
         }
         Job::Document(i) => {
-            let p = &site.pages[*i];
+            let p = &*site.pages[*i];
             full(&mut h, &mut std::iter::once(p));
             let siblings = &cx.by_kind[&p.doc.kind];
             let pos = cx.kind_pos[*i];
@@ -1002,11 +1041,11 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                     .iter()
                     .flatten()
                     .filter_map(|&j| siblings.get(j))
-                    .map(|&j| &site.pages[j]),
+                    .map(|&j| &*site.pages[j]),
             );
             cards(
                 &mut h,
-                &mut cx.related(*i).into_iter().map(|j| &site.pages[j]),
+                &mut cx.related(*i).into_iter().map(|j| &*site.pages[j]),
             );
             // Its review: the link, and for a rectification the votes on its department.
             if let Some(r) = p.doc.review.as_deref().and_then(|r| cx.review(r)) {
@@ -1034,7 +1073,11 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             full(&mut h, &mut of_kind(Kind::Review));
             ledgers(
                 &mut h,
-                &mut site.pages.iter().filter(|p| p.doc.review_id().is_some()),
+                &mut site
+                    .pages
+                    .iter()
+                    .map(|p| &**p)
+                    .filter(|p| p.doc.review_id().is_some()),
             );
         }
         Job::Tracker => ledgers(&mut h, &mut of_kind(Kind::Rectification)),
@@ -1043,6 +1086,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             &mut site
                 .pages
                 .iter()
+                .map(|p| &**p)
                 .filter(|p| !p.doc.departments().is_empty()),
         ),
         Job::Department(id) => {
@@ -1064,13 +1108,26 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                 (t, slug, cx.by_tag.get(t.as_str()).map_or(0, Vec::len)).hash(&mut h);
             }
         }
-        Job::Tag(t) => cards(&mut h, &mut cx.pages_at(cx.by_tag.get(t))),
+        Job::Tag {
+            pages: chunk,
+            paginator,
+            ..
+        } => {
+            cards(&mut h, &mut chunk.iter().copied());
+            (
+                paginator.current,
+                paginator.total_pages,
+                paginator.total_items,
+            )
+                .hash(&mut h);
+        }
         Job::NotFound | Job::Robots => {}
         Job::Feed => full(
             &mut h,
             &mut site
                 .pages
                 .iter()
+                .map(|p| &**p)
                 .filter(|p| p.doc.kind != Kind::Page)
                 .take(FEED_ENTRIES),
         ),
@@ -1108,9 +1165,13 @@ fn site_salt(site: &Site) -> u64 {
     h.finish()
 }
 
+/// What [`render_changed`] gives: the outputs to write, and every path the site has when
+/// outputs came or went since the last render (`None` otherwise).
+pub type Rendered = (Vec<Output>, Option<BTreeSet<String>>);
+
 /// Renders every page of the site and the machine-readable files.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    render_changed(site, theme, &mut RenderKeys::new()).map(|(outputs, _)| outputs)
+    render_changed(site, theme, &mut RenderKeys::default()).map(|(outputs, _)| outputs)
 }
 
 /// Renders the outputs whose inputs changed since `keys` were recorded, and updates `keys`.
@@ -1119,18 +1180,18 @@ pub fn render_changed(
     site: &Site,
     theme: &Theme,
     keys: &mut RenderKeys,
-) -> Result<(Vec<Output>, BTreeSet<String>), Vec<Diagnostic>> {
+) -> Result<Rendered, Vec<Diagnostic>> {
     let cx = Ctx::new(site);
     let jobs = jobs(&cx);
     let salt = site_salt(site);
-    let keyed: Vec<(String, u64)> = jobs
+    let keyed: Vec<(Cow<'_, str>, u64)> = jobs
         .par_iter()
         .map(|job| (job_url(&cx, job), job_key(&cx, job, salt)))
         .collect();
     let results: Vec<Result<Vec<Output>, Diagnostic>> = jobs
         .par_iter()
         .zip(keyed.par_iter())
-        .filter(|(_, (url, key))| keys.get(url) != Some(key))
+        .filter(|(_, (url, key))| keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key))
         .map(|(job, _)| render_job(&cx, theme, job, &jobs))
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + 16);
@@ -1144,21 +1205,56 @@ pub fn render_changed(
     if !diags.is_empty() {
         return Err(diags);
     }
-    *keys = keyed.into_iter().collect();
 
-    let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
+    // Attachments are keyed too, by where they come from and their size.
+    let mut attachments = Vec::new();
     for p in &site.pages {
-        let dir = &p.url;
         for a in &p.attachments {
-            let path = format!("{}{}", &dir[1..], a.name);
-            live.insert(path.clone());
-            outputs.push(Output {
-                path,
-                content: Content::Copy(a.source.clone()),
-            });
+            let path = format!("{}{}", &p.url[1..], a.name);
+            let mut h = DefaultHasher::new();
+            (&a.source, a.size).hash(&mut h);
+            attachments.push((path, h.finish(), a.source.clone()));
         }
     }
+
+    // Record this run's keys; entries not touched belong to outputs that are gone.
+    keys.generation = keys.generation.wrapping_add(1);
+    let generation = keys.generation;
+    let mut added = false;
+    let all = keyed
+        .iter()
+        .map(|(u, k)| (u.as_ref(), *k))
+        .chain(attachments.iter().map(|(p, k, _)| (p.as_str(), *k)));
+    for (url, key) in all {
+        match keys.entries.get_mut(url) {
+            Some(e) => *e = (key, generation),
+            None => {
+                keys.entries.insert(url.to_string(), (key, generation));
+                added = true;
+            }
+        }
+    }
+    let before = keys.entries.len();
+    keys.entries.retain(|_, e| e.1 == generation);
+    let structure_changed = added || keys.entries.len() != before;
+
+    for (path, _, source) in attachments {
+        outputs.push(Output {
+            path,
+            content: Content::Copy(source),
+        });
+    }
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    // The full list of files is needed only when outputs came or went.
+    let live = structure_changed.then(|| {
+        let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
+        for p in &site.pages {
+            for a in &p.attachments {
+                live.insert(format!("{}{}", &p.url[1..], a.name));
+            }
+        }
+        live
+    });
     Ok((outputs, live))
 }
 
@@ -1209,7 +1305,7 @@ fn render_job(
             ("index.html", "/".to_string(), ctx)
         }
         Job::Document(i) => {
-            let p = &site.pages[*i];
+            let p = &*site.pages[*i];
             let url = p.url.clone();
             let mut ctx = cx.base_context(&p.doc.title, &url);
             let template = match p.doc.kind {
@@ -1405,22 +1501,32 @@ fn render_job(
                 .map(|(t, s)| CountLink {
                     title: t.clone(),
                     url: cx.url(&format!("/tags/{s}/")),
-                    count: site.pages.iter().filter(|p| p.doc.tags.contains(t)).count(),
+                    count: site
+                        .pages
+                        .iter()
+                        .map(|p| &**p)
+                        .filter(|p| p.doc.tags.contains(t))
+                        .count(),
                 })
                 .collect();
             ctx.insert("tags", &tags);
             ("tags.html", "/tags/".into(), ctx)
         }
-        Job::Tag(tag) => {
-            let url = format!("/tags/{}/", site.tag_slugs[*tag]);
+        Job::Tag {
+            tag,
+            path,
+            pages,
+            paginator,
+        } => {
+            let url = path.trim_end_matches("index.html").to_string();
             let mut ctx = cx.base_context(tag, &url);
             ctx.insert("column", "主题分类");
             ctx.insert("tag", tag);
-            let docs: Vec<Card> = cx
-                .pages_at(cx.by_tag.get(tag))
-                .map(|p| cx.card(p))
-                .collect();
-            ctx.insert("docs", &docs);
+            ctx.insert(
+                "docs",
+                &pages.iter().map(|p| cx.card(p)).collect::<Vec<_>>(),
+            );
+            ctx.insert("paginator", paginator);
             ("tag.html", url, ctx)
         }
         Job::NotFound => {
@@ -1479,6 +1585,7 @@ fn feed(cx: &Ctx<'_>) -> String {
         .site
         .pages
         .iter()
+        .map(|p| &**p)
         .filter(|p| p.doc.kind != Kind::Page)
         .take(FEED_ENTRIES)
         .collect();
@@ -1558,7 +1665,7 @@ fn sitemap(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> String {
             Job::Document(i) => cx.site.pages[*i].doc.date,
             _ => None,
         };
-        rows.push((job_url(cx, job), date));
+        rows.push((job_url(cx, job).into_owned(), date));
     }
     rows.sort();
     let mut s = String::from(

@@ -3,12 +3,13 @@
 //! pure function; nothing here reads the disk except attachment sizes.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::date::Date;
@@ -67,7 +68,7 @@ pub struct Site {
     pub config: Config,
     pub today: Date,
     /// Published documents, newest first (then by URL): the order of every list.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// Tag name → URL slug (pinyin, made unique).
     pub tag_slugs: BTreeMap<String, String>,
 }
@@ -151,11 +152,17 @@ pub struct CachedRender {
     links: Vec<(String, LinkTarget)>,
     content: Arc<Rendered>,
     /// The page made from it, reused while nothing it depends on changes.
-    page: Option<Page>,
+    page: Option<Arc<Page>>,
 }
 
 /// What the last build rendered, by source path.
-pub type RenderCache = HashMap<PathBuf, CachedRender>;
+/// What the last build rendered, by document (the address of its `Arc`, which the entry keeps
+/// alive, so it cannot be another document's).
+pub type RenderCache = FxHashMap<usize, Arc<CachedRender>>;
+
+fn doc_key(doc: &Arc<Document>) -> usize {
+    Arc::as_ptr(doc) as usize
+}
 
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
 /// Markdown with links resolved (reusing `cache` where the document and its links' targets are
@@ -174,9 +181,14 @@ pub fn assemble(
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let by_source: HashMap<&Path, (String, Option<&'static str>)> = docs
+    let by_source: FxHashMap<&str, (&str, Option<&'static str>)> = docs
         .iter()
-        .map(|d| (d.source.as_path(), (d.url(), excluded(d, opts))))
+        .map(|d| {
+            (
+                d.source.to_str().unwrap_or_default(),
+                (d.url(), excluded(d, opts)),
+            )
+        })
         .collect();
     let base_path = base_path(&config.base_url);
     let unsafe_html = config.markdown.unsafe_html;
@@ -184,7 +196,7 @@ pub fn assemble(
         let Some(target) = join_relative(dir, link) else {
             return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
         };
-        match by_source.get(target.as_path()) {
+        match by_source.get(target.to_str().unwrap_or_default()) {
             Some((url, None)) => LinkTarget::Url(format!("{base_path}{url}")),
             Some((_, Some(why))) => {
                 LinkTarget::Broken(format!("链接 `{link}` 指向的文档是{why},发布后会成为死链"))
@@ -197,7 +209,7 @@ pub fn assemble(
         }
     };
 
-    type Assembled = (Option<(Page, CachedRender)>, Vec<Diagnostic>);
+    type Assembled = (Option<(Arc<Page>, Arc<CachedRender>)>, Vec<Diagnostic>);
     let results: Vec<Assembled> = docs
         .par_iter()
         .map(|doc| {
@@ -207,14 +219,14 @@ pub fn assemble(
                 return (None, diags);
             }
             let dir = doc.dir().to_path_buf();
-            let reusable = cache.get(&doc.source).filter(|c| {
+            let reusable = cache.get(&doc_key(&doc)).filter(|c| {
                 Arc::ptr_eq(&c.doc, &doc)
                     && c.base_path == base_path
                     && c.unsafe_html == unsafe_html
                     && c.links.iter().all(|(l, t)| resolve_in(&dir, l) == *t)
             });
             let cached = match reusable {
-                Some(c) => c.clone(),
+                Some(c) => Arc::clone(c),
                 None => {
                     let links = std::sync::Mutex::new(Vec::new());
                     let resolve = |link: &str| {
@@ -226,17 +238,16 @@ pub fn assemble(
                         t
                     };
                     let rendered = markdown::render(doc.body(), unsafe_html, &resolve);
-                    CachedRender {
+                    Arc::new(CachedRender {
                         doc: Arc::clone(&doc),
                         base_path: base_path.clone(),
                         unsafe_html,
                         links: links.into_inner().expect("not poisoned"),
                         content: Arc::new(rendered),
                         page: None,
-                    }
+                    })
                 }
             };
-            let mut cached = cached;
             for p in &cached.content.problems {
                 let (line, col) = line_col(&doc.text, doc.body_offset + p.offset);
                 let d = if p.is_error {
@@ -252,21 +263,23 @@ pub fn assemble(
             }
             // Attachments are looked at on every build: their files may have changed.
             if let (Some(page), true) = (&cached.page, doc.attachments.is_empty()) {
-                let page = page.clone();
+                let page = Arc::clone(page);
                 return (Some((page, cached)), diags);
             }
-            let page = make_page(root, &doc, &cached, &mut diags);
-            cached.page = Some(page.clone());
-            (Some((page, cached)), diags)
+            let page = Arc::new(make_page(root, &doc, &cached, &mut diags));
+            let mut next = (*cached).clone();
+            next.page = Some(Arc::clone(&page));
+            (Some((page, Arc::new(next))), diags)
         })
         .collect();
 
     let mut pages = Vec::new();
     let mut diags = Vec::new();
-    let mut next_cache = RenderCache::with_capacity(results.len());
+    let mut next_cache = RenderCache::default();
+    next_cache.reserve(results.len());
     for (p, d) in results {
         if let Some((page, cached)) = p {
-            next_cache.insert(page.doc.source.clone(), cached);
+            next_cache.insert(doc_key(&page.doc), cached);
             pages.push(page);
         }
         diags.extend(d);
@@ -321,7 +334,7 @@ fn make_page(
         }
         h.finish()
     };
-    let url = doc.url();
+    let url = doc.url().to_string();
     let card_hash = {
         let mut h = DefaultHasher::new();
         (
@@ -414,13 +427,17 @@ pub fn base_path(base_url: &str) -> String {
 
 impl Site {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Page> {
-        self.pages.iter().filter(move |p| p.doc.kind == kind)
+        self.pages
+            .iter()
+            .map(|p| &**p)
+            .filter(move |p| p.doc.kind == kind)
     }
 
     /// The review cycle with this id.
     pub fn review(&self, id: &str) -> Option<&Page> {
         self.pages
             .iter()
+            .map(|p| &**p)
             .find(|p| matches!(&p.doc.details, Details::Review(r) if r.id == id))
     }
 

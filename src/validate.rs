@@ -3,13 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::document::{Details, Document, Kind};
@@ -35,7 +34,8 @@ pub const RESERVED: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct ValidateCache {
     env: u64,
-    docs: HashMap<PathBuf, (Arc<Document>, Vec<Diagnostic>)>,
+    /// By the address of the document's `Arc`, which the entry keeps alive.
+    docs: FxHashMap<usize, (Arc<Document>, Vec<Diagnostic>)>,
 }
 
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
@@ -174,16 +174,18 @@ pub fn validate_cached(site: &Site, cache: &mut ValidateCache) -> Vec<Diagnostic
     let checked: Vec<(Arc<Document>, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
-        .map(|page| match cache.docs.get(&page.doc.source) {
-            Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => (Arc::clone(doc), d.clone()),
-            _ => (Arc::clone(&page.doc), check_page(page)),
-        })
+        .map(
+            |page| match cache.docs.get(&(Arc::as_ptr(&page.doc) as usize)) {
+                Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => (Arc::clone(doc), d.clone()),
+                _ => (Arc::clone(&page.doc), check_page(page)),
+            },
+        )
         .collect();
     let mut diags = Vec::new();
     cache.docs.clear();
     for (doc, d) in checked {
         diags.extend(d.iter().cloned());
-        cache.docs.insert(doc.source.clone(), (doc, d));
+        cache.docs.insert(Arc::as_ptr(&doc) as usize, (doc, d));
     }
 
     let mut urls: BTreeMap<&str, Vec<&crate::document::Document>> = BTreeMap::new();

@@ -184,7 +184,7 @@ fn lists_are_paginated_twenty_a_page() {
     for i in 0..24 {
         site = site.file(
             &format!("content/2024/notices/n{i:02}.md"),
-            &format!("---\ntitle: 通知{i:02}\ntype: notice\ndate: 2024-03-{:02}\nreview: \"2024\"\n---\n正文\n", i + 1),
+            &format!("---\ntitle: 通知{i:02}\ntype: notice\ndate: 2024-03-{:02}\nreview: \"2024\"\ntags: [批量]\n---\n正文\n", i + 1),
         );
     }
     let site = site.built();
@@ -194,6 +194,15 @@ fn lists_are_paginated_twenty_a_page() {
     let second = site.html("notices/page/2/index.html");
     assert_eq!(texts(&second, ".doclist li").len(), 5);
     assert_eq!(attrs(&second, ".pager a[rel=prev]", "href"), ["/notices/"]);
+    // Tag pages are paginated the same way.
+    assert_eq!(
+        texts(&site.html("tags/pi-liang/index.html"), ".doclist li").len(),
+        20
+    );
+    assert_eq!(
+        texts(&site.html("tags/pi-liang/page/2/index.html"), ".doclist li").len(),
+        4
+    );
 }
 
 #[test]
