@@ -47,9 +47,13 @@ pub struct BuildReport {
     pub written: usize,
     /// Files removed because nothing produces them any more.
     pub removed: usize,
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Warnings,
     pub elapsed: Duration,
 }
+
+/// The warnings of a build, sorted; shared, because a large site may carry thousands and a
+/// rebuild that changes none of them should not copy them.
+pub type Warnings = Arc<Vec<Diagnostic>>;
 
 /// What changed on disk, as far as a rebuild cares.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -235,7 +239,7 @@ impl Builder {
 
     /// Loads whatever is not loaded yet, then assembles and validates the site. `Ok` holds the
     /// warnings; `Err` every diagnostic of the run (errors and warnings), sorted.
-    pub fn load(&mut self) -> Result<(Site, &Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn load(&mut self) -> Result<(Site, &Theme, Warnings), Vec<Diagnostic>> {
         if self.sources.is_none() {
             self.read_all();
         }
@@ -284,7 +288,8 @@ impl Builder {
             &mut self.markdown,
         );
         diags.extend(site_diags);
-        diags.extend(validate_cached(&site, &mut self.checked));
+        let (per_doc, site_wide) = validate_cached(&site, &mut self.checked);
+        diags.extend(site_wide);
         let theme = match self.theme.as_ref().expect("loaded above") {
             Ok(t) => Some(t),
             Err(d) => {
@@ -292,10 +297,18 @@ impl Builder {
                 None
             }
         };
-        diagnostic::sort(&mut diags);
+        // The documents' own diagnostics come shared and sorted; merge only when there are
+        // others.
+        let all = if diags.is_empty() {
+            per_doc
+        } else {
+            diags.extend(per_doc.iter().cloned());
+            diagnostic::sort(&mut diags);
+            Arc::new(diags)
+        };
         match theme {
-            Some(t) if !diags.iter().any(Diagnostic::is_error) => Ok((site, t, diags)),
-            _ => Err(diags),
+            Some(t) if !all.iter().any(Diagnostic::is_error) => Ok((site, t, all)),
+            _ => Err(Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone())),
         }
     }
 
@@ -366,7 +379,12 @@ impl Builder {
 /// Loads, assembles and validates a site once.
 pub fn load_site(root: &Path, opts: &Options) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut b = Builder::new(root, opts.clone());
-    b.load().map(|(site, _, warnings)| (site, warnings))
+    b.load().map(|(site, _, warnings)| {
+        (
+            site,
+            Arc::try_unwrap(warnings).unwrap_or_else(|a| (*a).clone()),
+        )
+    })
 }
 
 /// Loads and validates; writes nothing.

@@ -1001,7 +1001,14 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             p.card_hash.hash(h);
         }
     };
+    // Cards and ledgers: for pages that list documents and sum up their ledgers.
     let ledgers = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+        for p in idx {
+            (p.card_hash, p.ledger_hash).hash(h);
+        }
+    };
+    // Ledger rows alone: the tracker and the open data.
+    let rows = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
         for p in idx {
             p.ledger_hash.hash(h);
         }
@@ -1080,7 +1087,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                     .filter(|p| p.doc.review_id().is_some()),
             );
         }
-        Job::Tracker => ledgers(&mut h, &mut of_kind(Kind::Rectification)),
+        Job::Tracker => rows(&mut h, &mut of_kind(Kind::Rectification)),
         Job::Departments => ledgers(
             &mut h,
             &mut site
@@ -1141,7 +1148,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                 site.of_kind(kind).count().hash(&mut h);
             }
         }
-        Job::Data(y) => ledgers(
+        Job::Data(y) => rows(
             &mut h,
             &mut cx
                 .pages_at(cx.by_year.get(y))

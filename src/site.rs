@@ -58,7 +58,8 @@ pub struct Page {
     /// Changes when what a list shows of it changes (title, URL, date, summary, 文号, type,
     /// departments, tags).
     pub card_hash: u64,
-    /// Changes when its ledger, or what the ledger shows of it, changes (rectifications).
+    /// Changes when its ledger, or what a ledger row shows of it, changes (rectifications;
+    /// 0 for other documents).
     pub ledger_hash: u64,
 }
 
@@ -351,15 +352,17 @@ fn make_page(
             .hash(&mut h);
         h.finish()
     };
+    // What a ledger row shows of its document: not the summary, so editing the text of a
+    // report does not render the tracker again.
     let ledger_hash = match &doc.details {
         crate::document::Details::Rectification(r) => {
             let mut h = DefaultHasher::new();
-            card_hash.hash(&mut h);
+            (&doc.title, &url, doc.year(), doc.review_id()).hash(&mut h);
             (&r.department, r.round).hash(&mut h);
             r.items.hash(&mut h);
             h.finish()
         }
-        _ => card_hash,
+        _ => 0,
     };
     Page {
         doc: Arc::clone(doc),

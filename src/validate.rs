@@ -1,8 +1,6 @@
 //! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
 //! and overdue ledger items (warnings). Pure: a [`Site`] in, diagnostics out.
 
-use std::collections::BTreeMap;
-
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -35,15 +33,25 @@ pub const RESERVED: &[&str] = &[
 pub struct ValidateCache {
     env: u64,
     /// By the address of the document's `Arc`, which the entry keeps alive.
-    docs: FxHashMap<usize, (Arc<Document>, Vec<Diagnostic>)>,
+    docs: FxHashMap<usize, (Arc<Document>, Arc<Vec<Diagnostic>>)>,
+    /// All of them, sorted, while no document's changed.
+    sorted: Option<Arc<Vec<Diagnostic>>>,
 }
 
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    validate_cached(site, &mut ValidateCache::default())
+    let (per_doc, mut site_wide) = validate_cached(site, &mut ValidateCache::default());
+    site_wide.extend(per_doc.iter().cloned());
+    crate::diagnostic::sort(&mut site_wide);
+    site_wide
 }
 
-/// [`validate`], reusing `cache` for documents that did not change.
-pub fn validate_cached(site: &Site, cache: &mut ValidateCache) -> Vec<Diagnostic> {
+/// [`validate`], reusing `cache` for documents that did not change. Returns the documents'
+/// own diagnostics, sorted and shared (the same list as last time when nothing changed: a
+/// large site may carry thousands of overdue warnings), and the site-wide ones.
+pub fn validate_cached(
+    site: &Site,
+    cache: &mut ValidateCache,
+) -> (Arc<Vec<Diagnostic>>, Vec<Diagnostic>) {
     let dept_ids: Vec<&str> = site
         .config
         .departments
@@ -78,6 +86,7 @@ pub fn validate_cached(site: &Site, cache: &mut ValidateCache) -> Vec<Diagnostic
     };
     if cache.env != env {
         cache.docs.clear();
+        cache.sorted = None;
         cache.env = env;
     }
     let check_page = |page: &crate::site::Page| -> Vec<Diagnostic> {
@@ -171,29 +180,49 @@ pub fn validate_cached(site: &Site, cache: &mut ValidateCache) -> Vec<Diagnostic
         }
         diags
     };
-    let checked: Vec<(Arc<Document>, Vec<Diagnostic>)> = site
+    type Checked = (Arc<Document>, Arc<Vec<Diagnostic>>, bool);
+    let checked: Vec<Checked> = site
         .pages
         .par_iter()
         .map(
             |page| match cache.docs.get(&(Arc::as_ptr(&page.doc) as usize)) {
-                Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => (Arc::clone(doc), d.clone()),
-                _ => (Arc::clone(&page.doc), check_page(page)),
+                Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => {
+                    (Arc::clone(doc), Arc::clone(d), false)
+                }
+                _ => {
+                    let mut d = check_page(page);
+                    crate::diagnostic::sort(&mut d);
+                    (Arc::clone(&page.doc), Arc::new(d), true)
+                }
             },
         )
         .collect();
-    let mut diags = Vec::new();
-    cache.docs.clear();
-    for (doc, d) in checked {
-        diags.extend(d.iter().cloned());
-        cache.docs.insert(Arc::as_ptr(&doc) as usize, (doc, d));
+    let unchanged =
+        cache.sorted.is_some() && checked.len() == cache.docs.len() && checked.iter().all(|c| !c.2);
+    if !unchanged {
+        cache.docs.clear();
+        let mut all = Vec::new();
+        for (doc, d, _) in checked {
+            all.extend(d.iter().cloned());
+            cache.docs.insert(Arc::as_ptr(&doc) as usize, (doc, d));
+        }
+        crate::diagnostic::sort(&mut all);
+        cache.sorted = Some(Arc::new(all));
     }
+    let per_doc = Arc::clone(cache.sorted.as_ref().expect("set above"));
 
-    let mut urls: BTreeMap<&str, Vec<&crate::document::Document>> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut urls: FxHashMap<&str, Vec<&crate::document::Document>> = FxHashMap::default();
     for page in &site.pages {
         urls.entry(page.url.as_str()).or_default().push(&page.doc);
     }
+    let mut urls: Vec<_> = urls
+        .into_iter()
+        .filter(|(_, docs)| docs.len() > 1)
+        .collect();
+    urls.sort_by(|a, b| a.0.cmp(b.0));
     for (url, docs) in urls {
-        if docs.len() > 1 {
+        {
             let others: Vec<String> = docs
                 .iter()
                 .map(|d| d.source.display().to_string())
@@ -215,5 +244,5 @@ pub fn validate_cached(site: &Site, cache: &mut ValidateCache) -> Vec<Diagnostic
             }
         }
     }
-    diags
+    (per_doc, diags)
 }
