@@ -548,7 +548,10 @@ impl<'a> Ctx<'a> {
         .collect()
     }
 
-    fn review_view(&self, p: &Page) -> Option<ReviewView> {
+    /// The view of a review cycle; its documents by type (`groups`) only where the page shows
+    /// them: they are the whole cycle, and a page that carries them renders again whenever
+    /// any of them changes.
+    fn review_view(&self, p: &Page, with_groups: bool) -> Option<ReviewView> {
         let Details::Review(r) = &p.doc.details else {
             return None;
         };
@@ -624,7 +627,11 @@ impl<'a> Ctx<'a> {
                 .map(|s| s.name.clone()),
             stages,
             departments,
-            groups: self.groups(&others),
+            groups: if with_groups {
+                self.groups(&others)
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -1024,17 +1031,9 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             for k in [Kind::Notice, Kind::Speech, Kind::Rectification] {
                 cards(&mut h, &mut of_kind(k).take(6));
             }
-            // The current review: its stages, votes, documents and the progress of its
-            // departments.
+            // The current review: its stages, votes and the progress of its departments.
             full(&mut h, &mut of_kind(Kind::Review));
-            ledgers(
-                &mut h,
-                &mut site
-                    .pages
-                    .iter()
-                    .map(|p| &**p)
-                    .filter(|p| p.doc.review_id().is_some()),
-            );
+            rows(&mut h, &mut of_kind(Kind::Rectification));
         }
         Job::Document(i) => {
             let p = &*site.pages[*i];
@@ -1078,14 +1077,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
         }
         Job::Reviews => {
             full(&mut h, &mut of_kind(Kind::Review));
-            ledgers(
-                &mut h,
-                &mut site
-                    .pages
-                    .iter()
-                    .map(|p| &**p)
-                    .filter(|p| p.doc.review_id().is_some()),
-            );
+            rows(&mut h, &mut of_kind(Kind::Rectification));
         }
         Job::Tracker => rows(&mut h, &mut of_kind(Kind::Rectification)),
         Job::Departments => ledgers(
@@ -1298,7 +1290,10 @@ fn render_job(
                     _ => false,
                 })
                 .or_else(|| reviews.first());
-            ctx.insert("current_review", &current.and_then(|p| cx.review_view(p)));
+            ctx.insert(
+                "current_review",
+                &current.and_then(|p| cx.review_view(p, false)),
+            );
             let latest = |k: Kind, n: usize| -> Vec<Card> {
                 site.of_kind(k).take(n).map(|p| cx.card(p)).collect()
             };
@@ -1317,7 +1312,7 @@ fn render_job(
             let mut ctx = cx.base_context(&p.doc.title, &url);
             let template = match p.doc.kind {
                 Kind::Review => {
-                    ctx.insert("review", &cx.review_view(p));
+                    ctx.insert("review", &cx.review_view(p, true));
                     "review.html"
                 }
                 Kind::Speech => "speech.html",
@@ -1354,7 +1349,7 @@ fn render_job(
             ctx.insert("column", "评议活动");
             let views: Vec<ReviewView> = site
                 .of_kind(Kind::Review)
-                .filter_map(|p| cx.review_view(p))
+                .filter_map(|p| cx.review_view(p, false))
                 .collect();
             ctx.insert("reviews", &views);
             ("reviews.html", "/reviews/".into(), ctx)
@@ -1393,10 +1388,9 @@ fn render_job(
             let reviews: Vec<ReviewView> = pages
                 .iter()
                 .filter(|p| p.doc.kind == Kind::Review)
-                .filter_map(|p| cx.review_view(p))
+                .filter_map(|p| cx.review_view(p, false))
                 .map(|mut r| {
                     r.departments.retain(|d| d.id == *id);
-                    r.groups.clear();
                     r
                 })
                 .collect();
