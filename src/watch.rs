@@ -19,7 +19,7 @@ use crate::pipeline::{BuildError, BuildReport, Builder, Change, Options};
 
 /// How long a burst of events may last before the rebuild starts. Editors save in a few
 /// events within milliseconds; a `git checkout` sends hundreds within tens of milliseconds.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// What `path` (absolute) means for a site at `root` (absolute) whose theme is `theme` and
 /// whose output goes to `out` (absolute). `None`: not our business.
