@@ -139,6 +139,20 @@ fn open_browser(url: &str) {
     let _ = std::process::Command::new(cmd[0]).args(&cmd[1..]).spawn();
 }
 
+/// How `watch` and `serve` end: stopped by Ctrl-C, or unable to go on.
+fn stopped(result: Result<(), String>, m: &Marks) -> ExitCode {
+    match result {
+        Ok(()) => {
+            eprintln!("已停止");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("{} {msg}", m.fail);
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let m = marks();
@@ -201,23 +215,15 @@ fn main() -> ExitCode {
                 out.display()
             );
             let wopts = WatchOptions { poll: args.poll };
-            match pingyi::watch::watch(
+            let result = pingyi::watch::watch(
                 root,
                 &out,
                 options(&args.common, None),
                 &wopts,
                 &stop,
                 |ev| report_watch(&ev, &m),
-            ) {
-                Ok(()) => {
-                    eprintln!("已停止");
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("{} {msg}", m.fail);
-                    ExitCode::from(2)
-                }
-            }
+            );
+            stopped(result, &m)
         }
         Command::Serve(args) => {
             let stop = stop_on_ctrl_c();
@@ -245,16 +251,7 @@ fn main() -> ExitCode {
                     }
                 },
             );
-            match result {
-                Ok(()) => {
-                    eprintln!("已停止");
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("{} {msg}", m.fail);
-                    ExitCode::from(2)
-                }
-            }
+            stopped(result, &m)
         }
     }
 }

@@ -40,6 +40,16 @@ fn md_files(site: &TestSite) -> Vec<PathBuf> {
     v
 }
 
+/// Whether any document names `rel`'s file: removing or hiding it would break a link.
+fn linked_to(site: &TestSite, files: &[PathBuf], rel: &std::path::Path) -> bool {
+    let name = rel.file_name().unwrap().to_string_lossy().into_owned();
+    files.iter().any(|f| {
+        std::fs::read_to_string(site.root().join(f))
+            .unwrap()
+            .contains(&name)
+    })
+}
+
 fn assert_same_as_clean_build(site: &TestSite, step: &str) {
     let clean = tempfile::tempdir().unwrap();
     let out = clean.path().join("public");
@@ -93,13 +103,7 @@ fn any_sequence_of_changes_ends_like_a_clean_build() {
                 && !text.contains("type: page") =>
             {
                 // Only documents nothing links to can go without breaking the build.
-                let name = rel.file_name().unwrap().to_string_lossy().into_owned();
-                let linked = files.iter().any(|f| {
-                    std::fs::read_to_string(site.root().join(f))
-                        .unwrap()
-                        .contains(&name)
-                });
-                if linked {
+                if linked_to(&site, &files, &rel) {
                     continue;
                 }
                 std::fs::remove_file(&path).unwrap();
@@ -132,13 +136,7 @@ fn any_sequence_of_changes_ends_like_a_clean_build() {
                 ("site.yaml", vec![Change::Config])
             }
             8 if !text.contains("draft: true") && text.contains("type: notice") => {
-                let name = rel.file_name().unwrap().to_string_lossy().into_owned();
-                let linked = files.iter().any(|f| {
-                    std::fs::read_to_string(site.root().join(f))
-                        .unwrap()
-                        .contains(&name)
-                });
-                if linked {
+                if linked_to(&site, &files, &rel) {
                     continue;
                 }
                 std::fs::write(

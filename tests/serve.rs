@@ -20,7 +20,15 @@ struct Server {
 }
 
 impl Server {
+    /// Starts a server and waits for its first build to succeed.
     fn start(site: &TestSite) -> Server {
+        let s = Server::spawn(site);
+        assert!(s.next_build(), "first build");
+        s
+    }
+
+    /// Starts a server; the first build's outcome is the first `next_build`.
+    fn spawn(site: &TestSite) -> Server {
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let (btx, brx) = mpsc::channel();
@@ -51,14 +59,12 @@ impl Server {
             .recv_timeout(Duration::from_secs(30))
             .expect("server listening");
         let addr = url.trim_start_matches("http://").to_string();
-        let s = Server {
+        Server {
             addr,
             stop,
             builds: brx,
             thread: Some(thread),
-        };
-        s.next_build();
-        s
+        }
     }
 
     /// Waits for the next build; true if it succeeded.
@@ -244,37 +250,7 @@ fn a_failed_build_shows_an_overlay_until_fixed() {
 #[test]
 fn the_server_starts_even_when_the_first_build_fails() {
     let site = TestSite::valid().file("content/2024/notices/plan.md", "---\ntitle: 没有结尾\n");
-    let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel();
-    let root = site.root().to_path_buf();
-    let flag = Arc::clone(&stop);
-    let (btx, brx) = mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let sopts = ServeOptions {
-            bind: "127.0.0.1".parse().unwrap(),
-            port: 0,
-            poll: false,
-        };
-        serve(
-            &root,
-            TestSite::options(),
-            &sopts,
-            flag,
-            move |ev| match ev {
-                ServeEvent::Listening(url) => tx.send(url).unwrap(),
-                ServeEvent::Build(b) => btx
-                    .send(matches!(b, pingyi::watch::WatchEvent::Built { .. }))
-                    .unwrap(),
-            },
-        )
-    });
-    let url = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-    let server = Server {
-        addr: url.trim_start_matches("http://").into(),
-        stop,
-        builds: brx,
-        thread: Some(thread),
-    };
+    let server = Server::spawn(&site);
     assert!(!server.next_build());
     let (status, body) = server.text("/");
     assert_eq!(status, 500);
