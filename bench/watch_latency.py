@@ -157,8 +157,10 @@ def main() -> int:
     print(f"  edit → page updated:      median {statistics.median(page_ms):.0f} ms, p90 {pct(page_ms, 90):.0f} ms, max {max(page_ms):.0f} ms")
     print(f"  edit → rebuild complete:  median {statistics.median(done_ms):.0f} ms, p90 {pct(done_ms, 90):.0f} ms, max {max(done_ms):.0f} ms")
     for k in range(3):
-        sub = done_ms[k::3]
-        print(f"    {kinds[k]:<15} complete: median {statistics.median(sub):.0f} ms")
+        for parity, what in ((0, "body"), (1, "title")):
+            sub = [v for i, v in enumerate(done_ms) if i % 3 == k and i % 2 == parity]
+            if sub:
+                print(f"    {kinds[k]:<15} {what:<6} complete: median {statistics.median(sub):.0f} ms ({len(sub)} edits)")
     print("  last rebuild lines:")
     for l in reported[-3:]:
         print("    " + l)
