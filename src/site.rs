@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Details, Document, Kind};
+use crate::document::{Document, Kind};
 use crate::load::slash_path;
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::slug;
@@ -434,14 +434,6 @@ impl Site {
             .iter()
             .map(|p| &**p)
             .filter(move |p| p.doc.kind == kind)
-    }
-
-    /// The review cycle with this id.
-    pub fn review(&self, id: &str) -> Option<&Page> {
-        self.pages
-            .iter()
-            .map(|p| &**p)
-            .find(|p| matches!(&p.doc.details, Details::Review(r) if r.id == id))
     }
 
     /// Years that have at least one dated document, newest first.

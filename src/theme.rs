@@ -75,10 +75,6 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 impl Theme {
-    pub fn dir(root: &Path, config: &Config) -> PathBuf {
-        root.join("themes").join(&config.theme)
-    }
-
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let theme_rel = PathBuf::from("themes").join(&config.theme);
         let theme_dir = root.join(&theme_rel);
