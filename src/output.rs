@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -125,43 +126,84 @@ fn write_one(root: &Path, dest: &Path, content: &Content) -> io::Result<()> {
     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
 }
 
-/// Writes `outputs` (sorted, unique, contained paths) to `out`: staged, then swapped in.
-/// Returns what the folder now holds.
-pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<Manifest> {
-    if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
-        return Err(io::Error::other(format!(
-            "拒绝写出输出目录之外的路径: {}",
-            bad.path
-        )));
-    }
-    let staging = staging_dir(out);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    std::fs::create_dir_all(&staging)?;
-    let result = (|| {
-        let dirs: BTreeSet<&Path> = outputs
-            .iter()
-            .filter_map(|o| Path::new(&o.path).parent())
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect();
-        for d in dirs {
-            std::fs::create_dir_all(staging.join(d))?;
+/// A build being written: files go into a staging folder beside the output as they are
+/// rendered, so a large site is never held in memory whole; [`Staging::commit`] swaps it in.
+/// Dropped without a commit, it removes itself and the output stays as it was.
+pub struct Staging {
+    root: PathBuf,
+    dir: PathBuf,
+    manifest: Mutex<Manifest>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts an empty staging folder for `out` (a leftover one from a killed build goes).
+    pub fn new(root: &Path, out: &Path) -> io::Result<Staging> {
+        let dir = staging_dir(out);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
         }
-        let manifest = outputs
-            .par_iter()
-            .map(|o| {
-                write_one(root, &staging.join(&o.path), &o.content)?;
-                Ok((o.path.clone(), fingerprint(root, o)))
-            })
-            .collect::<io::Result<Manifest>>()?;
-        swap_in(&staging, out)?;
-        Ok(manifest)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            root: root.to_path_buf(),
+            dir,
+            manifest: Mutex::new(Manifest::new()),
+            committed: false,
+        })
     }
-    result
+
+    /// Writes one output; callable from many threads at once.
+    pub fn write(&self, o: &Output) -> io::Result<()> {
+        if !is_contained(&o.path) {
+            return Err(io::Error::other(format!(
+                "拒绝写出输出目录之外的路径: {}",
+                o.path
+            )));
+        }
+        let dest = self.dir.join(&o.path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        write_one(&self.root, &dest, &o.content)?;
+        let fp = fingerprint(&self.root, o);
+        let previous = self
+            .manifest
+            .lock()
+            .expect("not poisoned")
+            .insert(o.path.clone(), fp);
+        if previous.is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("两个来源都要生成 /{}(静态文件与页面重名?)", o.path),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Puts the staged site in place of `out`; returns what it holds.
+    pub fn commit(mut self, out: &Path) -> io::Result<Manifest> {
+        swap_in(&self.dir, out)?;
+        self.committed = true;
+        Ok(std::mem::take(
+            &mut *self.manifest.lock().expect("not poisoned"),
+        ))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `outputs` (unique, contained paths) to `out`: staged, then swapped in. Returns what
+/// the folder now holds.
+pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<Manifest> {
+    let staging = Staging::new(root, out)?;
+    outputs.par_iter().try_for_each(|o| staging.write(o))?;
+    staging.commit(out)
 }
 
 /// Brings `out`, which holds `manifest`, up to date: writes those of `outputs` whose

@@ -14,7 +14,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::document::Document;
 use crate::load;
 use crate::output::{self, Manifest};
-use crate::render::{self, RenderKeys};
+use crate::render::{self, RenderError, RenderKeys};
 use crate::site::{self, BuildOptions, RenderCache, Site};
 use crate::theme::Theme;
 use crate::validate::{ValidateCache, validate_cached};
@@ -324,44 +324,65 @@ impl Builder {
             self.keys.clear();
         }
         let mut keys = std::mem::take(&mut self.keys);
-        let (site, theme, warnings) = self.load().map_err(BuildError::Content)?;
-        let (mut outputs, mut live) =
-            render::render_changed(&site, theme, &mut keys).map_err(|mut d| {
+        // Taken out while the theme (borrowed from the builder) is in use; put back below.
+        let mut previous = self.manifest.take().filter(|_| incremental);
+        let (site, theme, warnings) = match self.load() {
+            Ok(loaded) => loaded,
+            Err(d) => {
+                self.manifest = previous;
+                return Err(BuildError::Content(d));
+            }
+        };
+        let io = |e: std::io::Error| BuildError::Io(format!("写入 {} 失败: {e}", out.display()));
+        let failed = |e: RenderError| match e {
+            RenderError::Content(mut d) => {
                 d.extend(warnings.iter().cloned());
                 diagnostic::sort(&mut d);
                 BuildError::Content(d)
-            })?;
-        let statics = theme.static_outputs();
-        if let Some(live) = &mut live {
-            live.extend(statics.iter().map(|o| o.path.clone()));
-        }
-        outputs.extend(statics);
-        outputs.sort_by(|a, b| a.path.cmp(&b.path));
-        let dupes: Vec<Diagnostic> = outputs
-            .windows(2)
-            .filter(|w| w[0].path == w[1].path)
-            .map(|w| {
-                Diagnostic::error(
-                    w[0].path.clone(),
-                    format!("两个来源都要生成 /{}(静态文件与页面重名?)", w[0].path),
-                )
-            })
-            .collect();
-        if !dupes.is_empty() {
-            return Err(BuildError::Content(dupes));
-        }
-        let documents = site.pages.len();
-        let io = |e: std::io::Error| BuildError::Io(format!("写入 {} 失败: {e}", out.display()));
-        let (written, removed) = match &mut self.manifest {
-            Some((_, manifest)) if incremental => {
-                output::write_changes(&root, out, manifest, &outputs, live.as_ref()).map_err(io)?
             }
-            _ => {
-                let manifest = output::write_site(&root, out, &outputs).map_err(io)?;
-                self.manifest = Some((out.to_path_buf(), manifest));
-                (outputs.len(), 0)
+            // Two outputs at one path is the site's doing, not the disk's.
+            RenderError::Sink(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                BuildError::Content(vec![Diagnostic::error("static", e.to_string())])
             }
+            RenderError::Sink(e) => io(e),
         };
+        let statics = theme.static_outputs();
+        let documents = site.pages.len();
+        let result = match &mut previous {
+            Some((_, manifest)) => (|| {
+                // Few files change: collect them, and write only once every page rendered, so
+                // a failed rebuild leaves the site as it was.
+                let changed = std::sync::Mutex::new(Vec::new());
+                let mut live = render::render_changed(&site, theme, &mut keys, &|o| {
+                    changed.lock().expect("not poisoned").push(o);
+                    Ok(())
+                })
+                .map_err(failed)?;
+                let mut outputs = changed.into_inner().expect("not poisoned");
+                if let Some(live) = &mut live {
+                    live.extend(statics.iter().map(|o| o.path.clone()));
+                }
+                outputs.extend(statics);
+                output::write_changes(&root, out, manifest, &outputs, live.as_ref()).map_err(io)
+            })(),
+            None => (|| {
+                // Everything changes: stream pages into the staging folder as they are rendered
+                // instead of holding the whole site in memory.
+                let staging = output::Staging::new(&root, out).map_err(io)?;
+                render::render_changed(&site, theme, &mut keys, &|o| staging.write(&o))
+                    .map_err(failed)?;
+                statics
+                    .iter()
+                    .try_for_each(|o| staging.write(o))
+                    .map_err(|e| failed(RenderError::Sink(e)))?;
+                let manifest = staging.commit(out).map_err(io)?;
+                let written = manifest.len();
+                previous = Some((out.to_path_buf(), manifest));
+                Ok((written, 0))
+            })(),
+        };
+        self.manifest = previous;
+        let (written, removed) = result?;
         let files = self.manifest.as_ref().map_or(0, |(_, m)| m.len());
         // Only a written build's keys describe what is on disk.
         self.keys = keys;

@@ -1164,22 +1164,41 @@ fn site_salt(site: &Site) -> u64 {
     h.finish()
 }
 
-/// What [`render_changed`] gives: the outputs to write, and every path the site has when
-/// outputs came or went since the last render (`None` otherwise).
-pub type Rendered = (Vec<Output>, Option<BTreeSet<String>>);
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Templates failed on the site's data.
+    Content(Vec<Diagnostic>),
+    /// The sink could not take an output (disk full, two outputs at one path).
+    Sink(std::io::Error),
+}
 
-/// Renders every page of the site and the machine-readable files.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    render_changed(site, theme, &mut RenderKeys::default()).map(|(outputs, _)| outputs)
+/// Where rendered outputs go, as soon as each is ready; called from many threads.
+pub type Sink<'s> = dyn Fn(Output) -> std::io::Result<()> + Sync + 's;
+
+/// Renders every page of the site and the machine-readable files, sorted by path.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
+    let all = std::sync::Mutex::new(Vec::new());
+    render_changed(site, theme, &mut RenderKeys::default(), &|o| {
+        all.lock().expect("not poisoned").push(o);
+        Ok(())
+    })?;
+    let mut all = all.into_inner().expect("not poisoned");
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(all)
 }
 
 /// Renders the outputs whose inputs changed since `keys` were recorded, and updates `keys`.
 /// Returns those outputs (with every attachment) and the paths of every file the site has.
+/// Renders the outputs whose inputs changed since `keys` were recorded, hands each to `sink`
+/// as soon as it is ready (attachments too), and updates `keys`. Returns every path the site
+/// has when outputs came or went since the last render, `None` otherwise.
 pub fn render_changed(
     site: &Site,
     theme: &Theme,
     keys: &mut RenderKeys,
-) -> Result<Rendered, Vec<Diagnostic>> {
+    sink: &Sink<'_>,
+) -> Result<Option<BTreeSet<String>>, RenderError> {
     let cx = Ctx::new(site);
     let jobs = jobs(&cx);
     let salt = site_salt(site);
@@ -1187,22 +1206,28 @@ pub fn render_changed(
         .par_iter()
         .map(|job| (job_url(&cx, job), job_key(&cx, job, salt)))
         .collect();
-    let results: Vec<Result<Vec<Output>, Diagnostic>> = jobs
+    let results: Vec<Result<(), RenderError>> = jobs
         .par_iter()
         .zip(keyed.par_iter())
         .filter(|(_, (url, key))| keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key))
-        .map(|(job, _)| render_job(&cx, theme, job, &jobs))
+        .map(|(job, _)| match render_job(&cx, theme, job, &jobs) {
+            Ok(outputs) => outputs
+                .into_iter()
+                .try_for_each(sink)
+                .map_err(RenderError::Sink),
+            Err(d) => Err(RenderError::Content(vec![d])),
+        })
         .collect();
-    let mut outputs = Vec::with_capacity(results.len() + 16);
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(o) => outputs.extend(o),
-            Err(d) => diags.push(d),
+            Ok(()) => {}
+            Err(RenderError::Content(d)) => diags.extend(d),
+            Err(e @ RenderError::Sink(_)) => return Err(e),
         }
     }
     if !diags.is_empty() {
-        return Err(diags);
+        return Err(RenderError::Content(diags));
     }
 
     // Attachments are keyed too, by where they come from and their size.
@@ -1238,12 +1263,12 @@ pub fn render_changed(
     let structure_changed = added || keys.entries.len() != before;
 
     for (path, _, source) in attachments {
-        outputs.push(Output {
+        sink(Output {
             path,
             content: Content::Copy(source),
-        });
+        })
+        .map_err(RenderError::Sink)?;
     }
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
     // The full list of files is needed only when outputs came or went.
     let live = structure_changed.then(|| {
         let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
@@ -1254,7 +1279,7 @@ pub fn render_changed(
         }
         live
     });
-    Ok((outputs, live))
+    Ok(live)
 }
 
 fn render_job(
@@ -1547,7 +1572,7 @@ fn render_job(
     } else {
         format!("{}index.html", &url[1..])
     };
-    Ok(vec![Output::bytes(path, html.into_bytes())])
+    Ok(vec![Output::bytes(path, html)])
 }
 
 /// `/rd/departments/housing/` → `housing`.

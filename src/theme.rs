@@ -141,8 +141,12 @@ impl Theme {
         })
     }
 
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, tera::Error> {
-        self.tera.render(name, ctx)
+    /// Renders a page to bytes. Straight into a buffer: a `String` would check all of every
+    /// page for UTF-8 once more, and the writer wants bytes anyway.
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, tera::Error> {
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera.render_to(name, ctx, &mut out)?;
+        Ok(out)
     }
 
     /// The file a template came from, for error messages.
