@@ -34,7 +34,7 @@ for n in "${sizes[@]}"; do
   measure "pingyi, $n documents" "$bin" build --root "$site" --today 2026-11-27 --output "$work/out-$n"
   if command -v hugo >/dev/null; then
     hsite="$work/hugo-$n"
-    [ -d "$hsite" ] || python3 bench/gen_corpus.py --pages "$n" --format hugo --out "$hsite" >/dev/null
+    [ -d "$hsite" ] || python3 bench/gen_corpus.py --pages "$n" --format hugo --out "$hsite" >/dev/null 2>&1
     measure "hugo, $n documents" hugo --source "$hsite" --destination "$work/hout-$n" --quiet
   fi
 done
