@@ -1066,6 +1066,11 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             pages: chunk,
             paginator,
             ..
+        }
+        | Job::Tag {
+            pages: chunk,
+            paginator,
+            ..
         } => {
             cards(&mut h, &mut chunk.iter().copied());
             (
@@ -1106,19 +1111,6 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             for (t, slug) in &site.tag_slugs {
                 (t, slug, cx.by_tag.get(t.as_str()).map_or(0, Vec::len)).hash(&mut h);
             }
-        }
-        Job::Tag {
-            pages: chunk,
-            paginator,
-            ..
-        } => {
-            cards(&mut h, &mut chunk.iter().copied());
-            (
-                paginator.current,
-                paginator.total_pages,
-                paginator.total_items,
-            )
-                .hash(&mut h);
         }
         Job::NotFound | Job::Robots => {}
         Job::Feed => full(
