@@ -521,6 +521,17 @@ impl Document {
             }),
             Kind::Rectification => {
                 let items = raw.items.unwrap_or_default();
+                if items.is_empty() && present.contains(&"items") {
+                    r.at_key(
+                        "items",
+                        1,
+                        "整改公告的台账 items 是空的".into(),
+                        Some(
+                            "每项整改写 id、problem、measures、responsible、deadline、status"
+                                .into(),
+                        ),
+                    );
+                }
                 check_items(&mut r, &items);
                 if let Some(0) = raw.round {
                     r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);

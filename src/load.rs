@@ -33,6 +33,13 @@ pub fn is_junk(name: &str) -> bool {
 
 /// Decodes a file: UTF-8 only, a BOM dropped, CRLF turned into LF.
 pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::error(
+            rel,
+            "文件是 UTF-16 编码(Windows 记事本里叫“Unicode”),不是 UTF-8",
+        )
+        .with_hint("请用编辑器把文件另存为 UTF-8 编码"));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(if s.contains('\r') {
@@ -169,6 +176,16 @@ mod tests {
     fn decode_strips_bom_and_crlf() {
         let s = decode(Path::new("a.md"), b"\xEF\xBB\xBF---\r\ntitle: a\r\n---\r\n").unwrap();
         assert_eq!(s, "---\ntitle: a\n---\n");
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let text: Vec<u8> = "\u{feff}---\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = decode(Path::new("a.md"), &text).unwrap_err();
+        assert!(d.message.contains("UTF-16"), "{}", d.message);
     }
 
     #[test]

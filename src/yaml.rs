@@ -99,8 +99,38 @@ fn translate(raw: &str) -> (String, Option<String>) {
         // Our own messages (dates, ids) are already Chinese.
         return (format!("{in_field}{rest}"), None);
     }
+    // libyaml's own words, for the mistakes editors make most; the original stays in brackets
+    // for whoever needs it.
+    let original = raw.split(" at line ").next().unwrap_or(raw);
+    let explained = [
+        (
+            "found a tab character",
+            "缩进里有 Tab 字符,YAML 只能用空格缩进",
+        ),
+        (
+            "control characters are not allowed",
+            "含有看不见的控制字符,多半是从其他软件粘贴时带入的",
+        ),
+        (
+            "mapping values are not allowed",
+            "这一行多了冒号:文本里有冒号时,请用英文引号把整段文本括起来",
+        ),
+        ("did not find expected key", "缩进没有对齐,找不到下一个字段"),
+        ("did not find expected ',' or ']'", "方括号 [ ] 没有成对"),
+        ("did not find expected ',' or '}'", "花括号 { } 没有成对"),
+        ("found unexpected end of stream", "引号或括号没有闭合"),
+        ("unknown anchor", "引用了不存在的锚点(*名称)"),
+        ("duplicate", "同一个字段写了两次"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| original.contains(needle))
+    .map(|(_, zh)| zh);
+    let message = match explained {
+        Some(zh) => format!("YAML 格式错误: {zh}({original})"),
+        None => format!("YAML 格式错误: {original}"),
+    };
     (
-        format!("YAML 格式错误: {raw}"),
+        message,
         Some("检查缩进(只能用空格)和冒号;含有冒号、井号等符号的文本请用英文引号括起来".into()),
     )
 }
@@ -207,6 +237,18 @@ mod tests {
     fn syntax_error_is_located() {
         let d = err("title: a\n  b: c\n");
         assert_eq!(d.line, Some(3));
-        assert!(d.message.starts_with("YAML 格式错误"));
+        assert!(
+            d.message.starts_with("YAML 格式错误: 这一行多了冒号"),
+            "{}",
+            d.message
+        );
+        let d = err("title: a\n\tspeaker: b\n");
+        assert!(d.message.contains("Tab"), "{}", d.message);
+        let d = err("title: \"未闭合\n");
+        assert!(
+            d.message.starts_with("YAML 格式错误: 引号或括号没有闭合"),
+            "{}",
+            d.message
+        );
     }
 }

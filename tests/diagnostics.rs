@@ -235,3 +235,24 @@ fn every_broken_file_is_reported_in_one_run() {
         ]
     );
 }
+
+#[test]
+fn empty_ledger() {
+    let text = RECTIFICATION[..RECTIFICATION.find("items:").unwrap()].to_string()
+        + "items: []\n---\n整改情况。\n";
+    let (at, msg, _) = one_error("content/2024/rectifications/transport.md", &text);
+    assert_eq!(at, "content/2024/rectifications/transport.md:8:1");
+    assert!(msg.contains("items 是空的"), "{msg}");
+}
+
+#[test]
+fn utf16_file() {
+    let bytes: Vec<u8> = format!("\u{feff}{NOTICE}")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let site = TestSite::valid().bytes("content/2024/notices/plan.md", &bytes);
+    let errors = site.errors();
+    assert_eq!(errors[0].location(), "content/2024/notices/plan.md");
+    assert!(errors[0].message.contains("UTF-16"));
+}
