@@ -98,7 +98,12 @@ pub fn list_content(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     .and_then(|p| p.strip_prefix(root).ok())
                     .map(slash_path)
                     .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                diags.push(Diagnostic::error(rel, format!("无法读取: {e}")));
+                let message = if e.loop_ancestor().is_some() {
+                    "符号链接形成了循环(指向自己的上级文件夹),已跳过".to_string()
+                } else {
+                    format!("无法读取: {e}")
+                };
+                diags.push(Diagnostic::error(rel, message));
                 continue;
             }
         };

@@ -125,3 +125,14 @@ fn bom_and_crlf_are_accepted() {
     let page = site.html("2024/notices/plan/index.html");
     assert_eq!(texts(&page, "h1"), ["关于开展2024年度工作评议的实施方案"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_not_followed() {
+    let site = TestSite::valid();
+    std::os::unix::fs::symlink("..", site.root().join("content/2024/loop")).unwrap();
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].location(), "content/2024/loop");
+    assert!(errors[0].message.contains("循环"));
+}
