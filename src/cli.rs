@@ -85,6 +85,9 @@ pub struct BuildArgs {
     /// 覆盖 site.yaml 中的 base_url(例如预览时用 http://127.0.0.1:1111)
     #[arg(long, value_name = "网址")]
     pub base_url: Option<String>,
+    /// 显示各阶段用时
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -187,6 +187,14 @@ fn main() -> ExitCode {
                         report.elapsed.as_secs_f64(),
                         warn_suffix(report.warnings.len())
                     );
+                    if args.timings {
+                        let parts: Vec<String> = report
+                            .stages
+                            .iter()
+                            .map(|(name, t)| format!("{name} {:.2} 秒", t.as_secs_f64()))
+                            .collect();
+                        eprintln!("  各阶段用时: {}", parts.join(" · "));
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(BuildError::Content(diags)) => {

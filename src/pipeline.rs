@@ -49,6 +49,8 @@ pub struct BuildReport {
     pub removed: usize,
     pub warnings: Warnings,
     pub elapsed: Duration,
+    /// How long each stage took, in order: for `--timings` and benchmarks.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// The warnings of a build, sorted; shared, because a large site may carry thousands and a
@@ -94,6 +96,8 @@ pub struct Builder {
     keys: RenderKeys,
     /// Each document's diagnostics from the last build.
     checked: ValidateCache,
+    /// Stage timings of the build under way.
+    stages: Vec<(&'static str, Duration)>,
 }
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -118,6 +122,7 @@ impl Builder {
             markdown: RenderCache::default(),
             keys: RenderKeys::default(),
             checked: ValidateCache::default(),
+            stages: Vec::new(),
         }
     }
 
@@ -240,6 +245,7 @@ impl Builder {
     /// Loads whatever is not loaded yet, then assembles and validates the site. `Ok` holds the
     /// warnings; `Err` every diagnostic of the run (errors and warnings), sorted.
     pub fn load(&mut self) -> Result<(Site, &Theme, Warnings), Vec<Diagnostic>> {
+        let mut lap = Instant::now();
         if self.sources.is_none() {
             self.read_all();
         }
@@ -279,6 +285,8 @@ impl Builder {
             today,
             base_url: self.opts.base_url.clone(),
         };
+        self.stages.push(("读取与解析", lap.elapsed()));
+        lap = Instant::now();
         let (site, site_diags) = site::assemble(
             &self.root,
             config,
@@ -288,6 +296,8 @@ impl Builder {
             &mut self.markdown,
         );
         diags.extend(site_diags);
+        self.stages.push(("组装与 Markdown", lap.elapsed()));
+        lap = Instant::now();
         let (per_doc, site_wide) = validate_cached(&site, &mut self.checked);
         diags.extend(site_wide);
         let theme = match self.theme.as_ref().expect("loaded above") {
@@ -306,6 +316,7 @@ impl Builder {
             diagnostic::sort(&mut diags);
             Arc::new(diags)
         };
+        self.stages.push(("检查", lap.elapsed()));
         match theme {
             Some(t) if !all.iter().any(Diagnostic::is_error) => Ok((site, t, all)),
             _ => Err(Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone())),
@@ -317,6 +328,7 @@ impl Builder {
     /// replace only the files whose bytes changed, each atomically.
     pub fn build(&mut self, out: &Path) -> Result<BuildReport, BuildError> {
         let start = Instant::now();
+        self.stages.clear();
         output::check_output_dir(&self.root, out).map_err(BuildError::Io)?;
         let root = self.root.clone();
         let incremental = matches!(&self.manifest, Some((dir, _)) if dir == out && out.is_dir());
@@ -383,6 +395,9 @@ impl Builder {
         };
         self.manifest = previous;
         let (written, removed) = result?;
+        let loaded: Duration = self.stages.iter().map(|s| s.1).sum();
+        self.stages
+            .push(("渲染与写入", start.elapsed().saturating_sub(loaded)));
         let files = self.manifest.as_ref().map_or(0, |(_, m)| m.len());
         // Only a written build's keys describe what is on disk.
         self.keys = keys;
@@ -393,6 +408,7 @@ impl Builder {
             removed,
             warnings,
             elapsed: start.elapsed(),
+            stages: std::mem::take(&mut self.stages),
         })
     }
 }

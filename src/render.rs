@@ -23,6 +23,8 @@ use crate::theme::Theme;
 
 /// Documents per list page.
 pub const PER_PAGE: usize = 20;
+/// Ledger items per tracker page.
+pub const TRACKER_PER_PAGE: usize = 100;
 /// Entries in the Atom feed.
 const FEED_ENTRIES: usize = 30;
 
@@ -488,32 +490,91 @@ impl<'a> Ctx<'a> {
         let Details::Rectification(r) = &p.doc.details else {
             return Vec::new();
         };
-        r.items
-            .iter()
-            .map(|i| ItemView {
-                id: i.id.clone(),
-                problem: i.problem.clone(),
-                measures: i.measures.clone(),
-                responsible: i.responsible.clone(),
-                deadline: i.deadline.to_string(),
-                status: i.status.name(),
-                status_label: i.status.label(),
-                completed: iso(i.completed),
-                overdue: i.is_overdue(self.site.today),
-                progress: i
-                    .progress
-                    .iter()
-                    .map(|pr| ProgressView {
-                        date: pr.date.to_string(),
-                        note: pr.note.clone(),
-                    })
-                    .collect(),
-                document: self.doc_link(p),
-                department: self.dept_link(&r.department),
-                round: r.round,
-                year: p.doc.year(),
-            })
+        (0..r.items.len())
+            .filter_map(|j| self.item_view(p, j))
             .collect()
+    }
+
+    /// Item `j` of the ledger of `p`.
+    fn item_view(&self, p: &Page, j: usize) -> Option<ItemView> {
+        let Details::Rectification(r) = &p.doc.details else {
+            return None;
+        };
+        r.items.get(j).map(|i| ItemView {
+            id: i.id.clone(),
+            problem: i.problem.clone(),
+            measures: i.measures.clone(),
+            responsible: i.responsible.clone(),
+            deadline: i.deadline.to_string(),
+            status: i.status.name(),
+            status_label: i.status.label(),
+            completed: iso(i.completed),
+            overdue: i.is_overdue(self.site.today),
+            progress: i
+                .progress
+                .iter()
+                .map(|pr| ProgressView {
+                    date: pr.date.to_string(),
+                    note: pr.note.clone(),
+                })
+                .collect(),
+            document: self.doc_link(p),
+            department: self.dept_link(&r.department),
+            round: r.round,
+            year: p.doc.year(),
+        })
+    }
+
+    /// Every ledger item of the site as (page, item) in the tracker's order: overdue first,
+    /// then by department (as listed in `site.yaml`) and status (open before closed), then by
+    /// deadline.
+    fn tracker_order(&self) -> Vec<(usize, usize)> {
+        let site = self.site;
+        let dept_order: HashMap<&str, usize> = site
+            .config
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let rank = |s: crate::document::Status| match s {
+            crate::document::Status::InProgress => 0,
+            crate::document::Status::Registered => 1,
+            crate::document::Status::Done => 2,
+        };
+        let mut rows: Vec<(usize, usize)> = Vec::new();
+        for (i, p) in site.pages.iter().enumerate() {
+            if let Details::Rectification(r) = &p.doc.details {
+                rows.extend((0..r.items.len()).map(|j| (i, j)));
+            }
+        }
+        let item = |&(i, j): &(usize, usize)| {
+            let p = &site.pages[i];
+            let Details::Rectification(r) = &p.doc.details else {
+                unreachable!("rows are rectifications")
+            };
+            (p, r, &r.items[j])
+        };
+        rows.sort_by(|a, b| {
+            let (pa, ra, ia) = item(a);
+            let (pb, rb, ib) = item(b);
+            let da = dept_order
+                .get(ra.department.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            let db = dept_order
+                .get(rb.department.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            ib.is_overdue(site.today)
+                .cmp(&ia.is_overdue(site.today))
+                .then(da.cmp(&db))
+                .then(rank(ia.status).cmp(&rank(ib.status)))
+                .then(ia.deadline.cmp(&ib.deadline))
+                .then_with(|| pa.url.cmp(&pb.url))
+                .then_with(|| ia.id.cmp(&ib.id))
+        });
+        rows
     }
 
     /// Every ledger item of the pages given, in page order.
@@ -793,12 +854,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn paginate<'p>(
+    /// Splits `all` into pages of `per` under `base` (`/notices/`, `/notices/page/2/`, …).
+    fn paginate<T: Copy>(
         &self,
         base: &str,
-        all: &[&'p Page],
-    ) -> Vec<(String, Vec<&'p Page>, Paginator)> {
-        let total_pages = all.len().div_ceil(PER_PAGE).max(1);
+        all: &[T],
+        per: usize,
+    ) -> Vec<(String, Vec<T>, Paginator)> {
+        let total_pages = all.len().div_ceil(per).max(1);
         let page_url = |n: usize| {
             if n == 1 {
                 self.url(base)
@@ -808,12 +871,7 @@ impl<'a> Ctx<'a> {
         };
         (1..=total_pages)
             .map(|n| {
-                let chunk: Vec<&Page> = all
-                    .iter()
-                    .skip((n - 1) * PER_PAGE)
-                    .take(PER_PAGE)
-                    .copied()
-                    .collect();
+                let chunk: Vec<T> = all.iter().skip((n - 1) * per).take(per).copied().collect();
                 let path = if n == 1 {
                     format!("{base}index.html")
                 } else {
@@ -869,7 +927,13 @@ enum Job<'a> {
     Reviews,
     Departments,
     Department(&'a str),
-    Tracker,
+    /// One page of the tracker: ledger items as (page, item).
+    Tracker {
+        path: String,
+        rows: Vec<(usize, usize)>,
+        paginator: Paginator,
+        tally: Tally,
+    },
     ArchiveIndex,
     Archive(i32),
     Tags,
@@ -909,7 +973,6 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
         Job::Home,
         Job::Reviews,
         Job::Departments,
-        Job::Tracker,
         Job::ArchiveIndex,
         Job::Tags,
         Job::NotFound,
@@ -918,10 +981,27 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
         Job::Robots,
     ];
     jobs.extend((0..site.pages.len()).map(Job::Document));
+    let all_items = site
+        .of_kind(Kind::Rectification)
+        .flat_map(|p| match &p.doc.details {
+            Details::Rectification(r) => r.items.iter(),
+            _ => [].iter(),
+        });
+    let tally_all = tally(all_items, site.today);
+    let order = cx.tracker_order();
+    for (path, rows, paginator) in cx.paginate("/rectification-tracker/", &order, TRACKER_PER_PAGE)
+    {
+        jobs.push(Job::Tracker {
+            path,
+            rows,
+            paginator,
+            tally: tally_all.clone(),
+        });
+    }
     for kind in Kind::LISTED {
         let all: Vec<&Page> = site.of_kind(kind).collect();
         let base = format!("/{}/", kind.plural());
-        for (path, pages, paginator) in cx.paginate(&base, &all) {
+        for (path, pages, paginator) in cx.paginate(&base, &all, PER_PAGE) {
             jobs.push(Job::List {
                 kind,
                 path,
@@ -939,7 +1019,7 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
     jobs.extend(site.years().into_iter().map(Job::Archive));
     for (tag, slug) in &site.tag_slugs {
         let all: Vec<&Page> = cx.pages_at(cx.by_tag.get(tag.as_str())).collect();
-        for (path, pages, paginator) in cx.paginate(&format!("/tags/{slug}/"), &all) {
+        for (path, pages, paginator) in cx.paginate(&format!("/tags/{slug}/"), &all, PER_PAGE) {
             jobs.push(Job::Tag {
                 tag: tag.as_str(),
                 path,
@@ -965,7 +1045,7 @@ fn job_url<'a>(cx: &Ctx<'a>, job: &'a Job<'a>) -> Cow<'a, str> {
         Job::Reviews => "/reviews/".into(),
         Job::Departments => "/departments/".into(),
         Job::Department(id) => format!("/departments/{id}/"),
-        Job::Tracker => "/rectification-tracker/".into(),
+        Job::Tracker { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::ArchiveIndex => "/archive/".into(),
         Job::Archive(y) => format!("/archive/{y}/"),
         Job::Tags => "/tags/".into(),
@@ -1084,7 +1164,30 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             full(&mut h, &mut of_kind(Kind::Review));
             rows(&mut h, &mut of_kind(Kind::Rectification));
         }
-        Job::Tracker => rows(&mut h, &mut of_kind(Kind::Rectification)),
+        Job::Tracker {
+            rows: items,
+            paginator,
+            tally,
+            ..
+        } => {
+            for &(i, j) in items {
+                (site.pages[i].ledger_hash, j).hash(&mut h);
+            }
+            (
+                paginator.current,
+                paginator.total_pages,
+                paginator.total_items,
+            )
+                .hash(&mut h);
+            (
+                tally.total,
+                tally.done,
+                tally.in_progress,
+                tally.registered,
+                tally.overdue,
+            )
+                .hash(&mut h);
+        }
         Job::Departments => ledgers(
             &mut h,
             &mut site
@@ -1435,51 +1538,23 @@ fn render_job(
             ctx.insert("items", &items);
             ("department.html", url, ctx)
         }
-        Job::Tracker => {
-            let mut ctx = cx.base_context("整改台账", "/rectification-tracker/");
+        Job::Tracker {
+            path,
+            rows: items,
+            paginator,
+            tally,
+        } => {
+            let url = path.trim_end_matches("index.html").to_string();
+            let mut ctx = cx.base_context("整改台账", &url);
             ctx.insert("column", "整改台账");
-            let mut items = cx.items(site.of_kind(Kind::Rectification));
-            // Overdue first, then by department and status (open before closed), then newest.
-            let dept_order: HashMap<&str, usize> = site
-                .config
-                .departments
+            let views: Vec<ItemView> = items
                 .iter()
-                .enumerate()
-                .map(|(i, d)| (d.id.as_str(), i))
+                .filter_map(|&(i, j)| cx.item_view(&site.pages[i], j))
                 .collect();
-            let status_rank = |s: &str| match s {
-                "in_progress" => 0,
-                "registered" => 1,
-                _ => 2,
-            };
-            items.sort_by(|a, b| {
-                b.overdue
-                    .cmp(&a.overdue)
-                    .then_with(|| {
-                        let da = dept_order
-                            .get(dept_id(&a.department.url))
-                            .copied()
-                            .unwrap_or(usize::MAX);
-                        let db = dept_order
-                            .get(dept_id(&b.department.url))
-                            .copied()
-                            .unwrap_or(usize::MAX);
-                        da.cmp(&db)
-                    })
-                    .then_with(|| status_rank(a.status).cmp(&status_rank(b.status)))
-                    .then_with(|| a.deadline.cmp(&b.deadline))
-                    .then_with(|| a.document.url.cmp(&b.document.url))
-                    .then_with(|| a.id.cmp(&b.id))
-            });
-            let all = site
-                .of_kind(Kind::Rectification)
-                .flat_map(|p| match &p.doc.details {
-                    Details::Rectification(r) => r.items.iter(),
-                    _ => [].iter(),
-                });
-            ctx.insert("tally", &tally(all, site.today));
-            ctx.insert("items", &items);
-            ("tracker.html", "/rectification-tracker/".into(), ctx)
+            ctx.insert("tally", tally);
+            ctx.insert("items", &views);
+            ctx.insert("paginator", paginator);
+            ("tracker.html", url, ctx)
         }
         Job::ArchiveIndex => {
             let mut ctx = cx.base_context("历年归档", "/archive/");
@@ -1565,11 +1640,6 @@ fn render_job(
         format!("{}index.html", &url[1..])
     };
     Ok(vec![Output::bytes(path, html)])
-}
-
-/// `/rd/departments/housing/` → `housing`.
-fn dept_id(url: &str) -> &str {
-    url.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
 
 fn xml_escape(s: &str) -> String {

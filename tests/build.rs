@@ -427,3 +427,41 @@ fn theme_furniture_works_without_script_and_the_gov_badge_is_opt_in() {
         ["https://dcs.conac.cn/js/x.js"]
     );
 }
+
+#[test]
+fn the_tracker_is_paginated_most_urgent_first() {
+    let mut items = String::new();
+    for i in 0..120 {
+        // Every tenth item is overdue; the rest are open with a later deadline.
+        let deadline = if i % 10 == 0 {
+            "2024-06-30"
+        } else {
+            "2025-06-30"
+        };
+        items.push_str(&format!(
+            "  - {{id: \"{i}\", problem: 问题{i}, measures: 措施, responsible: 科室, deadline: {deadline}, status: in_progress}}\n"
+        ));
+    }
+    let text = format!(
+        "---\ntitle: 大台账\ntype: rectification\ndate: 2024-11-01\nreview: \"2024\"\ndepartment: housing\nitems:\n{items}---\n"
+    );
+    let site = TestSite::valid()
+        .file("content/2024/rectifications/big.md", &text)
+        .built();
+    let first = site.html("rectification-tracker/index.html");
+    let rows = texts(&first, "table.ledger tbody tr");
+    assert_eq!(rows.len(), 100);
+    // 12 overdue items of the big ledger and 1 of the transport one come first.
+    assert!(
+        rows[..13].iter().all(|r| r.contains("逾期")),
+        "{:?}",
+        &rows[..13]
+    );
+    assert!(!rows[13].contains("逾期"));
+    let second = site.html("rectification-tracker/page/2/index.html");
+    assert_eq!(texts(&second, "table.ledger tbody tr").len(), 22);
+    assert!(
+        site.read("sitemap.xml")
+            .contains("/rectification-tracker/page/2/")
+    );
+}
