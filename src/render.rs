@@ -527,7 +527,7 @@ impl<'a> Ctx<'a> {
 
     /// Every ledger item of the site as (page, item) in the tracker's order: overdue first,
     /// then by department (as listed in `site.yaml`) and status (open before closed), then by
-    /// deadline.
+    /// deadline, then newest document first and in ledger order.
     fn tracker_order(&self) -> Vec<(usize, usize)> {
         let site = self.site;
         let dept_order: HashMap<&str, usize> = site
@@ -542,38 +542,31 @@ impl<'a> Ctx<'a> {
             crate::document::Status::Registered => 1,
             crate::document::Status::Done => 2,
         };
-        let mut rows: Vec<(usize, usize)> = Vec::new();
+        // Keys computed once per item, not once per comparison: a large site has tens of
+        // thousands of items, sorted again on every rebuild.
+        let mut keyed = Vec::new();
         for (i, p) in site.pages.iter().enumerate() {
             if let Details::Rectification(r) = &p.doc.details {
-                rows.extend((0..r.items.len()).map(|j| (i, j)));
+                let dept = dept_order
+                    .get(r.department.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX);
+                for (j, item) in r.items.iter().enumerate() {
+                    // Ties go by page order (newest document first), then ledger order.
+                    let key = (
+                        !item.is_overdue(site.today),
+                        dept,
+                        rank(item.status),
+                        item.deadline,
+                        i,
+                        j,
+                    );
+                    keyed.push((key, (i, j)));
+                }
             }
         }
-        let item = |&(i, j): &(usize, usize)| {
-            let p = &site.pages[i];
-            let Details::Rectification(r) = &p.doc.details else {
-                unreachable!("rows are rectifications")
-            };
-            (p, r, &r.items[j])
-        };
-        rows.sort_by(|a, b| {
-            let (pa, ra, ia) = item(a);
-            let (pb, rb, ib) = item(b);
-            let da = dept_order
-                .get(ra.department.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            let db = dept_order
-                .get(rb.department.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            ib.is_overdue(site.today)
-                .cmp(&ia.is_overdue(site.today))
-                .then(da.cmp(&db))
-                .then(rank(ia.status).cmp(&rank(ib.status)))
-                .then(ia.deadline.cmp(&ib.deadline))
-                .then_with(|| pa.url.cmp(&pb.url))
-                .then_with(|| ia.id.cmp(&ib.id))
-        });
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let rows: Vec<(usize, usize)> = keyed.into_iter().map(|(_, row)| row).collect();
         rows
     }
 
