@@ -565,7 +565,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_unstable_by_key(|k| k.0);
         let rows: Vec<(usize, usize)> = keyed.into_iter().map(|(_, row)| row).collect();
         rows
     }
