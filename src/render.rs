@@ -570,11 +570,6 @@ impl<'a> Ctx<'a> {
         rows
     }
 
-    /// Every ledger item of the pages given, in page order.
-    fn items<'p>(&self, pages: impl Iterator<Item = &'p Page>) -> Vec<ItemView> {
-        pages.flat_map(|p| self.items_of(p)).collect()
-    }
-
     fn pages_at<'s>(&'s self, idx: Option<&'s Vec<usize>>) -> impl Iterator<Item = &'a Page> + 's {
         idx.into_iter().flatten().map(|&i| &*self.site.pages[i])
     }
@@ -919,7 +914,14 @@ enum Job<'a> {
     },
     Reviews,
     Departments,
-    Department(&'a str),
+    /// A department: page 1 gives the overview and the first items of its ledger, later
+    /// pages the rest of the ledger.
+    Department {
+        id: &'a str,
+        path: String,
+        rows: Vec<(usize, usize)>,
+        paginator: Paginator,
+    },
     /// One page of the tracker: ledger items as (page, item).
     Tracker {
         path: String,
@@ -1003,12 +1005,22 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
             });
         }
     }
-    jobs.extend(
-        site.config
-            .departments
+    for d in &site.config.departments {
+        let rows: Vec<(usize, usize)> = order
             .iter()
-            .map(|d| Job::Department(d.id.as_str())),
-    );
+            .copied()
+            .filter(|&(i, _)| matches!(&site.pages[i].doc.details, Details::Rectification(r) if r.department == d.id))
+            .collect();
+        let base = format!("/departments/{}/", d.id);
+        for (path, rows, paginator) in cx.paginate(&base, &rows, TRACKER_PER_PAGE) {
+            jobs.push(Job::Department {
+                id: d.id.as_str(),
+                path,
+                rows,
+                paginator,
+            });
+        }
+    }
     jobs.extend(site.years().into_iter().map(Job::Archive));
     for (tag, slug) in &site.tag_slugs {
         let all: Vec<&Page> = cx.pages_at(cx.by_tag.get(tag.as_str())).collect();
@@ -1037,7 +1049,7 @@ fn job_url<'a>(cx: &Ctx<'a>, job: &'a Job<'a>) -> Cow<'a, str> {
         Job::List { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::Reviews => "/reviews/".into(),
         Job::Departments => "/departments/".into(),
-        Job::Department(id) => format!("/departments/{id}/"),
+        Job::Department { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::Tracker { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::ArchiveIndex => "/archive/".into(),
         Job::Archive(y) => format!("/archive/{y}/"),
@@ -1189,13 +1201,30 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                 .map(|p| &**p)
                 .filter(|p| !p.doc.departments().is_empty()),
         ),
-        Job::Department(id) => {
-            let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
-            ledgers(&mut h, &mut pages.iter().copied());
-            full(
-                &mut h,
-                &mut pages.iter().copied().filter(|p| p.doc.kind == Kind::Review),
-            );
+        Job::Department {
+            id,
+            rows: items,
+            paginator,
+            ..
+        } => {
+            for &(i, j) in items {
+                (site.pages[i].ledger_hash, j).hash(&mut h);
+            }
+            (
+                paginator.current,
+                paginator.total_pages,
+                paginator.total_items,
+            )
+                .hash(&mut h);
+            if paginator.current == 1 {
+                // The overview: its reviews, documents and the tally of all its items.
+                let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
+                ledgers(&mut h, &mut pages.iter().copied());
+                full(
+                    &mut h,
+                    &mut pages.iter().copied().filter(|p| p.doc.kind == Kind::Review),
+                );
+            }
         }
         Job::ArchiveIndex => {
             for y in site.years() {
@@ -1492,43 +1521,34 @@ fn render_job(
             ctx.insert("departments", &cards);
             ("departments.html", "/departments/".into(), ctx)
         }
-        Job::Department(id) => {
+        Job::Department {
+            id,
+            path,
+            rows,
+            paginator,
+        } => {
             let dept = site.config.department(id).expect("listed from config");
-            let url = format!("/departments/{id}/");
+            let url = path.trim_end_matches("index.html").to_string();
             let mut ctx = cx.base_context(&dept.name, &url);
             ctx.insert("column", "受评部门");
-            let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
-            let reviews: Vec<ReviewView> = pages
+            ctx.insert("paginator", paginator);
+            let items: Vec<ItemView> = rows
                 .iter()
-                .filter(|p| p.doc.kind == Kind::Review)
-                .filter_map(|p| cx.review_view(p, false))
-                .map(|mut r| {
-                    r.departments.retain(|d| d.id == *id);
-                    r
-                })
+                .filter_map(|&(i, j)| cx.item_view(&site.pages[i], j))
                 .collect();
-            let items = cx.items(pages.iter().copied());
-            let raw_items = pages.iter().flat_map(|p| match &p.doc.details {
-                Details::Rectification(r) => r.items.iter(),
-                _ => [].iter(),
-            });
+            ctx.insert("items", &items);
             ctx.insert(
                 "department",
                 &serde_json::json!({
                     "id": dept.id,
                     "name": dept.name,
-                    "url": cx.url(&url),
+                    "url": cx.url(&format!("/departments/{id}/")),
                 }),
             );
-            ctx.insert("tally", &tally(raw_items, site.today));
-            ctx.insert("reviews", &reviews);
-            let non_reviews: Vec<&Page> = pages
-                .iter()
-                .filter(|p| p.doc.kind != Kind::Review)
-                .copied()
-                .collect();
-            ctx.insert("groups", &cx.groups(&non_reviews));
-            ctx.insert("items", &items);
+            // Page 1 also gives the overview; later pages carry the ledger alone.
+            if paginator.current == 1 {
+                department_overview(cx, &mut ctx, id);
+            }
             ("department.html", url, ctx)
         }
         Job::Tracker {
@@ -1633,6 +1653,34 @@ fn render_job(
         format!("{}index.html", &url[1..])
     };
     Ok(vec![Output::bytes(path, html)])
+}
+
+/// What page 1 of a department shows above its ledger: the tally of all its items, the
+/// reviews it took part in with their votes, and its documents by type.
+fn department_overview(cx: &Ctx<'_>, ctx: &mut Context, id: &str) {
+    let site = cx.site;
+    let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
+    let reviews: Vec<ReviewView> = pages
+        .iter()
+        .filter(|p| p.doc.kind == Kind::Review)
+        .filter_map(|p| cx.review_view(p, false))
+        .map(|mut r| {
+            r.departments.retain(|d| d.id == *id);
+            r
+        })
+        .collect();
+    let raw_items = pages.iter().flat_map(|p| match &p.doc.details {
+        Details::Rectification(r) => r.items.iter(),
+        _ => [].iter(),
+    });
+    ctx.insert("tally", &tally(raw_items, site.today));
+    ctx.insert("reviews", &reviews);
+    let non_reviews: Vec<&Page> = pages
+        .iter()
+        .filter(|p| p.doc.kind != Kind::Review)
+        .copied()
+        .collect();
+    ctx.insert("groups", &cx.groups(&non_reviews));
 }
 
 fn xml_escape(s: &str) -> String {

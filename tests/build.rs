@@ -464,4 +464,11 @@ fn the_tracker_is_paginated_most_urgent_first() {
         site.read("sitemap.xml")
             .contains("/rectification-tracker/page/2/")
     );
+    // A department's ledger is paginated the same way; the overview is on its first page.
+    let dept = site.html("departments/housing/index.html");
+    assert_eq!(texts(&dept, "table.ledger tbody tr").len(), 100);
+    assert!(dept.html().contains("参加的评议"));
+    let dept2 = site.html("departments/housing/page/2/index.html");
+    assert_eq!(texts(&dept2, "table.ledger tbody tr").len(), 20);
+    assert!(!dept2.html().contains("参加的评议"));
 }
