@@ -1005,12 +1005,18 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
             });
         }
     }
+    // One pass splits the tracker's order by department.
+    let mut by_dept: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for &(i, j) in &order {
+        if let Details::Rectification(r) = &site.pages[i].doc.details {
+            by_dept
+                .entry(r.department.as_str())
+                .or_default()
+                .push((i, j));
+        }
+    }
     for d in &site.config.departments {
-        let rows: Vec<(usize, usize)> = order
-            .iter()
-            .copied()
-            .filter(|&(i, _)| matches!(&site.pages[i].doc.details, Details::Rectification(r) if r.department == d.id))
-            .collect();
+        let rows = by_dept.remove(d.id.as_str()).unwrap_or_default();
         let base = format!("/departments/{}/", d.id);
         for (path, rows, paginator) in cx.paginate(&base, &rows, TRACKER_PER_PAGE) {
             jobs.push(Job::Department {
