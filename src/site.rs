@@ -286,7 +286,8 @@ pub fn assemble(
         diags.extend(d);
     }
     *cache = next_cache;
-    pages.sort_by(|a, b| b.doc.date.cmp(&a.doc.date).then_with(|| a.url.cmp(&b.url)));
+    // Unstable is enough: URLs are unique in any site that builds.
+    pages.sort_unstable_by(|a, b| b.doc.date.cmp(&a.doc.date).then_with(|| a.url.cmp(&b.url)));
 
     let tags: BTreeSet<&str> = pages
         .iter()
