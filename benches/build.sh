@@ -31,6 +31,8 @@ echo "|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   site="$work/site-$n"
   [ -d "$site" ] || target/release/examples/gen_corpus --pages "$n" --out "$site" >/dev/null 2>&1
+  # The corpus is kept between runs; its theme must be this checkout's.
+  rm -rf "$site/themes/default" && cp -r themes/default "$site/themes/default"
   measure "pingyi, $n documents" "$bin" build --root "$site" --today 2026-11-27 --output "$work/out-$n"
   if command -v hugo >/dev/null; then
     hsite="$work/hugo-$n"
