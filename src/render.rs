@@ -108,7 +108,7 @@ struct ItemView {
     year: Option<i32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 struct Tally {
     total: usize,
     done: usize,
@@ -240,6 +240,13 @@ struct Paginator {
     prev: Option<String>,
     next: Option<String>,
     pages: Vec<PageLink>,
+}
+
+impl Paginator {
+    /// Where this page sits: what its key depends on (the links follow from it).
+    fn position(&self) -> (usize, usize, usize) {
+        (self.current, self.total_pages, self.total_items)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -1111,6 +1118,12 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             p.ledger_hash.hash(h);
         }
     };
+    // Ledger items by (page, item): a row changes with its document's ledger.
+    let ledger_items = |h: &mut DefaultHasher, items: &[(usize, usize)]| {
+        for &(i, j) in items {
+            (site.pages[i].ledger_hash, j).hash(h);
+        }
+    };
     let of_kind = |k: Kind| {
         site.pages
             .iter()
@@ -1164,12 +1177,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             ..
         } => {
             cards(&mut h, &mut chunk.iter().copied());
-            (
-                paginator.current,
-                paginator.total_pages,
-                paginator.total_items,
-            )
-                .hash(&mut h);
+            paginator.position().hash(&mut h);
         }
         Job::Reviews => {
             full(&mut h, &mut of_kind(Kind::Review));
@@ -1181,23 +1189,9 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             tally,
             ..
         } => {
-            for &(i, j) in items {
-                (site.pages[i].ledger_hash, j).hash(&mut h);
-            }
-            (
-                paginator.current,
-                paginator.total_pages,
-                paginator.total_items,
-            )
-                .hash(&mut h);
-            (
-                tally.total,
-                tally.done,
-                tally.in_progress,
-                tally.registered,
-                tally.overdue,
-            )
-                .hash(&mut h);
+            ledger_items(&mut h, items);
+            paginator.position().hash(&mut h);
+            tally.hash(&mut h);
         }
         Job::Departments => ledgers(
             &mut h,
@@ -1213,15 +1207,8 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             paginator,
             ..
         } => {
-            for &(i, j) in items {
-                (site.pages[i].ledger_hash, j).hash(&mut h);
-            }
-            (
-                paginator.current,
-                paginator.total_pages,
-                paginator.total_items,
-            )
-                .hash(&mut h);
+            ledger_items(&mut h, items);
+            paginator.position().hash(&mut h);
             if paginator.current == 1 {
                 // The overview: its reviews, documents and the tally of all its items.
                 let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
