@@ -294,6 +294,8 @@ mod tests {
         for url in [
             "javascript:alert(1)",
             "JaVaScRiPt:x",
+            "javascript&#58;alert(1)",
+            "&#x6A;avascript:x",
             "data:text/html,x",
             "vbscript:x",
         ] {
