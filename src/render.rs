@@ -928,6 +928,8 @@ enum Job<'a> {
         path: String,
         rows: Vec<(usize, usize)>,
         paginator: Paginator,
+        /// Of all the department's items, on every page.
+        tally: Tally,
     },
     /// One page of the tracker: ledger items as (page, item).
     Tracker {
@@ -1024,6 +1026,14 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
     }
     for d in &site.config.departments {
         let rows = by_dept.remove(d.id.as_str()).unwrap_or_default();
+        let dept_tally = tally(
+            rows.iter()
+                .filter_map(|&(i, j)| match &site.pages[i].doc.details {
+                    Details::Rectification(r) => r.items.get(j),
+                    _ => None,
+                }),
+            site.today,
+        );
         let base = format!("/departments/{}/", d.id);
         for (path, rows, paginator) in cx.paginate(&base, &rows, TRACKER_PER_PAGE) {
             jobs.push(Job::Department {
@@ -1031,6 +1041,7 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
                 path,
                 rows,
                 paginator,
+                tally: dept_tally.clone(),
             });
         }
     }
@@ -1205,10 +1216,12 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
             id,
             rows: items,
             paginator,
+            tally,
             ..
         } => {
             ledger_items(&mut h, items);
             paginator.position().hash(&mut h);
+            tally.hash(&mut h);
             if paginator.current == 1 {
                 // The overview: its reviews, documents and the tally of all its items.
                 let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
@@ -1519,6 +1532,7 @@ fn render_job(
             path,
             rows,
             paginator,
+            tally,
         } => {
             let dept = site.config.department(id).expect("listed from config");
             let url = path.trim_end_matches("index.html").to_string();
@@ -1538,9 +1552,14 @@ fn render_job(
                     "url": cx.url(&format!("/departments/{id}/")),
                 }),
             );
-            // Page 1 also gives the overview; later pages carry the ledger alone.
+            ctx.insert("tally", tally);
+            // Page 1 also gives the overview; later pages carry the ledger alone, with empty
+            // lists so that a template written for page 1 still renders them.
             if paginator.current == 1 {
                 department_overview(cx, &mut ctx, id);
+            } else {
+                ctx.insert("reviews", &Vec::<ReviewView>::new());
+                ctx.insert("groups", &Vec::<Group>::new());
             }
             ("department.html", url, ctx)
         }
@@ -1648,10 +1667,9 @@ fn render_job(
     Ok(vec![Output::bytes(path, html)])
 }
 
-/// What page 1 of a department shows above its ledger: the tally of all its items, the
-/// reviews it took part in with their votes, and its documents by type.
+/// What page 1 of a department shows above its ledger: the reviews it took part in with
+/// their votes, and its documents by type.
 fn department_overview(cx: &Ctx<'_>, ctx: &mut Context, id: &str) {
-    let site = cx.site;
     let pages: Vec<&Page> = cx.pages_at(cx.by_dept.get(id)).collect();
     let reviews: Vec<ReviewView> = pages
         .iter()
@@ -1662,11 +1680,6 @@ fn department_overview(cx: &Ctx<'_>, ctx: &mut Context, id: &str) {
             r
         })
         .collect();
-    let raw_items = pages.iter().flat_map(|p| match &p.doc.details {
-        Details::Rectification(r) => r.items.iter(),
-        _ => [].iter(),
-    });
-    ctx.insert("tally", &tally(raw_items, site.today));
     ctx.insert("reviews", &reviews);
     let non_reviews: Vec<&Page> = pages
         .iter()
