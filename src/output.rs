@@ -1,5 +1,6 @@
-//! The one writer: every output goes through [`write_site`], into a staging folder beside the
-//! output folder, then swapped into place. A failed build never touches the published site.
+//! The one writer. A full build goes through [`Staging`]: into a folder beside the output,
+//! then swapped into place, so a failed build never touches the published site. A rebuild in
+//! `watch` goes through [`write_changes`]: only changed files, each replaced atomically.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
@@ -198,14 +199,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `outputs` (unique, contained paths) to `out`: staged, then swapped in. Returns what
-/// the folder now holds.
-pub fn write_site(root: &Path, out: &Path, outputs: &[Output]) -> io::Result<Manifest> {
-    let staging = Staging::new(root, out)?;
-    outputs.par_iter().try_for_each(|o| staging.write(o))?;
-    staging.commit(out)
-}
-
 /// Brings `out`, which holds `manifest`, up to date: writes those of `outputs` whose
 /// fingerprint changed, each through a temporary file and a rename so no reader sees half a
 /// file; removes files that are not in `live` (every path the site now has; `None` when no
@@ -323,12 +316,11 @@ mod tests {
         let out = tmp.path().join("public");
         std::fs::create_dir_all(out.join("old")).unwrap();
         std::fs::write(out.join("old/index.html"), "old").unwrap();
-        write_site(
-            tmp.path(),
-            &out,
-            &[Output::bytes("a/index.html", b"new".to_vec())],
-        )
-        .unwrap();
+        let staging = Staging::new(tmp.path(), &out).unwrap();
+        staging
+            .write(&Output::bytes("a/index.html", b"new".to_vec()))
+            .unwrap();
+        staging.commit(&out).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "new"

@@ -17,7 +17,7 @@ use crate::output::{self, Manifest};
 use crate::render::{self, RenderError, RenderKeys};
 use crate::site::{self, BuildOptions, RenderCache, Site};
 use crate::theme::Theme;
-use crate::validate::{ValidateCache, validate_cached};
+use crate::validate::{ValidateCache, validate};
 
 /// What the command line decides.
 #[derive(Debug, Clone, Default)]
@@ -298,7 +298,7 @@ impl Builder {
         diags.extend(site_diags);
         self.stages.push(("组装与 Markdown", lap.elapsed()));
         lap = Instant::now();
-        let (per_doc, site_wide) = validate_cached(&site, &mut self.checked);
+        let (per_doc, site_wide) = validate(&site, &mut self.checked);
         diags.extend(site_wide);
         let theme = match self.theme.as_ref().expect("loaded above") {
             Ok(t) => Some(t),

@@ -426,7 +426,7 @@ impl<'a> Ctx<'a> {
                 .of_kind(Kind::Page)
                 .map(|p| Link {
                     title: p.doc.title.clone(),
-                    url: format!("{base}{}", p.url),
+                    url: format!("{base}{}", p.url()),
                 })
                 .collect(),
             nav,
@@ -471,14 +471,14 @@ impl<'a> Ctx<'a> {
     fn doc_link(&self, p: &Page) -> Link {
         Link {
             title: p.doc.title.clone(),
-            url: self.url(&p.url),
+            url: self.url(p.url()),
         }
     }
 
     fn card(&self, p: &Page) -> Card {
         Card {
             title: p.doc.title.clone(),
-            url: self.url(&p.url),
+            url: self.url(p.url()),
             kind: p.doc.kind.name(),
             kind_label: p.doc.kind.label(),
             date: iso(p.doc.date),
@@ -675,7 +675,7 @@ impl<'a> Ctx<'a> {
             id: r.id.clone(),
             year: r.year,
             title: p.doc.title.clone(),
-            url: self.url(&p.url),
+            url: self.url(p.url()),
             summary: p.summary.clone(),
             current_stage: stages
                 .iter()
@@ -1069,7 +1069,7 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
 fn job_url<'a>(cx: &Ctx<'a>, job: &'a Job<'a>) -> Cow<'a, str> {
     Cow::Owned(match job {
         Job::Home => "/".into(),
-        Job::Document(i) => return Cow::Borrowed(&*cx.site.pages[*i].url),
+        Job::Document(i) => return Cow::Borrowed(cx.site.pages[*i].url()),
         Job::List { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::Reviews => "/reviews/".into(),
         Job::Departments => "/departments/".into(),
@@ -1255,7 +1255,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
         ),
         Job::Sitemap => {
             for p in &site.pages {
-                (&p.url, p.doc.date).hash(&mut h);
+                (p.url(), p.doc.date).hash(&mut h);
             }
             site.years().hash(&mut h);
             site.tag_slugs.hash(&mut h);
@@ -1282,7 +1282,7 @@ fn site_salt(site: &Site) -> u64 {
     site.today.hash(&mut h);
     site.tag_slugs.hash(&mut h);
     for p in site.of_kind(Kind::Page) {
-        (&p.doc.title, &p.url).hash(&mut h);
+        (&p.doc.title, p.url()).hash(&mut h);
     }
     h.finish()
 }
@@ -1357,7 +1357,7 @@ pub fn render_changed(
     let mut attachments = Vec::new();
     for p in &site.pages {
         for a in &p.attachments {
-            let path = format!("{}{}", &p.url[1..], a.name);
+            let path = format!("{}{}", &p.url()[1..], a.name);
             let mut h = DefaultHasher::new();
             (&a.source, a.size).hash(&mut h);
             attachments.push((path, h.finish(), a.source.clone()));
@@ -1397,7 +1397,7 @@ pub fn render_changed(
         let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
         for p in &site.pages {
             for a in &p.attachments {
-                live.insert(format!("{}{}", &p.url[1..], a.name));
+                live.insert(format!("{}{}", &p.url()[1..], a.name));
             }
         }
         live
@@ -1456,7 +1456,7 @@ fn render_job(
         }
         Job::Document(i) => {
             let p = &*site.pages[*i];
-            let url = p.url.clone();
+            let url = p.url().to_string();
             let mut ctx = cx.base_context(&p.doc.title, &url);
             let template = match p.doc.kind {
                 Kind::Review => {
@@ -1748,7 +1748,7 @@ fn feed(cx: &Ctx<'_>) -> String {
         xml_escape(author)
     ));
     for p in entries {
-        let url = format!("{}{}", c.base_url, p.url);
+        let url = format!("{}{}", c.base_url, p.url());
         let when = p
             .doc
             .date
@@ -1863,7 +1863,7 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
                     .map(|d| d.name.clone())
                     .unwrap_or_default(),
                 document: p.doc.title.clone(),
-                url: format!("{}{}", site.config.base_url, p.url),
+                url: format!("{}{}", site.config.base_url, p.url()),
                 round: r.round,
                 id: i.id.clone(),
                 problem: i.problem.clone(),

@@ -50,8 +50,6 @@ pub struct Page {
     /// 摘要: `summary`, else the first paragraph.
     pub summary: String,
     pub attachments: Vec<AttachmentFile>,
-    /// Site-relative URL, computed once.
-    pub url: String,
     /// Changes whenever anything shown of this document changes: what the page itself and
     /// pages that show the whole document compare to know whether to render again.
     pub hash: u64,
@@ -287,7 +285,12 @@ pub fn assemble(
     }
     *cache = next_cache;
     // Unstable is enough: URLs are unique in any site that builds.
-    pages.sort_unstable_by(|a, b| b.doc.date.cmp(&a.doc.date).then_with(|| a.url.cmp(&b.url)));
+    pages.sort_unstable_by(|a, b| {
+        b.doc
+            .date
+            .cmp(&a.doc.date)
+            .then_with(|| a.url().cmp(b.url()))
+    });
 
     let tags: BTreeSet<&str> = pages
         .iter()
@@ -336,7 +339,7 @@ fn make_page(
         }
         h.finish()
     };
-    let url = doc.url().to_string();
+    let url = doc.url();
     let card_hash = {
         let mut h = DefaultHasher::new();
         (
@@ -370,7 +373,6 @@ fn make_page(
         content: Arc::clone(&cached.content),
         summary,
         attachments,
-        url,
         hash,
         card_hash,
         ledger_hash,
@@ -426,6 +428,13 @@ pub fn base_path(base_url: &str) -> String {
     match rest.find('/') {
         Some(i) => rest[i..].trim_end_matches('/').to_string(),
         None => String::new(),
+    }
+}
+
+impl Page {
+    /// Site-relative URL of the document.
+    pub fn url(&self) -> &str {
+        self.doc.url()
     }
 }
 

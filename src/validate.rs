@@ -1,5 +1,6 @@
 //! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
-//! and overdue ledger items (warnings). Pure: a [`Site`] in, diagnostics out.
+//! and overdue ledger items (warnings). A [`Site`] in, diagnostics out; the only state is a
+//! cache of each unchanged document's results.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -38,20 +39,10 @@ pub struct ValidateCache {
     sorted: Option<Arc<Vec<Diagnostic>>>,
 }
 
-pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    let (per_doc, mut site_wide) = validate_cached(site, &mut ValidateCache::default());
-    site_wide.extend(per_doc.iter().cloned());
-    crate::diagnostic::sort(&mut site_wide);
-    site_wide
-}
-
-/// [`validate`], reusing `cache` for documents that did not change. Returns the documents'
+/// Checks the site, reusing `cache` for documents that did not change. Returns the documents'
 /// own diagnostics, sorted and shared (the same list as last time when nothing changed: a
 /// large site may carry thousands of overdue warnings), and the site-wide ones.
-pub fn validate_cached(
-    site: &Site,
-    cache: &mut ValidateCache,
-) -> (Arc<Vec<Diagnostic>>, Vec<Diagnostic>) {
+pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>, Vec<Diagnostic>) {
     let dept_ids: Vec<&str> = site
         .config
         .departments
@@ -214,7 +205,7 @@ pub fn validate_cached(
     let mut diags = Vec::new();
     let mut urls: FxHashMap<&str, Vec<&crate::document::Document>> = FxHashMap::default();
     for page in &site.pages {
-        urls.entry(page.url.as_str()).or_default().push(&page.doc);
+        urls.entry(page.url()).or_default().push(&page.doc);
     }
     let mut urls: Vec<_> = urls
         .into_iter()
