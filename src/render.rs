@@ -358,7 +358,8 @@ struct Ctx<'a> {
     by_tag: HashMap<&'a str, Vec<usize>>,
     /// Year → its dated documents (not free pages), in page order.
     by_year: HashMap<i32, Vec<usize>>,
-    site_view: SiteView<'a>,
+    /// Serialised once: every page shows it, and a Tera value clones by reference count.
+    site_view: tera::Value,
 }
 
 impl<'a> Ctx<'a> {
@@ -443,7 +444,7 @@ impl<'a> Ctx<'a> {
             reviews,
             by_tag,
             by_year,
-            site_view,
+            site_view: tera::Value::from_serializable(&site_view),
         }
     }
 
@@ -901,7 +902,7 @@ impl<'a> Ctx<'a> {
 
     fn base_context(&self, title: &str, url: &str) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("site", &self.site_view);
+        ctx.insert_value("site", self.site_view.clone());
         ctx.insert("page_title", title);
         ctx.insert("current_url", &self.url(url));
         ctx.insert("canonical", &format!("{}{url}", self.site.config.base_url));
