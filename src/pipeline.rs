@@ -369,7 +369,7 @@ impl Builder {
                 // Few files change: collect them, and write only once every page rendered, so
                 // a failed rebuild leaves the site as it was.
                 let changed = std::sync::Mutex::new(Vec::new());
-                let mut live = render::render_changed(&site, theme, &mut keys, &|o| {
+                let mut live = render::render_changed(&site, theme, Some(&mut keys), &|o| {
                     changed.lock().expect("not poisoned").push(o);
                     Ok(())
                 })
@@ -388,7 +388,8 @@ impl Builder {
                 if once {
                     staging = staging.without_fingerprints();
                 }
-                render::render_changed(&site, theme, &mut keys, &|o| staging.write(&o))
+                let keys = (!once).then_some(&mut keys);
+                render::render_changed(&site, theme, keys, &|o| staging.write(&o))
                     .map_err(failed)?;
                 statics
                     .iter()

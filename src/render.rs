@@ -1303,7 +1303,7 @@ pub type Sink<'s> = dyn Fn(Output) -> std::io::Result<()> + Sync + 's;
 /// Renders every page of the site and the machine-readable files, sorted by path.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
     let all = std::sync::Mutex::new(Vec::new());
-    render_changed(site, theme, &mut RenderKeys::default(), &|o| {
+    render_changed(site, theme, None, &|o| {
         all.lock().expect("not poisoned").push(o);
         Ok(())
     })?;
@@ -1312,29 +1312,35 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
     Ok(all)
 }
 
-/// Renders the outputs whose inputs changed since `keys` were recorded, and updates `keys`.
-/// Returns those outputs (with every attachment) and the paths of every file the site has.
 /// Renders the outputs whose inputs changed since `keys` were recorded, hands each to `sink`
 /// as soon as it is ready (attachments too), and updates `keys`. Returns every path the site
-/// has when outputs came or went since the last render, `None` otherwise.
+/// has when outputs came or went since the last render, `None` otherwise. Without `keys`
+/// (a build no later build continues) it renders everything and records nothing.
 pub fn render_changed(
     site: &Site,
     theme: &Theme,
-    keys: &mut RenderKeys,
+    keys: Option<&mut RenderKeys>,
     sink: &Sink<'_>,
 ) -> Result<Option<BTreeSet<String>>, RenderError> {
     let cx = Ctx::new(site);
     let jobs = jobs(&cx);
     let salt = site_salt(site);
-    let keyed: Vec<(Cow<'_, str>, u64)> = jobs
-        .par_iter()
-        .map(|job| (job_url(&cx, job), job_key(&cx, job, salt)))
-        .collect();
+    let keyed: Vec<(Cow<'_, str>, u64)> = match &keys {
+        Some(_) => jobs
+            .par_iter()
+            .map(|job| (job_url(&cx, job), job_key(&cx, job, salt)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let stale = |i: usize| match (&keys, keyed.get(i)) {
+        (Some(keys), Some((url, key))) => keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key),
+        _ => true,
+    };
     let results: Vec<Result<(), RenderError>> = jobs
         .par_iter()
-        .zip(keyed.par_iter())
-        .filter(|(_, (url, key))| keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key))
-        .map(|(job, _)| match render_job(&cx, theme, job, &jobs) {
+        .enumerate()
+        .filter(|(i, _)| stale(*i))
+        .map(|(_, job)| match render_job(&cx, theme, job, &jobs) {
             Ok(outputs) => outputs
                 .into_iter()
                 .try_for_each(sink)
@@ -1365,6 +1371,17 @@ pub fn render_changed(
         }
     }
 
+    for (path, _, source) in &attachments {
+        sink(Output {
+            path: path.clone(),
+            content: Content::Copy(source.clone()),
+        })
+        .map_err(RenderError::Sink)?;
+    }
+
+    let Some(keys) = keys else {
+        return Ok(None);
+    };
     // Record this run's keys; entries not touched belong to outputs that are gone.
     keys.generation = keys.generation.wrapping_add(1);
     let generation = keys.generation;
@@ -1385,14 +1402,6 @@ pub fn render_changed(
     let before = keys.entries.len();
     keys.entries.retain(|_, e| e.1 == generation);
     let structure_changed = added || keys.entries.len() != before;
-
-    for (path, _, source) in attachments {
-        sink(Output {
-            path,
-            content: Content::Copy(source),
-        })
-        .map_err(RenderError::Sink)?;
-    }
     // The full list of files is needed only when outputs came or went.
     let live = structure_changed.then(|| {
         let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
