@@ -62,16 +62,28 @@ fn status_label(value: &str, _: Kwargs, _: &State) -> String {
 /// Tera's default escaper writes byte by byte through `dyn Write`; this one writes the runs
 /// between special characters whole. Same five characters, same entities.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Most text is Chinese, with none of the five: test each byte against a table.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t
+    };
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[usize::from(b)] {
+            continue;
+        }
         let entity: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+            _ => b"&#39;",
         };
         out.write_all(&bytes[start..i])?;
         out.write_all(entity)?;
