@@ -1089,13 +1089,22 @@ fn job_url<'a>(cx: &Ctx<'a>, job: &'a Job<'a>) -> Cow<'a, str> {
 }
 
 /// The files a job writes, relative to the output folder.
-fn job_paths(cx: &Ctx<'_>, job: &Job<'_>) -> Vec<String> {
+fn job_paths(cx: &Ctx<'_>, job: &Job<'_>, jobs: &[Job<'_>]) -> Vec<String> {
     let url = job_url(cx, job);
     match job {
         Job::Data(_) => vec![
             format!("{}items.csv", &url[1..]),
             format!("{}items.json", &url[1..]),
         ],
+        Job::Sitemap => {
+            let parts = sitemap_rows(cx, jobs).len().div_ceil(SITEMAP_URLS);
+            // As `sitemap_files` splits them.
+            let mut paths = vec!["sitemap.xml".to_string()];
+            if parts > 1 {
+                paths.extend((1..=parts).map(|n| format!("sitemaps/{n}.xml")));
+            }
+            paths
+        }
         _ if url.ends_with('/') => vec![format!("{}index.html", &url[1..])],
         _ => vec![url[1..].to_string()],
     }
@@ -1404,7 +1413,8 @@ pub fn render_changed(
     let structure_changed = added || keys.entries.len() != before;
     // The full list of files is needed only when outputs came or went.
     let live = structure_changed.then(|| {
-        let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| job_paths(&cx, j)).collect();
+        let mut live: BTreeSet<String> =
+            jobs.iter().flat_map(|j| job_paths(&cx, j, &jobs)).collect();
         for p in &site.pages {
             for a in &p.attachments {
                 live.insert(format!("{}{}", &p.url()[1..], a.name));
@@ -1425,7 +1435,7 @@ fn render_job(
     let bytes = |path: String, b: Vec<u8>| Ok(vec![Output::bytes(path, b)]);
     let (template, url, ctx) = match job {
         Job::Feed => return bytes("feed.xml".into(), feed(cx).into_bytes()),
-        Job::Sitemap => return bytes("sitemap.xml".into(), sitemap(cx, jobs).into_bytes()),
+        Job::Sitemap => return Ok(sitemap(cx, jobs)),
         Job::Robots => {
             let text = format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
@@ -1801,8 +1811,12 @@ fn feed(cx: &Ctx<'_>) -> String {
     s
 }
 
-fn sitemap(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> String {
-    let base = &cx.site.config.base_url;
+/// The sitemap protocol's limit of URLs in one file (sitemaps.org): search engines ignore a
+/// longer one. A site with more gets `sitemap.xml` as an index of `sitemaps/{n}.xml`.
+const SITEMAP_URLS: usize = 50_000;
+
+/// Every page URL with its date, sorted.
+fn sitemap_rows(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> Vec<(String, Option<Date>)> {
     let mut rows: Vec<(String, Option<Date>)> = Vec::new();
     for job in jobs {
         let date = match job {
@@ -1813,6 +1827,43 @@ fn sitemap(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> String {
         rows.push((job_url(cx, job).into_owned(), date));
     }
     rows.sort();
+    rows
+}
+
+fn sitemap(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> Vec<Output> {
+    sitemap_files(
+        &cx.site.config.base_url,
+        &sitemap_rows(cx, jobs),
+        SITEMAP_URLS,
+    )
+}
+
+/// `sitemap.xml`, and when `rows` are more than `limit`, the files it indexes.
+fn sitemap_files(base: &str, rows: &[(String, Option<Date>)], limit: usize) -> Vec<Output> {
+    if rows.len() <= limit {
+        return vec![Output::bytes(
+            "sitemap.xml",
+            urlset(base, rows).into_bytes(),
+        )];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut outputs = Vec::new();
+    for (n, chunk) in rows.chunks(limit).enumerate() {
+        let path = format!("sitemaps/{}.xml", n + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&format!("{base}/{path}"))
+        ));
+        outputs.push(Output::bytes(path, urlset(base, chunk).into_bytes()));
+    }
+    index.push_str("</sitemapindex>\n");
+    outputs.push(Output::bytes("sitemap.xml", index.into_bytes()));
+    outputs
+}
+
+fn urlset(base: &str, rows: &[(String, Option<Date>)]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -1949,6 +2000,31 @@ mod tests {
         assert_eq!(human_size(900), "900 B");
         assert_eq!(human_size(12_595), "12.3 KB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+
+    #[test]
+    fn a_sitemap_past_the_protocol_limit_becomes_an_index() {
+        let rows: Vec<(String, Option<Date>)> = ["/a/", "/b/", "/c/"]
+            .iter()
+            .map(|u| (u.to_string(), Date::parse("2024-05-12").ok()))
+            .collect();
+        let text = |o: &Output| match &o.content {
+            Content::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+            Content::Copy(_) => unreachable!(),
+        };
+        let one = sitemap_files("https://x.gov.cn", &rows, 3);
+        assert_eq!(one.len(), 1);
+        assert!(text(&one[0]).contains("<urlset"));
+        assert_eq!(text(&one[0]).matches("<url>").count(), 3);
+
+        let split = sitemap_files("https://x.gov.cn", &rows, 2);
+        let paths: Vec<&str> = split.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(paths, ["sitemaps/1.xml", "sitemaps/2.xml", "sitemap.xml"]);
+        assert_eq!(text(&split[0]).matches("<url>").count(), 2);
+        assert_eq!(text(&split[1]).matches("<url>").count(), 1);
+        let index = text(&split[2]);
+        assert!(index.contains("<sitemapindex"));
+        assert!(index.contains("<loc>https://x.gov.cn/sitemaps/2.xml</loc>"));
     }
 
     #[test]
