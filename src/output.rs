@@ -1,6 +1,10 @@
 //! The one writer. A full build goes through [`Staging`]: into a folder beside the output,
 //! then swapped into place, so a failed build never touches the published site. A rebuild in
 //! `watch` goes through [`write_changes`]: only changed files, each replaced atomically.
+//!
+//! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, after the staged files are flushed
+//! to disk: killed or cut off from power at any instant, the output folder is the complete old
+//! site or the complete new one. What a killed build leaves beside it, the next build removes.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
@@ -95,6 +99,44 @@ pub fn staging_dir(out: &Path) -> PathBuf {
     sibling(out, "pingyi-staging")
 }
 
+/// Where the old site goes when the swap takes two renames (not on Linux).
+fn old_dir(out: &Path) -> PathBuf {
+    sibling(out, "pingyi-old")
+}
+
+/// Removes a folder and everything in it, many files at once (an old site has tens of
+/// thousands). Never follows a symlink: a link is removed, not what it points to. A folder
+/// that is not there is fine.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(m) if m.is_dir() => {
+            remove_contents(dir)?;
+            std::fs::remove_dir(dir)
+        }
+        Ok(_) => std::fs::remove_file(dir),
+    }
+}
+
+fn remove_contents(dir: &Path) -> io::Result<()> {
+    let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|e| {
+        let path = e.path();
+        let gone = |r: io::Result<()>| match r {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            r => r,
+        };
+        // `file_type` does not follow symlinks.
+        if e.file_type()?.is_dir() {
+            remove_contents(&path)?;
+            gone(std::fs::remove_dir(&path))
+        } else {
+            gone(std::fs::remove_file(&path))
+        }
+    })
+}
+
 /// What an output folder holds: path → fingerprint of the bytes (or, for a copied file, of
 /// its source's path, size and time), so a rebuild can skip files that did not change.
 pub type Manifest = HashMap<String, [u8; 32]>;
@@ -140,12 +182,12 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts an empty staging folder for `out` (a leftover one from a killed build goes).
+    /// Starts an empty staging folder for `out`. What a killed build left (its staging folder,
+    /// or the old site it had not finished removing) goes first.
     pub fn new(root: &Path, out: &Path) -> io::Result<Staging> {
         let dir = staging_dir(out);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
+        remove_tree(&dir)?;
+        remove_tree(&old_dir(out))?;
         std::fs::create_dir_all(&dir)?;
         Ok(Staging {
             root: root.to_path_buf(),
@@ -208,7 +250,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
 }
@@ -279,27 +321,125 @@ pub fn write_changes(
     Ok((changed.len(), gone.len()))
 }
 
-/// Moves `staging` to `out`, keeping the old site until the new one is in place.
+/// Puts `staging` in place of `out`, then removes the old site.
 fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let old = sibling(out, "pingyi-old");
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-        if let Err(e) = std::fs::rename(staging, out) {
-            // Put the published site back.
-            let _ = std::fs::rename(&old, out);
-            return Err(e);
+    // The new files reach the disk before the rename that publishes them: after a power cut
+    // the output folder is never a complete tree of empty or truncated files.
+    sync_filesystem(staging)?;
+    match exchange(staging, out)? {
+        Swapped::Exchanged => {
+            // `staging` now holds the old site.
+            sync_parent(out);
+            remove_tree(staging)
         }
-        std::fs::remove_dir_all(&old)?;
+        Swapped::Missing => {
+            std::fs::rename(staging, out)?;
+            sync_parent(out);
+            Ok(())
+        }
+        Swapped::Unsupported => {
+            // Two renames: between them there is no output folder, and a build killed there
+            // leaves the old site in `old_dir`, removed by the next build.
+            let old = old_dir(out);
+            remove_tree(&old)?;
+            std::fs::rename(out, &old)?;
+            if let Err(e) = std::fs::rename(staging, out) {
+                // Put the published site back.
+                let _ = std::fs::rename(&old, out);
+                return Err(e);
+            }
+            sync_parent(out);
+            remove_tree(&old)
+        }
+    }
+}
+
+enum Swapped {
+    /// `staging` and `out` traded places in one step.
+    Exchanged,
+    /// There is no `out` yet: a plain rename will do.
+    Missing,
+    /// The system or file system cannot exchange: two renames it is.
+    Unsupported,
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<Swapped> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // The system call rather than glibc's wrapper, which older glibc lacks.
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(Swapped::Exchanged);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOENT) => Ok(Swapped::Missing),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EPERM) => {
+            Ok(Swapped::Unsupported)
+        }
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, b: &Path) -> io::Result<Swapped> {
+    Ok(if b.exists() {
+        Swapped::Unsupported
     } else {
-        std::fs::rename(staging, out)?;
+        Swapped::Missing
+    })
+}
+
+/// Flushes the file system that holds `dir`: one `syncfs` instead of one `fsync` per file.
+#[cfg(target_os = "linux")]
+fn sync_filesystem(dir: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::File::open(dir)?;
+    // SAFETY: `f` is an open descriptor for the duration of the call.
+    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_filesystem(dir: &Path) -> io::Result<()> {
+    // Elsewhere: every file, then every folder.
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.map_err(io::Error::other)?;
+        if e.file_type().is_file() {
+            std::fs::File::open(e.path())?.sync_all()?;
+        }
     }
     Ok(())
+}
+
+/// Makes the rename that published the site durable. Best effort: not every system can.
+fn sync_parent(out: &Path) {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(parent) {
+        let _ = d.sync_all();
+    }
 }
 
 #[cfg(test)]
@@ -345,5 +485,49 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_removed_by_the_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        for dir in [staging_dir(&out), old_dir(&out), out.clone()] {
+            std::fs::create_dir_all(dir.join("2024/a")).unwrap();
+            std::fs::write(dir.join("2024/a/index.html"), "half").unwrap();
+        }
+        let staging = Staging::new(tmp.path(), &out).unwrap();
+        staging
+            .write(&Output::bytes("index.html", b"new".to_vec()))
+            .unwrap();
+        staging.commit(&out).unwrap();
+        let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["public"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("2024").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_tree_never_follows_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keep = tmp.path().join("keep");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("precious.txt"), "x").unwrap();
+        let tree = tmp.path().join("tree");
+        std::fs::create_dir_all(tree.join("a/b")).unwrap();
+        std::fs::write(tree.join("a/b/f.html"), "x").unwrap();
+        std::os::unix::fs::symlink(&keep, tree.join("a/link")).unwrap();
+        std::os::unix::fs::symlink(keep.join("precious.txt"), tree.join("file-link")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert!(keep.join("precious.txt").is_file());
+        remove_tree(&tree).unwrap();
     }
 }

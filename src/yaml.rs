@@ -20,7 +20,7 @@ pub fn from_yaml<T: DeserializeOwned>(
     serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
-            .map(|l| (l.line(), l.column()))
+            .map(|l| file_position(yaml, l.line(), l.column()))
             .unwrap_or((1, 1));
         let raw = e.to_string();
         // serde_yaml appends the location itself; we show it our way.
@@ -35,6 +35,40 @@ pub fn from_yaml<T: DeserializeOwned>(
             None => d,
         }
     })
+}
+
+/// libyaml's 1-based `line:column` in `yaml` → ours. libyaml also breaks lines at U+0085,
+/// U+2028 and U+2029 (text pasted from word processors and web pages has them) and at a lone
+/// `\r`; a file line ends only at `\n`, so its line numbers would run ahead of the file's.
+fn file_position(yaml: &str, line: usize, column: usize) -> (usize, usize) {
+    // libyaml's line, the file's line, and characters from the file line's start to libyaml's.
+    let (mut at, mut file_line, mut offset) = (1, 1, 0);
+    let mut chars = yaml.chars().peekable();
+    while let Some(c) = chars.next() {
+        if at >= line {
+            break;
+        }
+        match c {
+            '\n' => {
+                at += 1;
+                file_line += 1;
+                offset = 0;
+            }
+            // `\r\n` is one break to both; a lone `\r` (decoding turns it into `\n`, but
+            // `parse` may be handed any text) only to libyaml.
+            '\r' if chars.peek() == Some(&'\n') => offset += 1,
+            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                at += 1;
+                offset += 1;
+            }
+            _ => offset += 1,
+        }
+    }
+    if at < line {
+        // Past the end (an error at end of input): count on.
+        return (file_line + line - at, column);
+    }
+    (file_line, offset + column)
 }
 
 /// Turns serde's English into a message and a hint an editor understands.
@@ -231,6 +265,20 @@ mod tests {
             d.message,
             "字段 `votes`: 取值无效: 应为不小于 0 的整数,这里是 -3"
         );
+    }
+
+    #[test]
+    fn lines_break_only_at_newlines() {
+        // Found by fuzzing: U+2028 (pasted from a web page) is a line break to libyaml, which
+        // pointed two lines past the end of this file.
+        let d = err("title: 关于\u{2028}通知\nspeker: x\n");
+        assert_eq!(d.location(), "a.md:3:1");
+        assert_eq!(d.source_line.as_deref(), Some("speker: x"));
+        let d = err("title: \"a\u{85}b\"\n\tspeaker: c\n");
+        assert_eq!(d.line, Some(3));
+        assert_eq!(d.source_line.as_deref(), Some("\tspeaker: c"));
+        let d = err("title: a\rb\r\nspeker: x\n");
+        assert_eq!(d.location(), "a.md:3:1");
     }
 
     #[test]
