@@ -12,7 +12,7 @@ use crate::date::Date;
     version,
     about = "评议:人大常委会工作评议公开网站生成器",
     long_about = "评议(pingyi)把 content/ 中带文档属性的 Markdown 文件(评议活动、讲话、通知公告、整改公告)\n生成为可直接发布的静态网站。",
-    after_help = "示例:\n  pingyi build                 生成网站到 public/\n  pingyi check                 只检查内容,不写任何文件\n  pingyi build --today 2024-06-30   以指定日期判断逾期和定时发布",
+    after_help = "示例:\n  pingyi build                 生成网站到 public/\n  pingyi check                 只检查内容,不写任何文件\n  pingyi build --today 2024-06-30   以指定日期判断逾期和定时发布\n  pingyi archive 2025          把 2025 年度打包到 archives/2025.zip\n  pingyi verify archives/2025.zip   校验归档包是否完好",
     disable_help_subcommand = true
 )]
 pub struct Cli {
@@ -30,6 +30,29 @@ pub enum Command {
     Watch(WatchArgs),
     /// 在本机预览网站:改动后自动重新生成并刷新浏览器
     Serve(ServeArgs),
+    /// 把一个年度的评议记录打包归档(zip,可离线浏览,附 SHA-256 校验清单)
+    Archive(ArchiveArgs),
+    /// 按归档包中的 manifest.json 逐个校验文件,报告缺失、多出和被改动的文件
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// 要归档的年度,例如 2025
+    #[arg(value_name = "年度")]
+    pub year: i32,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 归档包写到哪里;默认 <站点目录>/archives/<年度>.zip
+    #[arg(long, short, value_name = "文件")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// 归档包(.zip),或解压后的目录
+    #[arg(value_name = "归档包")]
+    pub bundle: PathBuf,
 }
 
 #[derive(Debug, Args)]

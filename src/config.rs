@@ -50,6 +50,9 @@ pub struct Config {
     /// 党政机关网站标识: off unless configured.
     #[serde(default)]
     pub gov_badge: Option<GovBadge>,
+    /// Review years that are closed and filed away: their pages say so.
+    #[serde(default)]
+    pub archived_years: Vec<i32>,
 }
 
 /// The 党政机关网站标识 block. The official one is an external script; sites whose readers

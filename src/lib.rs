@@ -5,13 +5,15 @@
 //! [`document`] and [`config`] parse; [`site`] assembles and renders Markdown; [`validate`]
 //! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
 //! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
-//! every change and [`serve`] previews the result.
+//! every change and [`serve`] previews the result. [`archive`] files a review year away as a
+//! verifiable bundle.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A diagnostic is an error on the cold path, and it is what every stage returns: boxing it
 // would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod date;

@@ -261,6 +261,85 @@ fn main() -> ExitCode {
             );
             stopped(result, &m)
         }
+        Command::Archive(args) => {
+            let root = &args.common.root;
+            let out = args
+                .output
+                .clone()
+                .unwrap_or_else(|| root.join("archives").join(format!("{}.zip", args.year)));
+            eprintln!("正在归档 {} 年度……", args.year);
+            match pingyi::archive::archive(root, args.year, &options(&args.common, None)) {
+                Ok(bundle) => {
+                    let written = out
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|()| std::fs::write(&out, &bundle.bytes));
+                    if let Err(e) = written {
+                        eprintln!("{} 无法写入 {}: {e}", m.fail, out.display());
+                        return ExitCode::from(2);
+                    }
+                    eprintln!(
+                        "{} 已把 {} 年度的 {} 篇文档归档到 {}:{} 个文件,{:.1} MB;用 pingyi verify {} 校验",
+                        m.ok,
+                        bundle.year,
+                        bundle.documents,
+                        out.display(),
+                        bundle.files,
+                        bundle.bytes.len() as f64 / 1e6,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(BuildError::Content(diags)) => {
+                    print_diagnostics(&diags);
+                    let (e, w) = counts(&diags);
+                    eprintln!("{} 发现 {e} 个错误、{w} 个警告;没有生成归档包", m.fail);
+                    ExitCode::from(1)
+                }
+                Err(BuildError::Io(msg)) => {
+                    eprintln!("{} {msg}", m.fail);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Verify(args) => match pingyi::archive::verify(&args.bundle) {
+            Ok(v) if v.is_intact() => {
+                eprintln!(
+                    "{} {} 完好:{} 年度归档的 {} 个文件与 manifest.json 一致",
+                    m.ok,
+                    args.bundle.display(),
+                    v.year,
+                    v.checked
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(v) => {
+                for (label, paths) in [
+                    ("缺失", &v.missing),
+                    ("被改动", &v.altered),
+                    ("多出(清单中没有)", &v.extra),
+                ] {
+                    for p in paths {
+                        eprintln!("  {label}: {p}");
+                    }
+                }
+                eprintln!(
+                    "{} {} 不完好:缺失 {} 个、被改动 {} 个、多出 {} 个文件(共校验 {} 个)",
+                    m.fail,
+                    args.bundle.display(),
+                    v.missing.len(),
+                    v.altered.len(),
+                    v.extra.len(),
+                    v.checked
+                );
+                ExitCode::from(1)
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -692,19 +692,48 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The newer and the older document of page `i`'s type, in the same year: a year's pages
+    /// do not change when the next year's documents come.
+    fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        let d = &self.site.pages[i].doc;
+        let siblings = &self.by_kind[&d.kind];
+        let pos = self.kind_pos[i];
+        let same_year = |j: &usize| {
+            d.date.is_some()
+                && self.site.pages[*j].doc.date.map(Date::year) == d.date.map(Date::year)
+        };
+        let prev = pos.checked_sub(1).map(|k| siblings[k]).filter(same_year);
+        let next = siblings.get(pos + 1).copied().filter(same_year);
+        (prev, next)
+    }
+
     /// Related documents of page `i`: the same review, then the same departments; newest
     /// first, at most 6. The index lists are in page order, so a merge of their heads finds
     /// the first six without walking whole reviews.
     fn related(&self, i: usize) -> Vec<usize> {
         let d = &*self.site.pages[i].doc;
+        let Some(year) = d.date.map(Date::year) else {
+            return Vec::new();
+        };
+        // Only the document's own year: a year's pages stay as they were published when
+        // later years are added. Lists are newest first, so a year is one run of each.
+        let pages = &self.site.pages;
+        let of_year = |l: &[usize]| -> (usize, usize) {
+            let y = |j: &usize| pages[*j].doc.date.map(Date::year);
+            (
+                l.partition_point(|j| y(j) > Some(year)),
+                l.partition_point(|j| y(j) >= Some(year)),
+            )
+        };
         let mut lists: Vec<&[usize]> = Vec::new();
-        if let Some(v) = d.review_id().and_then(|r| self.by_review.get(r)) {
-            lists.push(v);
-        }
-        for dep in d.departments() {
-            if let Some(v) = self.by_dept.get(dep) {
-                lists.push(v);
-            }
+        let by_review = d.review_id().and_then(|r| self.by_review.get(r));
+        let by_dept = d
+            .departments()
+            .into_iter()
+            .filter_map(|x| self.by_dept.get(x));
+        for l in by_review.into_iter().chain(by_dept) {
+            let (start, end) = of_year(l);
+            lists.push(&l[start..end]);
         }
         let mut heads = vec![0usize; lists.len()];
         let mut out = Vec::with_capacity(6);
@@ -755,14 +784,9 @@ impl<'a> Ctx<'a> {
                 bytes: a.size,
             })
             .collect();
-        let siblings = &self.by_kind[&d.kind];
-        let pos = self.kind_pos[i];
-        let prev = pos
-            .checked_sub(1)
-            .map(|j| self.doc_link(&self.site.pages[siblings[j]]));
-        let next = siblings
-            .get(pos + 1)
-            .map(|&j| self.doc_link(&self.site.pages[j]));
+        let (prev, next) = self.neighbours(i);
+        let prev = prev.map(|j| self.doc_link(&self.site.pages[j]));
+        let next = next.map(|j| self.doc_link(&self.site.pages[j]));
 
         let related = self
             .related(i)
@@ -898,6 +922,13 @@ impl<'a> Ctx<'a> {
                 (path, chunk, pag)
             })
             .collect()
+    }
+
+    /// Pages of a closed year carry `archived_year`: the theme shows a notice.
+    fn mark_archived(&self, ctx: &mut Context, year: Option<i32>) {
+        if let Some(y) = year.filter(|y| self.site.config.archived_years.contains(y)) {
+            ctx.insert("archived_year", &y);
+        }
     }
 
     fn base_context(&self, title: &str, url: &str) -> Context {
@@ -1058,10 +1089,9 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
             });
         }
     }
-    let data_years: BTreeSet<i32> = site
-        .of_kind(Kind::Rectification)
-        .filter_map(|p| p.doc.year())
-        .collect();
+    // Every year with documents has its open data (its ledger file may be empty).
+    let mut data_years: Vec<i32> = cx.by_year.keys().copied().collect();
+    data_years.sort_unstable();
     jobs.extend(data_years.into_iter().map(Job::Data));
     jobs
 }
@@ -1093,6 +1123,7 @@ fn job_paths(cx: &Ctx<'_>, job: &Job<'_>, jobs: &[Job<'_>]) -> Vec<String> {
     let url = job_url(cx, job);
     match job {
         Job::Data(_) => vec![
+            format!("{}documents.json", &url[1..]),
             format!("{}items.csv", &url[1..]),
             format!("{}items.json", &url[1..]),
         ],
@@ -1163,16 +1194,10 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
         Job::Document(i) => {
             let p = &*site.pages[*i];
             full(&mut h, &mut std::iter::once(p));
-            let siblings = &cx.by_kind[&p.doc.kind];
-            let pos = cx.kind_pos[*i];
-            let near = [pos.checked_sub(1), Some(pos + 1)];
+            let (prev, next) = cx.neighbours(*i);
             cards(
                 &mut h,
-                &mut near
-                    .iter()
-                    .flatten()
-                    .filter_map(|&j| siblings.get(j))
-                    .map(|&j| &*site.pages[j]),
+                &mut [prev, next].into_iter().flatten().map(|j| &*site.pages[j]),
             );
             cards(
                 &mut h,
@@ -1273,12 +1298,8 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                 site.of_kind(kind).count().hash(&mut h);
             }
         }
-        Job::Data(y) => rows(
-            &mut h,
-            &mut cx
-                .pages_at(cx.by_year.get(y))
-                .filter(|p| p.doc.kind == Kind::Rectification),
-        ),
+        // documents.json carries every document of the year whole.
+        Job::Data(y) => full(&mut h, &mut cx.pages_at(cx.by_year.get(y))),
     }
     h.finish()
 }
@@ -1493,6 +1514,7 @@ fn render_job(
                 ctx.insert("column_url", &cx.url(&format!("/{}/", p.doc.kind.plural())));
             }
             ctx.insert("doc", &cx.doc_view(*i));
+            cx.mark_archived(&mut ctx, p.doc.year());
             (template, url, ctx)
         }
         Job::List {
@@ -1628,6 +1650,7 @@ fn render_job(
             let pages: Vec<&Page> = cx.pages_at(cx.by_year.get(year)).collect();
             ctx.insert("groups", &cx.groups(&pages));
             ctx.insert("count", &pages.len());
+            cx.mark_archived(&mut ctx, Some(*year));
             ("archive.html", url, ctx)
         }
         Job::Tags => {
@@ -1902,9 +1925,112 @@ struct DataRow {
     overdue: bool,
 }
 
-/// `/data/{year}/items.json` and `.csv`: every ledger item of the year, for reuse and audit.
+/// An attachment in `documents.json`.
+#[derive(Serialize)]
+struct AttachmentRow<'a> {
+    title: &'a str,
+    url: String,
+    bytes: u64,
+}
+
+/// One document in `documents.json`: every field of its front matter, and where it is.
+#[derive(Serialize)]
+struct DocumentRow<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    source: String,
+    date: Option<String>,
+    year: Option<i32>,
+    review: Option<&'a str>,
+    slug: &'a str,
+    summary: &'a str,
+    tags: &'a [String],
+    index_no: Option<&'a str>,
+    issuer: Option<&'a str>,
+    doc_number: Option<&'a str>,
+    written_date: Option<String>,
+    departments: Vec<&'a str>,
+    attachments: Vec<AttachmentRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_cycle: Option<&'a crate::document::Review>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speech: Option<&'a Speech>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice: Option<&'a crate::document::Notice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rectification: Option<&'a crate::document::Rectification>,
+}
+
+fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
+    let d = &p.doc;
+    let base = &cx.site.config.base_url;
+    DocumentRow {
+        kind: d.kind.name(),
+        title: &d.title,
+        url: format!("{base}{}", p.url()),
+        source: slash_source(&d.source),
+        date: iso(d.date),
+        year: d.year(),
+        review: d.review.as_deref(),
+        slug: &d.slug,
+        summary: &p.summary,
+        tags: &d.tags,
+        index_no: d.index_no.as_deref(),
+        issuer: d.issuer.as_deref(),
+        doc_number: d.doc_number.as_deref(),
+        written_date: iso(d.written_date),
+        departments: d.departments(),
+        attachments: p
+            .attachments
+            .iter()
+            .map(|a| AttachmentRow {
+                title: &a.title,
+                url: format!("{base}{}{}", p.url(), a.name),
+                bytes: a.size,
+            })
+            .collect(),
+        review_cycle: match &d.details {
+            Details::Review(r) => Some(r),
+            _ => None,
+        },
+        speech: match &d.details {
+            Details::Speech(s) => Some(s),
+            _ => None,
+        },
+        notice: match &d.details {
+            Details::Notice(n) => Some(n),
+            _ => None,
+        },
+        rectification: match &d.details {
+            Details::Rectification(r) => Some(r),
+            _ => None,
+        },
+    }
+}
+
+fn slash_source(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `/data/{year}/documents.json`, every document of the year with its metadata, and
+/// `items.json` and `.csv`, every ledger item of the year: for reuse and audit
+/// (docs/open-data.md gives the schema).
 fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
     let site = cx.site;
+    let documents: Vec<DocumentRow<'_>> = cx
+        .pages_at(cx.by_year.get(&year))
+        .map(|p| document_row(cx, p))
+        .collect();
+    let json = serde_json::to_string_pretty(&documents).expect("plain data serialises");
+    let mut out = vec![Output::bytes(
+        format!("data/{year}/documents.json"),
+        (json + "\n").into_bytes(),
+    )];
     let mut rows: Vec<DataRow> = Vec::new();
     for p in site
         .of_kind(Kind::Rectification)
@@ -1938,7 +2064,6 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
             });
         }
     }
-    let mut out = Vec::new();
     {
         rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(&b.id)));
         let json = serde_json::to_string_pretty(&rows).expect("plain data serialises");

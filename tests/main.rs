@@ -2,6 +2,7 @@
 
 mod support;
 
+mod archive;
 mod build;
 mod cli;
 mod diagnostics;

@@ -1,0 +1,371 @@
+//! Year archives: the bundle browses from disk, verifies, is reproducible; a closed year's pages
+//! say so; adding a year never changes an earlier year's pages.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+use crate::support::*;
+
+fn options() -> pingyi::Options {
+    pingyi::Options {
+        today: Some(pingyi::Date::parse("2026-11-27").unwrap()),
+        ..pingyi::Options::default()
+    }
+}
+
+fn bundle_of(site: &TestSite, year: i32) -> Vec<u8> {
+    match pingyi::archive::archive(site.root(), year, &options()) {
+        Ok(b) => b.bytes,
+        Err(e) => panic!("archive failed: {}", describe(&e)),
+    }
+}
+
+/// Unpacks a zip into `dir`.
+fn unzip(bytes: &[u8], dir: &Path) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let dest = dir.join(&name);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        std::fs::write(dest, data).unwrap();
+    }
+}
+
+fn unpacked(bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    unzip(bytes, dir.path());
+    dir
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn the_first_years_bundle_browses_from_disk_and_verifies() {
+    let site = TestSite::example();
+    let bytes = bundle_of(&site, 2025);
+    let dir = unpacked(&bytes);
+    let root = dir.path();
+
+    // What the issue lists: the cycle, documents, ledger, departments, start page, open data.
+    for path in [
+        "index.html",
+        "archive/2025/index.html",
+        "reviews/2025/index.html",
+        "2025/rectifications/housing-round-1/index.html",
+        "2025/speeches/mobilization-speech/index.html",
+        "rectification-tracker/index.html",
+        "departments/housing/index.html",
+        "assets/site.css",
+        "data/2025/documents.json",
+        "data/2025/items.json",
+        "data/2025/items.csv",
+        "manifest.json",
+    ] {
+        assert!(root.join(path).is_file(), "{path} missing from the bundle");
+    }
+    // Nothing of the other year.
+    assert!(!root.join("2026").exists());
+    assert!(!root.join("reviews/2026").exists());
+
+    let mut checked = 0;
+    for file in html_files(root) {
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(&file).unwrap());
+        let sel = scraper::Selector::parse("a[href], link[href], script[src], img[src]").unwrap();
+        for el in doc.select(&sel) {
+            let v = el.value();
+            let url = v.attr("href").or(v.attr("src")).unwrap();
+            if v.attr("data-outside-archive").is_some() {
+                assert!(
+                    url.starts_with("https://rd.example.gov.cn/"),
+                    "{}: outside link {url} must go to the live site",
+                    file.display()
+                );
+                continue;
+            }
+            if url.starts_with('#')
+                || url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("mailto:")
+            {
+                continue;
+            }
+            assert!(
+                !url.starts_with('/'),
+                "{}: {url} is site-absolute and would not open from disk",
+                file.display()
+            );
+            let target = file
+                .parent()
+                .unwrap()
+                .join(url.split(['#', '?']).next().unwrap());
+            assert!(
+                target.is_file(),
+                "{}: {url} does not resolve inside the bundle",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} internal links checked");
+
+    // The start page is the year's archive index, with its links made from the bundle's root.
+    let start = std::fs::read_to_string(root.join("index.html")).unwrap();
+    assert!(start.contains("2025"));
+    assert!(
+        start.contains(r#"href="reviews/2025/index.html""#),
+        "{start}"
+    );
+
+    let v = pingyi::archive::verify(root).unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.year, 2025);
+    assert_eq!(v.checked, walkdir_count(root) - 1);
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["built"], "2026-11-27");
+    assert!(
+        manifest["generator"]
+            .as_str()
+            .unwrap()
+            .starts_with("pingyi ")
+    );
+    let sources: Vec<&str> = manifest["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&"content/2025/rectifications/housing-round-1.md"));
+    assert!(sources.contains(&"site.yaml"));
+    assert!(!sources.iter().any(|s| s.contains("2026")));
+}
+
+fn walkdir_count(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_type().is_file())
+        .count()
+}
+
+#[test]
+fn attachments_go_into_their_years_bundle() {
+    let site = TestSite::example();
+    let dir = unpacked(&bundle_of(&site, 2026));
+    let page =
+        std::fs::read_to_string(dir.path().join("2026/notices/review-plan/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let pdf = attrs(&doc, "a[href$='.pdf']", "href");
+    assert!(!pdf.is_empty(), "no attachment link");
+    assert!(
+        dir.path()
+            .join("2026/notices/review-plan")
+            .join(&pdf[0])
+            .is_file(),
+        "{pdf:?} not in the bundle"
+    );
+}
+
+#[test]
+fn the_same_content_and_day_give_the_same_bytes() {
+    let site = TestSite::example();
+    assert!(bundle_of(&site, 2025) == bundle_of(&site, 2025));
+}
+
+#[test]
+fn verify_names_every_altered_missing_and_extra_file() {
+    let site = TestSite::example();
+    let bytes = bundle_of(&site, 2025);
+
+    let altered = unpacked(&bytes);
+    let page = altered
+        .path()
+        .join("2025/speeches/mobilization-speech/index.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replacen("讲话", "讲 话", 1)).unwrap();
+    let v = pingyi::archive::verify(altered.path()).unwrap();
+    assert_eq!(v.altered, ["2025/speeches/mobilization-speech/index.html"]);
+    assert!(v.missing.is_empty() && v.extra.is_empty() && !v.is_intact());
+
+    let missing = unpacked(&bytes);
+    std::fs::remove_file(missing.path().join("data/2025/items.csv")).unwrap();
+    let v = pingyi::archive::verify(missing.path()).unwrap();
+    assert_eq!(v.missing, ["data/2025/items.csv"]);
+    assert!(v.altered.is_empty() && v.extra.is_empty());
+
+    let extra = unpacked(&bytes);
+    std::fs::write(extra.path().join("2025/notes.txt"), "后加的文件").unwrap();
+    let v = pingyi::archive::verify(extra.path()).unwrap();
+    assert_eq!(v.extra, ["2025/notes.txt"]);
+    assert!(v.altered.is_empty() && v.missing.is_empty());
+}
+
+/// The zip itself, through the command line: intact exits 0; one changed entry exits 1 and
+/// is named.
+#[test]
+fn the_commands_archive_and_verify_a_zip() {
+    let site = TestSite::example();
+    let zip_path = site.root().join("archives/2025.zip");
+    Command::cargo_bin("pingyi")
+        .unwrap()
+        .args(["archive", "2025", "--today", "2026-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .success()
+        .stderr(contains("archives/2025.zip"));
+    Command::cargo_bin("pingyi")
+        .unwrap()
+        .arg("verify")
+        .arg(&zip_path)
+        .assert()
+        .success()
+        .stderr(contains("完好"));
+
+    // Rewrite the zip with one entry changed.
+    let bytes = std::fs::read(&zip_path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "data/2025/items.json" {
+            data.extend_from_slice(b" ");
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let tampered = site.root().join("tampered.zip");
+    std::fs::write(&tampered, out.finish().unwrap().into_inner()).unwrap();
+    Command::cargo_bin("pingyi")
+        .unwrap()
+        .arg("verify")
+        .arg(&tampered)
+        .assert()
+        .code(1)
+        .stderr(contains("被改动: data/2025/items.json"));
+
+    Command::cargo_bin("pingyi")
+        .unwrap()
+        .args(["archive", "2019", "--today", "2026-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(contains("没有 2019 年度的文档"));
+}
+
+/// Copies the example's 2026 into 2027, as an office adds next year's documents.
+fn add_year_2027(site: &TestSite) {
+    let from = site.root().join("content/2026");
+    for e in walkdir::WalkDir::new(&from) {
+        let e = e.unwrap();
+        let dest = site
+            .root()
+            .join("content/2027")
+            .join(e.path().strip_prefix(&from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else if e.path().extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(e.path())
+                .unwrap()
+                .replace("2026-", "2027-")
+                .replace("\"2026\"", "\"2027\"")
+                .replace("year: 2026", "year: 2027")
+                .replace("2026年", "2027年");
+            std::fs::write(dest, text).unwrap();
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn adding_a_year_changes_no_page_of_an_earlier_year() {
+    let site = TestSite::example();
+    let mut opts = options();
+    opts.today = Some(pingyi::Date::parse("2027-12-31").unwrap());
+    let out = site.out();
+    pingyi::build(site.root(), &out, &opts).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    let earlier = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        [
+            "2025",
+            "2026",
+            "reviews/2025",
+            "reviews/2026",
+            "data/2025",
+            "data/2026",
+        ]
+        .iter()
+        .flat_map(|d| {
+            snapshot(&dir.join(d))
+                .into_iter()
+                .map(move |(p, b)| (Path::new(d).join(p), b))
+        })
+        .collect()
+    };
+    let before = earlier(&out);
+    assert!(before.len() > 20, "{}", before.len());
+
+    add_year_2027(&site);
+    let report =
+        pingyi::build(site.root(), &out, &opts).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    assert!(
+        out.join("2027/rectifications/market-round-1/index.html")
+            .is_file()
+    );
+    assert!(report.documents > 30);
+    let after = earlier(&out);
+    assert_eq!(before.len(), after.len());
+    for ((path, a), (_, b)) in before.iter().zip(&after) {
+        assert!(a == b, "{} changed when 2027 was added", path.display());
+    }
+}
+
+#[test]
+fn a_closed_years_pages_say_it_is_archived() {
+    let site = TestSite::example();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    std::fs::write(
+        site.root().join("site.yaml"),
+        format!("{yaml}archived_years: [2025]\n"),
+    )
+    .unwrap();
+    pingyi::build(site.root(), &site.out(), &options())
+        .unwrap_or_else(|e| panic!("{}", describe(&e)));
+    for page in [
+        "2025/speeches/mobilization-speech/index.html",
+        "reviews/2025/index.html",
+        "archive/2025/index.html",
+    ] {
+        let notes = texts(&site.html(page), ".archived-note");
+        assert_eq!(notes.len(), 1, "{page}");
+        assert!(
+            notes[0].contains("2025年度工作评议已归档"),
+            "{page}: {notes:?}"
+        );
+    }
+    for page in [
+        "2026/notices/review-plan/index.html",
+        "reviews/2026/index.html",
+    ] {
+        assert!(
+            texts(&site.html(page), ".archived-note").is_empty(),
+            "{page}"
+        );
+    }
+}
