@@ -26,8 +26,11 @@ pub struct Diagnostic {
     /// 1-based column, counted in characters.
     pub column: Option<usize>,
     pub message: String,
-    /// The offending line, shown under the location.
+    /// The offending line, shown under the location: the whole line, or, of a very long one
+    /// (a whole document on one line), the part around the column.
     pub source_line: Option<String>,
+    /// The column of the line where `source_line` starts: 1 unless the line was cut.
+    pub source_column: usize,
     pub hint: Option<String>,
 }
 
@@ -40,6 +43,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             source_line: None,
+            source_column: 1,
             hint: None,
         }
     }
@@ -55,11 +59,54 @@ impl Diagnostic {
     pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
         self.line = Some(line.max(1));
         self.column = Some(column.max(1));
-        self.source_line = text
-            .lines()
-            .nth(line.max(1) - 1)
-            .map(|l| l.trim_end_matches('\r').to_string());
+        if let Some(src) = text.lines().nth(line.max(1) - 1) {
+            self.keep_line(src.trim_end_matches('\r'), column.max(1));
+        }
         self
+    }
+
+    /// Points at byte `offset` of the text `locator` walks, and keeps that line for display.
+    pub fn at_offset(mut self, locator: &mut Locator<'_>, offset: usize) -> Self {
+        let (line, column) = locator.locate(offset);
+        self.line = Some(line);
+        self.column = Some(column);
+        let text = locator.text;
+        let offset = locator.offset;
+        // Up to `BEFORE` characters back and `AFTER` forward, within the line: a problem on a
+        // megabyte-long line costs no more than one on a short one.
+        let start = text[locator.line_start..offset]
+            .char_indices()
+            .rev()
+            .nth(BEFORE - 1)
+            .map_or(locator.line_start, |(i, _)| locator.line_start + i);
+        let rest = &text[offset..];
+        let end = rest
+            .char_indices()
+            .take(AFTER + 1)
+            .find(|&(_, c)| c == '\n')
+            .map_or_else(
+                || {
+                    rest.char_indices()
+                        .nth(AFTER)
+                        .map_or(text.len(), |(i, _)| offset + i)
+                },
+                |(i, _)| offset + i,
+            );
+        self.source_line = Some(text[start..end].trim_end_matches('\r').to_string());
+        self.source_column = column - text[start..offset].chars().count();
+        self
+    }
+
+    /// Keeps `src`, or its part around `column` when it is too long to show.
+    fn keep_line(&mut self, src: &str, column: usize) {
+        if src.len() <= BEFORE + AFTER {
+            self.source_line = Some(src.to_string());
+            self.source_column = 1;
+            return;
+        }
+        let first = column.saturating_sub(BEFORE).max(1);
+        self.source_line = Some(src.chars().skip(first - 1).take(BEFORE + AFTER).collect());
+        self.source_column = first;
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -96,6 +143,58 @@ impl Diagnostic {
     }
 }
 
+/// How much of a long line a diagnostic keeps: characters before and after its column.
+const BEFORE: usize = 40;
+const AFTER: usize = 80;
+
+/// Turns byte offsets into one text into `line:column`. Offsets in increasing order cost one
+/// pass over the text in all, not one each: a document may carry thousands of problems.
+pub struct Locator<'a> {
+    text: &'a str,
+    /// Where the last lookup ended, and its line, line start and column.
+    offset: usize,
+    line: usize,
+    line_start: usize,
+    column: usize,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Locator<'a> {
+        Locator {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+            column: 1,
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset` (clamped to the text and
+    /// to a character boundary).
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.offset {
+            *self = Locator::new(self.text);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        if let Some(i) = self.text[self.offset..offset].rfind('\n') {
+            self.line_start = self.offset + i + 1;
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
 /// Puts diagnostics in a stable order (by file, then line) and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -123,11 +222,21 @@ impl fmt::Display for Diagnostic {
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
             let pad = " ".repeat(gutter);
-            write!(f, "\n{pad} |\n{line} | {src}")?;
+            // A cut line says so at each end it was cut.
+            let cut = if self.source_column > 1 { "..." } else { "" };
+            let more = if src.chars().count() >= BEFORE + AFTER {
+                "..."
+            } else {
+                ""
+            };
+            write!(f, "\n{pad} |\n{line} | {cut}{src}{more}")?;
             if let Some(col) = self.column {
                 // Wide (CJK) characters take two cells: align the caret by display width.
-                let before: String = src.chars().take(col.saturating_sub(1)).collect();
-                let before = before.replace('\t', "    ");
+                let before: String = src
+                    .chars()
+                    .take(col.saturating_sub(self.source_column))
+                    .collect();
+                let before = format!("{cut}{}", before.replace('\t', "    "));
                 write!(f, "\n{pad} | {}^", " ".repeat(before.width()))?;
             }
         }
@@ -168,6 +277,52 @@ mod tests {
 
         let d = Diagnostic::error("a.md", "x").at("标题: 好", 1, 5);
         assert!(d.to_string().contains("1 | 标题: 好\n  |       ^"), "{d}");
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let text = "ab\n中文x\n\nz";
+        let mut l = Locator::new(text);
+        assert_eq!(l.locate(0), (1, 1));
+        assert_eq!(l.locate(9), (2, 3));
+        assert_eq!(l.locate(12), (4, 1));
+        // Backwards, inside a character, past the end.
+        assert_eq!(l.locate(4), (2, 1));
+        assert_eq!(l.locate(5), (2, 1));
+        assert_eq!(l.locate(6), (2, 2));
+        assert_eq!(l.locate(99), (4, 2));
+        let d = Diagnostic::warning("a.md", "x").at_offset(&mut Locator::new(text), 9);
+        assert_eq!(d.location(), "a.md:2:3");
+        assert_eq!(d.source_line.as_deref(), Some("中文x"));
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_around_the_column() {
+        let line = format!(
+            "{}[链接](javascript:x){}",
+            "字".repeat(5000),
+            "尾".repeat(5000)
+        );
+        let text = format!("---\n{line}\n");
+        let offset = text.find('[').unwrap();
+        for d in [
+            Diagnostic::error("a.md", "不安全").at_offset(&mut Locator::new(&text), offset),
+            Diagnostic::error("a.md", "不安全").at(&text, 2, 5001),
+        ] {
+            assert_eq!(d.location(), "a.md:2:5001");
+            let src = d.source_line.as_deref().unwrap();
+            assert_eq!(src.chars().count(), BEFORE + AFTER);
+            assert_eq!(d.source_column, 5001 - BEFORE);
+            let shown = d.to_string();
+            let lines: Vec<&str> = shown.lines().collect();
+            let (code, caret) = (lines[3], lines[4]);
+            assert!(
+                code.starts_with("2 | ...字") && code.ends_with("尾..."),
+                "{code}"
+            );
+            // The caret stands under the `[`, in display cells.
+            assert_eq!(caret.width(), code[..code.find('[').unwrap()].width() + 1);
+        }
     }
 
     #[test]

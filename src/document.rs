@@ -357,6 +357,19 @@ impl Report<'_> {
     }
 }
 
+/// A value as a message shows it: control characters (a NUL, a line break) written out.
+fn shown(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -545,13 +558,19 @@ impl Document {
             Kind::Page => Details::Page,
         };
 
+        let mut from = 1;
         for a in raw.attachments.iter().flatten() {
-            if a.file.contains('\\') || Path::new(&a.file).is_absolute() || a.file.trim().is_empty()
+            let line = key_line(&split, "file", from).unwrap_or(from);
+            from = line + 1;
+            if a.file.contains('\\')
+                || Path::new(&a.file).is_absolute()
+                || a.file.trim().is_empty()
+                || a.file.contains(char::is_control)
             {
                 r.at_key(
                     "file",
-                    1,
-                    format!("附件路径 `{}` 无效", a.file),
+                    line,
+                    format!("附件路径 `{}` 无效", shown(&a.file)),
                     Some("写相对于本文档的路径,用 / 分隔,例如 plan.pdf".into()),
                 );
             }

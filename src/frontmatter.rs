@@ -22,6 +22,11 @@ fn is_fence(line: &str) -> bool {
 
 /// Splits `text` (already decoded: no BOM, `\n` line ends).
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(path, "文件是空的").at(text, 1, 1).with_hint(
+            "文档应以一行 --- 开头,接着写 title、type、date 等字段,再以一行 --- 结束;不要的文档请删除",
+        ));
+    }
     let first = text.lines().next().unwrap_or("");
     if !is_fence(first) {
         return Err(
@@ -99,6 +104,11 @@ mod tests {
 
     #[test]
     fn missing_fences_get_hints() {
+        for empty in ["", "\n\n", "  \n"] {
+            let d = split(Path::new("a.md"), empty).unwrap_err();
+            assert_eq!(d.message, "文件是空的");
+            assert_eq!(d.location(), "a.md:1:1");
+        }
         let d = split(Path::new("a.md"), "title: a\n").unwrap_err();
         assert!(d.message.contains("缺少 front matter"));
         let d = split(Path::new("a.md"), "---\ntitle: a\n\n正文\n").unwrap_err();

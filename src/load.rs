@@ -10,6 +10,10 @@ use crate::diagnostic::Diagnostic;
 
 pub const CONTENT_DIR: &str = "content";
 
+/// The largest document pingyi reads: far beyond any real one (a report of thousands of ledger
+/// items is a few megabytes), small enough that no file can make a build run out of memory.
+pub const MAX_DOCUMENT_BYTES: u64 = 10 * 1024 * 1024;
+
 /// A Markdown source as read from disk.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -17,6 +21,12 @@ pub struct SourceFile {
     pub rel: PathBuf,
     pub text: String,
 }
+
+/// "Too many levels of symbolic links" on Linux and the BSDs alike enough to name it.
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
 
 /// Hidden files and the droppings of editors (Vim's `4913` and swap files, Emacs backups and
 /// locks): never content.
@@ -33,12 +43,30 @@ pub fn is_junk(name: &str) -> bool {
 
 /// Decodes a file: UTF-8 only, a BOM dropped, CRLF turned into LF.
 pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+    // With a BOM, or without one: then every other byte of `---` is a NUL.
+    let utf16 = bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || (bytes.len() >= 4
+            && ((bytes[1] == 0 && bytes[3] == 0) || (bytes[0] == 0 && bytes[2] == 0)));
+    if utf16 {
         return Err(Diagnostic::error(
             rel,
             "文件是 UTF-16 编码(Windows 记事本里叫“Unicode”),不是 UTF-8",
         )
         .with_hint("请用编辑器把文件另存为 UTF-8 编码"));
+    }
+    // A Word, WPS or OpenDocument file (a zip) renamed to `.md`, or another binary file.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Err(Diagnostic::error(
+            rel,
+            "文件是 Word/WPS 等办公软件的文档,不是 Markdown 文本",
+        )
+        .with_hint("请把内容复制到文本编辑器中,另存为 UTF-8 编码的 .md 文件;原文件可作为附件(attachments)发布"));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let mut d = Diagnostic::error(rel, "文件含有空字符(NUL),不是文本文件");
+        d.line = Some(bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1);
+        return Err(d.with_hint("Markdown 文档应是 UTF-8 编码的纯文本"));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
@@ -84,12 +112,12 @@ pub fn list_content(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         return (files, diags);
     }
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(&content)
+    let mut walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_junk(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -100,6 +128,13 @@ pub fn list_content(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
                 let message = if e.loop_ancestor().is_some() {
                     "符号链接形成了循环(指向自己的上级文件夹),已跳过".to_string()
+                } else if e.io_error().and_then(std::io::Error::raw_os_error) == Some(ELOOP) {
+                    "符号链接形成了循环(几个链接互相指向),已跳过".to_string()
+                } else if e
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                {
+                    "符号链接指向的文件不存在,已跳过".to_string()
                 } else {
                     format!("无法读取: {e}")
                 };
@@ -119,6 +154,10 @@ pub fn list_content(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     Diagnostic::error(rel, "符号链接指向站点目录之外,已拒绝")
                         .with_hint("请把文件复制到站点目录内,而不是链接到外面"),
                 );
+                // Nothing under a refused folder is read either.
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 continue;
             }
         }
@@ -133,13 +172,44 @@ pub fn list_content(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, diags)
 }
 
+/// Reads one file, at most [`MAX_DOCUMENT_BYTES`] of it, explaining in Chinese why not.
+pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let failed = |e: std::io::Error| {
+        let message = match e.kind() {
+            // Listed a moment ago: deleted, renamed or replaced since (an editor saving, a
+            // `git checkout`). The next build reads it again.
+            std::io::ErrorKind::NotFound => {
+                "文件在读取时已不存在(刚被删除、改名或替换),请重新生成".to_string()
+            }
+            std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".to_string(),
+            std::io::ErrorKind::IsADirectory => "这是一个文件夹,不是文件".to_string(),
+            _ => format!("无法读取: {e}"),
+        };
+        Diagnostic::error(rel, message)
+    };
+    let file = std::fs::File::open(root.join(rel)).map_err(failed)?;
+    let mut bytes = Vec::new();
+    // `take`: the file may grow between a look at its size and the read.
+    file.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Diagnostic::error(
+            rel,
+            format!("文档超过 {} MB,不予处理", MAX_DOCUMENT_BYTES / 1024 / 1024),
+        )
+        .with_hint("请把内容拆分为几篇文档;扫描件、表格等大文件请作为附件(attachments)发布"));
+    }
+    Ok(bytes)
+}
+
 /// Reads and decodes the listed files in parallel; order is kept.
 pub fn read_sources(root: &Path, rels: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let results: Vec<Result<SourceFile, Diagnostic>> = rels
         .par_iter()
         .map(|rel| {
-            let bytes = std::fs::read(root.join(rel))
-                .map_err(|e| Diagnostic::error(rel.clone(), format!("无法读取: {e}")))?;
+            let bytes = read_file(root, rel)?;
             let text = decode(rel, &bytes)?;
             Ok(SourceFile {
                 rel: rel.clone(),
@@ -191,6 +261,18 @@ mod tests {
             .collect();
         let d = decode(Path::new("a.md"), &text).unwrap_err();
         assert!(d.message.contains("UTF-16"), "{}", d.message);
+        let text: Vec<u8> = "---\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode(Path::new("a.md"), &text).unwrap_err();
+        assert!(d.message.contains("UTF-16"), "{}", d.message);
+    }
+
+    #[test]
+    fn office_and_binary_files_are_named() {
+        let d = decode(Path::new("a.md"), b"PK\x03\x04\x14\x00\x06\x00").unwrap_err();
+        assert!(d.message.contains("Word/WPS"), "{}", d.message);
+        let d = decode(Path::new("a.md"), b"---\ntitle: a\n\x00\x01").unwrap_err();
+        assert_eq!(d.location(), "a.md:3");
+        assert!(d.message.contains("空字符"), "{}", d.message);
     }
 
     #[test]

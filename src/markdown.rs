@@ -61,6 +61,14 @@ pub fn is_dangerous_url(url: &str) -> bool {
     has_colon && matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
 }
 
+/// An address as a message shows it: a pasted `data:` image is megabytes long.
+fn shorten(url: &str) -> String {
+    match url.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &url[..i]),
+        None => url.to_string(),
+    }
+}
+
 /// A relative link to a Markdown source: `../speeches/x.md#part` → (`../speeches/x.md`, `#part`).
 fn md_link(url: &str) -> Option<(&str, &str)> {
     if url.contains("://") || url.starts_with('/') || url.starts_with('#') || url.contains(':') {
@@ -141,7 +149,7 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
                 if is_dangerous_url(dest_url) {
                     out.problems.push(LinkProblem {
                         offset: range.start,
-                        message: format!("链接地址 `{dest_url}` 不安全,已只保留文字"),
+                        message: format!("链接地址 `{}` 不安全,已只保留文字", shorten(dest_url)),
                         is_error: false,
                     });
                     dropped_links.push(true);
@@ -177,7 +185,7 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
             Event::Start(Tag::Image { dest_url, .. }) if is_dangerous_url(dest_url) => {
                 out.problems.push(LinkProblem {
                     offset: range.start,
-                    message: format!("图片地址 `{dest_url}` 不安全,已只保留说明文字"),
+                    message: format!("图片地址 `{}` 不安全,已只保留说明文字", shorten(dest_url)),
                     is_error: false,
                 });
                 // Keep the alt text, drop the image.

@@ -17,6 +17,16 @@ pub fn from_yaml<T: DeserializeOwned>(
     yaml: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    // Line and paragraph separators and NEL, invisible and pasted from web pages and word
+    // processors, end a line for libyaml: inside a value they would cut it in two and fail
+    // with a puzzling error. They are read as the space they look like.
+    let cleaned;
+    let yaml = if yaml.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        cleaned = yaml.replace(['\u{85}', '\u{2028}', '\u{2029}'], " ");
+        cleaned.as_str()
+    } else {
+        yaml
+    };
     serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
@@ -150,6 +160,10 @@ fn translate(raw: &str) -> (String, Option<String>) {
             "这一行多了冒号:文本里有冒号时,请用英文引号把整段文本括起来",
         ),
         ("did not find expected key", "缩进没有对齐,找不到下一个字段"),
+        (
+            "could not find expected ':'",
+            "这一行缺少冒号;或者上一行的文本换了行,却没有用引号括起来",
+        ),
         ("did not find expected ',' or ']'", "方括号 [ ] 没有成对"),
         ("did not find expected ',' or '}'", "花括号 { } 没有成对"),
         ("found unexpected end of stream", "引号或括号没有闭合"),
@@ -268,9 +282,23 @@ mod tests {
     }
 
     #[test]
+    fn invisible_separators_are_spaces() {
+        let t: T = from_yaml(
+            Path::new("a.md"),
+            "",
+            "title: 关于\u{2028}通知\u{2029}\u{85}\n",
+            2,
+        )
+        .unwrap();
+        assert_eq!(t.title.as_deref(), Some("关于 通知"));
+    }
+
+    #[test]
     fn lines_break_only_at_newlines() {
         // Found by fuzzing: U+2028 (pasted from a web page) is a line break to libyaml, which
         // pointed two lines past the end of this file.
+        assert_eq!(file_position("a: 关于\u{2028}b\nc: [\nd:", 4, 2), (3, 2));
+        assert_eq!(file_position("a: \"\u{85}\"\nb\u{2028}c: 1", 4, 1), (2, 3));
         let d = err("title: 关于\u{2028}通知\nspeker: x\n");
         assert_eq!(d.location(), "a.md:3:1");
         assert_eq!(d.source_line.as_deref(), Some("speker: x"));

@@ -3,10 +3,12 @@
 mod support;
 
 mod archive;
+mod atomic;
 mod build;
 mod cli;
 mod diagnostics;
 mod example_site;
+mod hostile;
 mod incremental;
 mod safety;
 mod serve;
