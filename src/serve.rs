@@ -231,7 +231,9 @@ async fn files(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     match resolve(&shared.site, uri.path()) {
         Resolved::File(p) => file(&p, StatusCode::OK, &live).await,
         Resolved::AddSlash => {
-            let to = format!("{}/", uri.path());
+            // From the path's own segments: `//host` must not become a redirect to another
+            // site (a browser reads `//host/` as an address on another server).
+            let to = format!("/{}/", uri.path().trim_matches('/'));
             let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
             if let Ok(v) = HeaderValue::from_str(&to) {
                 r.headers_mut().insert(header::LOCATION, v);
