@@ -98,6 +98,9 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         return Vec::new();
     }
     WalkDir::new(dir)
+        // A `static/` that is itself a symlink is not followed out of the site, like the
+        // symlinks inside it (skipped below: they are not files).
+        .follow_root_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_junk(&e.file_name().to_string_lossy()))

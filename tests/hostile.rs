@@ -478,6 +478,22 @@ fn symlinks_out_of_the_site_are_refused_for_folders_and_attachments() {
 
 #[cfg(unix)]
 #[test]
+fn a_static_folder_that_is_a_symlink_out_of_the_site_publishes_nothing_of_it() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "机密").unwrap();
+    let site = TestSite::valid();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("static")).unwrap();
+    let site = site.built();
+    assert!(!site.out().join("secret.txt").exists());
+    assert!(
+        outputs(&site)
+            .iter()
+            .all(|(_, text)| !text.contains("机密"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn a_symlink_loop_through_a_file_is_reported() {
     let site = TestSite::valid();
     let dir = site.root().join("content/2024/notices");
