@@ -6,7 +6,8 @@
 //! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
 //! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
 //! every change and [`serve`] previews the result. [`archive`] files a review year away as a
-//! verifiable bundle.
+//! verifiable bundle. [`scaffold`] writes a new site (`pingyi init`) and new documents
+//! (`pingyi new`).
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A diagnostic is an error on the cold path, and it is what every stage returns: boxing it
@@ -24,6 +25,7 @@ pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
@@ -38,5 +40,8 @@ pub use config::Config;
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::Document;
-pub use pipeline::{BuildError, BuildReport, Builder, Change, Options, build, check, load_site};
+pub use pipeline::{
+    BuildError, BuildProgress, BuildReport, Builder, Change, Observer, Options, build,
+    build_observed, check, load_site,
+};
 pub use site::Site;

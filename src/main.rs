@@ -2,15 +2,19 @@
 //! code (0 success, 1 content errors, 2 usage or I/O failure).
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
-use clap::Parser;
-use pingyi::cli::{Cli, Command, CommonArgs};
+use clap::{CommandFactory, Parser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pingyi::cli::{Cli, Command, CommonArgs, Format};
+use pingyi::scaffold::{NewDocument, NewError};
 use pingyi::serve::{ServeEvent, ServeOptions};
 use pingyi::watch::{WatchEvent, WatchOptions};
-use pingyi::{BuildError, Diagnostic, Options};
+use pingyi::{BuildError, BuildProgress, Date, Diagnostic, Options, Severity};
 
 /// Warnings shown in full; beyond this, a count, so errors are not buried under hundreds of
 /// overdue items.
@@ -24,21 +28,66 @@ fn options(c: &CommonArgs, base_url: Option<String>) -> Options {
     }
 }
 
-fn print_diagnostics(diags: &[Diagnostic]) {
+/// How much to say: `--quiet` only errors, `--verbose` every warning and the stage timings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+fn print_diagnostics(diags: &[Diagnostic], level: Level) {
     let mut err = std::io::stderr().lock();
+    let cap = match level {
+        Level::Quiet => 0,
+        Level::Normal => MAX_WARNINGS,
+        Level::Verbose => usize::MAX,
+    };
     let mut warnings = 0;
     for d in diags {
         if !d.is_error() {
             warnings += 1;
-            if warnings > MAX_WARNINGS {
+            if warnings > cap {
                 continue;
             }
         }
         let _ = writeln!(err, "{d}\n");
     }
-    if warnings > MAX_WARNINGS {
-        let _ = writeln!(err, "……另有 {} 个警告未逐一列出\n", warnings - MAX_WARNINGS);
+    if level == Level::Normal && warnings > MAX_WARNINGS {
+        let _ = writeln!(
+            err,
+            "……另有 {} 个警告未逐一列出(--verbose 列出全部)\n",
+            warnings - MAX_WARNINGS
+        );
     }
+}
+
+/// `check --format json`: one object on standard output for CI pipelines.
+fn diagnostics_json(diags: &[Diagnostic]) -> String {
+    let (errors, warnings) = counts(diags);
+    let list: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                "file": pingyi::load::slash_path(&d.path),
+                "line": d.line,
+                "column": d.column,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "ok": errors == 0,
+        "errors": errors,
+        "warnings": warnings,
+        "diagnostics": list,
+    })
+    .to_string()
 }
 
 fn counts(diags: &[Diagnostic]) -> (usize, usize) {
@@ -51,8 +100,13 @@ struct Marks {
     fail: &'static str,
 }
 
+/// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+fn colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 fn marks() -> Marks {
-    if std::io::stderr().is_terminal() {
+    if colour() {
         Marks {
             ok: "\x1b[32m✔\x1b[0m",
             fail: "\x1b[31m✘\x1b[0m",
@@ -86,7 +140,7 @@ fn report_watch(ev: &WatchEvent, m: &Marks) {
     match ev {
         WatchEvent::Built { changed, report } => {
             if changed.is_empty() {
-                print_diagnostics(&report.warnings);
+                print_diagnostics(&report.warnings, Level::Normal);
             }
             eprintln!(
                 "{} {} {}:写入 {} 个文件、删除 {} 个,共 {} 篇文档,用时 {} 毫秒{}",
@@ -104,7 +158,7 @@ fn report_watch(ev: &WatchEvent, m: &Marks) {
             changed,
             diagnostics,
         } => {
-            print_diagnostics(diagnostics);
+            print_diagnostics(diagnostics, Level::Normal);
             let (e, _) = counts(diagnostics);
             eprintln!(
                 "{} {} {}:发现 {e} 个错误,保留上一次成功生成的网站",
@@ -153,19 +207,204 @@ fn stopped(result: Result<(), String>, m: &Marks) -> ExitCode {
     }
 }
 
+/// The build's progress bar: drawn on standard error once a build has run for a second, so
+/// quick builds print nothing but their summary.
+struct ProgressView {
+    start: Instant,
+    bar: OnceLock<ProgressBar>,
+    /// Whether the bar shows pages yet (before rendering it is a spinner with the stage).
+    counting: AtomicBool,
+}
+
+impl ProgressView {
+    fn new() -> Arc<ProgressView> {
+        Arc::new(ProgressView {
+            start: Instant::now(),
+            bar: OnceLock::new(),
+            counting: AtomicBool::new(false),
+        })
+    }
+
+    fn update(&self, p: BuildProgress) {
+        if self.start.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+            );
+            bar.set_message(p.stage);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        if p.total == 0 {
+            bar.set_message(p.stage);
+            return;
+        }
+        if !self.counting.swap(true, Ordering::Relaxed) {
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} 页 {elapsed}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_length(p.total as u64);
+        }
+        bar.set_position(p.done as u64);
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn print_timings(stages: &[(&'static str, Duration)]) {
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|(name, t)| format!("{name} {:.2} 秒", t.as_secs_f64()))
+        .collect();
+    eprintln!("  各阶段用时: {}", parts.join(" · "));
+}
+
+/// `pingyi init`: today in the starter's time zone unless pinned.
+fn init(args: &pingyi::cli::InitArgs, level: Level, m: &Marks) -> ExitCode {
+    let today = match args.today {
+        Some(d) => d,
+        None => match Date::today_in("Asia/Shanghai") {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("{} {e}", m.fail);
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match pingyi::scaffold::init(&args.dir, today, args.copy_theme) {
+        Ok(files) => {
+            if level != Level::Quiet {
+                let docs = files
+                    .iter()
+                    .filter(|f| {
+                        f.starts_with("content") && f.extension().is_some_and(|x| x == "md")
+                    })
+                    .count();
+                let dir = args.dir.display();
+                eprintln!(
+                    "{} 已在 {dir} 新建站点:site.yaml、{docs} 篇示例文档(每种类型一篇)和 编辑指南.md{}",
+                    m.ok,
+                    if args.copy_theme {
+                        ",主题在 themes/default/"
+                    } else {
+                        ";使用内置主题"
+                    }
+                );
+                eprintln!(
+                    "接下来:\n  cd {dir}\n  pingyi serve --open            在本机预览,改动后自动刷新\n  pingyi new speech \"讲话标题\"   新建一篇讲话\n  pingyi build                   生成网站到 public/"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("{} {msg}", m.fail);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `pingyi new`: the new file's path on standard output, for `$EDITOR "$(pingyi new …)"`.
+fn new(args: &pingyi::cli::NewArgs, level: Level, m: &Marks) -> ExitCode {
+    let req = NewDocument {
+        kind: args.kind.into(),
+        title: args.title.clone(),
+        review: args.review.clone(),
+        departments: args.department.clone(),
+        slug: args.slug.clone(),
+        date: args.date,
+    };
+    match pingyi::scaffold::new_document(&args.root, &req, None) {
+        Ok(rel) => {
+            let path = args.root.join(&rel);
+            let shown = if args.root == Path::new(".") {
+                rel.clone()
+            } else {
+                path.clone()
+            };
+            println!("{}", shown.display());
+            if level != Level::Quiet {
+                eprintln!(
+                    "{} 已新建 {}(草稿:写好后删去 draft: true 才会发布)",
+                    m.ok,
+                    shown.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(NewError::Site(diags)) => {
+            print_diagnostics(&diags, level);
+            let (e, _) = counts(&diags);
+            eprintln!("{} 发现 {e} 个错误;没有新建文档", m.fail);
+            ExitCode::from(1)
+        }
+        Err(NewError::Refused(msg)) => {
+            eprintln!("{} {msg}", m.fail);
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let m = marks();
+    let level = if cli.quiet {
+        Level::Quiet
+    } else if cli.verbose {
+        Level::Verbose
+    } else {
+        Level::Normal
+    };
     match cli.command {
+        Command::Init(args) => init(&args, level, &m),
+        Command::New(args) => new(&args, level, &m),
+        Command::Completions(args) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(args.shell, &mut cmd, "pingyi", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man(args) => {
+            let result = match &args.dir {
+                Some(dir) => std::fs::create_dir_all(dir)
+                    .and_then(|()| clap_mangen::generate_to(Cli::command(), dir)),
+                None => clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()),
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{} 无法写出手册页: {e}", m.fail);
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Check(args) => {
-            match pingyi::check(&args.common.root, &options(&args.common, None)) {
+            let result = pingyi::check(&args.common.root, &options(&args.common, None));
+            if args.format == Format::Json {
+                let (diags, code) = match &result {
+                    Ok(w) => (w, ExitCode::SUCCESS),
+                    Err(d) => (d, ExitCode::from(1)),
+                };
+                println!("{}", diagnostics_json(diags));
+                return code;
+            }
+            match result {
                 Ok(warnings) => {
-                    print_diagnostics(&warnings);
-                    eprintln!("{} 检查通过{}", m.ok, warn_suffix(warnings.len()));
+                    print_diagnostics(&warnings, level);
+                    if level != Level::Quiet {
+                        eprintln!("{} 检查通过{}", m.ok, warn_suffix(warnings.len()));
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
-                    print_diagnostics(&diags);
+                    print_diagnostics(&diags, level);
                     let (e, w) = counts(&diags);
                     eprintln!("{} 发现 {e} 个错误、{w} 个警告", m.fail);
                     ExitCode::from(1)
@@ -175,30 +414,43 @@ fn main() -> ExitCode {
         Command::Build(args) => {
             let root = &args.common.root;
             let out = args.output.clone().unwrap_or_else(|| root.join("public"));
-            match pingyi::build(root, &out, &options(&args.common, args.base_url.clone())) {
+            let view =
+                (level != Level::Quiet && std::io::stderr().is_terminal()).then(ProgressView::new);
+            let observer = view
+                .clone()
+                .map(|v| Arc::new(move |p: BuildProgress| v.update(p)) as pingyi::Observer);
+            let result = pingyi::build_observed(
+                root,
+                &out,
+                &options(&args.common, args.base_url.clone()),
+                observer,
+            );
+            if let Some(v) = &view {
+                v.finish();
+            }
+            match result {
                 Ok(report) => {
-                    print_diagnostics(&report.warnings);
+                    print_diagnostics(&report.warnings, level);
+                    if level == Level::Quiet {
+                        return ExitCode::SUCCESS;
+                    }
                     eprintln!(
-                        "{} 已生成 {} 篇文档、{} 个文件到 {},用时 {:.2} 秒{}",
+                        "{} 已生成 {} 篇文档、{} 个页面(共 {} 个文件)到 {},用时 {:.2} 秒{}",
                         m.ok,
                         report.documents,
+                        report.pages,
                         report.files,
                         out.display(),
                         report.elapsed.as_secs_f64(),
                         warn_suffix(report.warnings.len())
                     );
-                    if args.timings {
-                        let parts: Vec<String> = report
-                            .stages
-                            .iter()
-                            .map(|(name, t)| format!("{name} {:.2} 秒", t.as_secs_f64()))
-                            .collect();
-                        eprintln!("  各阶段用时: {}", parts.join(" · "));
+                    if args.timings || level == Level::Verbose {
+                        print_timings(&report.stages);
                     }
                     ExitCode::SUCCESS
                 }
                 Err(BuildError::Content(diags)) => {
-                    print_diagnostics(&diags);
+                    print_diagnostics(&diags, level);
                     let (e, w) = counts(&diags);
                     eprintln!(
                         "{} 发现 {e} 个错误、{w} 个警告;没有写入任何文件,{} 保持原样",
@@ -292,7 +544,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(BuildError::Content(diags)) => {
-                    print_diagnostics(&diags);
+                    print_diagnostics(&diags, level);
                     let (e, w) = counts(&diags);
                     eprintln!("{} 发现 {e} 个错误、{w} 个警告;没有生成归档包", m.fail);
                     ExitCode::from(1)

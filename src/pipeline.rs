@@ -13,7 +13,7 @@ use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document::Document;
 use crate::load;
-use crate::output::{self, Manifest};
+use crate::output::{self, Manifest, Output};
 use crate::render::{self, RenderError, RenderKeys};
 use crate::site::{self, BuildOptions, RenderCache, Site};
 use crate::theme::Theme;
@@ -41,6 +41,8 @@ pub enum BuildError {
 #[derive(Debug)]
 pub struct BuildReport {
     pub documents: usize,
+    /// HTML pages rendered by this run (every page on a first build).
+    pub pages: usize,
     /// Files the site has.
     pub files: usize,
     /// Files written by this run (all of them on a first build).
@@ -56,6 +58,25 @@ pub struct BuildReport {
 /// The warnings of a build, sorted; shared, because a large site may carry thousands and a
 /// rebuild that changes none of them should not copy them.
 pub type Warnings = Arc<Vec<Diagnostic>>;
+
+/// How far a build has got, for a progress bar: told at the start of each stage (`done` and
+/// `total` 0) and, while rendering, after each page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildProgress {
+    /// The stage under way, as `--timings` names it.
+    pub stage: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Watches a build's [`BuildProgress`]; called from many threads.
+pub type Observer = Arc<dyn Fn(BuildProgress) + Send + Sync>;
+
+/// The stages, in order, as they are reported and timed.
+const READ: &str = "读取与解析";
+const ASSEMBLE: &str = "组装与 Markdown";
+const CHECK: &str = "检查";
+const RENDER: &str = "渲染与写入";
 
 /// What changed on disk, as far as a rebuild cares.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,6 +121,7 @@ pub struct Builder {
     stages: Vec<(&'static str, Duration)>,
     /// Builds once and is gone: nothing is kept for a next build.
     once: bool,
+    observer: Option<Observer>,
 }
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -126,6 +148,22 @@ impl Builder {
             checked: ValidateCache::default(),
             stages: Vec::new(),
             once: false,
+            observer: None,
+        }
+    }
+
+    /// Reports the progress of every later build to `observer`.
+    pub fn observe(&mut self, observer: Observer) {
+        self.observer = Some(observer);
+    }
+
+    fn stage(&self, stage: &'static str) {
+        if let Some(o) = &self.observer {
+            o(BuildProgress {
+                stage,
+                done: 0,
+                total: 0,
+            });
         }
     }
 
@@ -249,6 +287,7 @@ impl Builder {
     /// warnings; `Err` every diagnostic of the run (errors and warnings), sorted.
     pub fn load(&mut self) -> Result<(Site, &Theme, Warnings), Vec<Diagnostic>> {
         let mut lap = Instant::now();
+        self.stage(READ);
         if self.sources.is_none() {
             self.read_all();
         }
@@ -288,7 +327,8 @@ impl Builder {
             today,
             base_url: self.opts.base_url.clone(),
         };
-        self.stages.push(("读取与解析", lap.elapsed()));
+        self.stages.push((READ, lap.elapsed()));
+        self.stage(ASSEMBLE);
         lap = Instant::now();
         let (site, site_diags) = site::assemble(
             &self.root,
@@ -299,7 +339,8 @@ impl Builder {
             &mut self.markdown,
         );
         diags.extend(site_diags);
-        self.stages.push(("组装与 Markdown", lap.elapsed()));
+        self.stages.push((ASSEMBLE, lap.elapsed()));
+        self.stage(CHECK);
         lap = Instant::now();
         let (per_doc, site_wide) = validate(&site, &mut self.checked);
         diags.extend(site_wide);
@@ -319,7 +360,7 @@ impl Builder {
             diagnostic::sort(&mut diags);
             Arc::new(diags)
         };
-        self.stages.push(("检查", lap.elapsed()));
+        self.stages.push((CHECK, lap.elapsed()));
         match theme {
             Some(t) if !all.iter().any(Diagnostic::is_error) => Ok((site, t, all)),
             _ => Err(Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone())),
@@ -342,6 +383,7 @@ impl Builder {
         // Taken out while the theme (borrowed from the builder) is in use; put back below.
         let mut previous = self.manifest.take().filter(|_| incremental);
         let once = self.once;
+        let observer = self.observer.clone();
         let (site, theme, warnings) = match self.load() {
             Ok(loaded) => loaded,
             Err(d) => {
@@ -364,16 +406,44 @@ impl Builder {
         };
         let statics = theme.static_outputs();
         let documents = site.pages.len();
+        if let Some(o) = &observer {
+            o(BuildProgress {
+                stage: RENDER,
+                done: 0,
+                total: 0,
+            });
+        }
+        let progress = |done, total| {
+            if let Some(o) = &observer {
+                o(BuildProgress {
+                    stage: RENDER,
+                    done,
+                    total,
+                });
+            }
+        };
+        let progress = observer
+            .is_some()
+            .then_some(&progress as &render::Progress<'_>);
+        let pages = std::sync::atomic::AtomicUsize::new(0);
+        let count = |o: &Output| {
+            if o.path.ends_with(".html") {
+                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        };
         let result = match &mut previous {
             Some((_, manifest)) => (|| {
                 // Few files change: collect them, and write only once every page rendered, so
                 // a failed rebuild leaves the site as it was.
                 let changed = std::sync::Mutex::new(Vec::new());
-                let mut live = render::render_changed(&site, theme, Some(&mut keys), &|o| {
+                let sink = |o: Output| {
+                    count(&o);
                     changed.lock().expect("not poisoned").push(o);
                     Ok(())
-                })
-                .map_err(failed)?;
+                };
+                let mut live =
+                    render::render_changed(&site, theme, Some(&mut keys), &sink, progress)
+                        .map_err(failed)?;
                 let mut outputs = changed.into_inner().expect("not poisoned");
                 if let Some(live) = &mut live {
                     live.extend(statics.iter().map(|o| o.path.clone()));
@@ -389,8 +459,11 @@ impl Builder {
                     staging = staging.without_fingerprints();
                 }
                 let keys = (!once).then_some(&mut keys);
-                render::render_changed(&site, theme, keys, &|o| staging.write(&o))
-                    .map_err(failed)?;
+                let sink = |o: Output| {
+                    count(&o);
+                    staging.write(&o)
+                };
+                render::render_changed(&site, theme, keys, &sink, progress).map_err(failed)?;
                 statics
                     .iter()
                     .try_for_each(|o| staging.write(o))
@@ -405,12 +478,13 @@ impl Builder {
         let (written, removed) = result?;
         let loaded: Duration = self.stages.iter().map(|s| s.1).sum();
         self.stages
-            .push(("渲染与写入", start.elapsed().saturating_sub(loaded)));
+            .push((RENDER, start.elapsed().saturating_sub(loaded)));
         let files = self.manifest.as_ref().map_or(0, |(_, m)| m.len());
         // Only a written build's keys describe what is on disk.
         self.keys = keys;
         Ok(BuildReport {
             documents,
+            pages: pages.into_inner(),
             files,
             written,
             removed,
@@ -439,8 +513,19 @@ pub fn check(root: &Path, opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnos
 
 /// Builds the site into `out`. With any error, nothing is written and `out` stays as it was.
 pub fn build(root: &Path, out: &Path, opts: &Options) -> Result<BuildReport, BuildError> {
+    build_observed(root, out, opts, None)
+}
+
+/// [`build`], reporting its progress to `observer`.
+pub fn build_observed(
+    root: &Path,
+    out: &Path,
+    opts: &Options,
+    observer: Option<Observer>,
+) -> Result<BuildReport, BuildError> {
     let mut builder = Builder::new(root, opts.clone());
     builder.once = true;
+    builder.observer = observer;
     let report = builder.build(out);
     // Freeing every document of a large site takes tens of milliseconds the caller need
     // not wait for; a command that exits next never waits for it at all.

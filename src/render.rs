@@ -1330,13 +1330,23 @@ pub enum RenderError {
 /// Where rendered outputs go, as soon as each is ready; called from many threads.
 pub type Sink<'s> = dyn Fn(Output) -> std::io::Result<()> + Sync + 's;
 
+/// Told `(pages rendered, pages to render)` after each page, from many threads: for a
+/// progress bar.
+pub type Progress<'p> = dyn Fn(usize, usize) + Sync + 'p;
+
 /// Renders every page of the site and the machine-readable files, sorted by path.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
     let all = std::sync::Mutex::new(Vec::new());
-    render_changed(site, theme, None, &|o| {
-        all.lock().expect("not poisoned").push(o);
-        Ok(())
-    })?;
+    render_changed(
+        site,
+        theme,
+        None,
+        &|o| {
+            all.lock().expect("not poisoned").push(o);
+            Ok(())
+        },
+        None,
+    )?;
     let mut all = all.into_inner().expect("not poisoned");
     all.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(all)
@@ -1351,6 +1361,7 @@ pub fn render_changed(
     theme: &Theme,
     keys: Option<&mut RenderKeys>,
     sink: &Sink<'_>,
+    progress: Option<&Progress<'_>>,
 ) -> Result<Option<BTreeSet<String>>, RenderError> {
     let cx = Ctx::new(site);
     let jobs = jobs(&cx);
@@ -1366,6 +1377,8 @@ pub fn render_changed(
         (Some(keys), Some((url, key))) => keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key),
         _ => true,
     };
+    let total = progress.map_or(0, |_| (0..jobs.len()).filter(|&i| stale(i)).count());
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<(), RenderError>> = jobs
         .par_iter()
         .enumerate()
@@ -1376,6 +1389,14 @@ pub fn render_changed(
                 .try_for_each(sink)
                 .map_err(RenderError::Sink),
             Err(d) => Err(RenderError::Content(vec![d])),
+        })
+        .inspect(|_| {
+            if let Some(p) = progress {
+                p(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
+            }
         })
         .collect();
     let mut diags = Vec::new();

@@ -1,9 +1,12 @@
 //! Themes: Tera templates parsed once from `themes/<name>/templates/`, where a file of the same
 //! name in the site's own `templates/` replaces the theme's; and the static files of both.
+//! The default theme is also compiled into the binary: a site without its own
+//! `themes/default/` uses that copy, so `pingyi` works from any folder.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use include_dir::{Dir, DirEntry, include_dir};
 use tera::{Context, Kwargs, State, Tera};
 use walkdir::WalkDir;
 
@@ -33,12 +36,48 @@ pub const REQUIRED: &[&str] = &[
     "404.html",
 ];
 
+/// The default theme as it was when the binary was built (`build.rs` keeps it current).
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The name under which [`DEFAULT_THEME`] is found when the site has no folder of that name.
+pub const DEFAULT_THEME_NAME: &str = "default";
+
+/// Where the built-in theme's files say they come from, in error messages.
+const BUILTIN_LABEL: &str = "(内置主题 default)";
+
+/// The files of a compiled-in folder, sorted, with paths relative to `dir`'s root.
+pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<(PathBuf, &'static [u8])> {
+    fn walk(entries: &'static [DirEntry<'static>], out: &mut Vec<(PathBuf, &'static [u8])>) {
+        for e in entries {
+            match e {
+                DirEntry::Dir(d) => walk(d.entries(), out),
+                DirEntry::File(f) => out.push((f.path().to_path_buf(), f.contents())),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir.entries(), &mut out);
+    out.sort();
+    out
+}
+
+/// The built-in default theme's files, less any editor junk that was beside them at build time.
+pub fn builtin_theme_files() -> Vec<(PathBuf, &'static [u8])> {
+    let mut files = embedded_files(&DEFAULT_THEME);
+    files.retain(|(p, _)| {
+        !p.components()
+            .any(|c| is_junk(&c.as_os_str().to_string_lossy()))
+    });
+    files
+}
+
 pub struct Theme {
     tera: Tera,
     /// Template name → file it came from, relative to the site root (for errors).
     sources: BTreeMap<String, PathBuf>,
-    /// Static files: output path → source relative to the site root. The site wins.
-    statics: BTreeMap<String, PathBuf>,
+    /// Static files: output path → a file relative to the site root, or the built-in bytes.
+    /// The site wins.
+    statics: BTreeMap<String, Content>,
 }
 
 /// `2024-05-12` → `2024年5月12日`; anything else is shown as written.
@@ -114,7 +153,9 @@ impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let theme_rel = PathBuf::from("themes").join(&config.theme);
         let theme_dir = root.join(&theme_rel);
-        if !theme_dir.is_dir() {
+        // A site's own copy of the default theme wins; without one, the built-in copy.
+        let builtin = !theme_dir.is_dir() && config.theme == DEFAULT_THEME_NAME;
+        if !theme_dir.is_dir() && !builtin {
             return Err(vec![
                 Diagnostic::error("site.yaml", format!("找不到主题 `{}`", config.theme))
                     .with_hint(format!("主题应位于 {}/", theme_rel.display())),
@@ -123,7 +164,30 @@ impl Theme {
         let mut diags = Vec::new();
         let mut sources = BTreeMap::new();
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
-        for base in [theme_rel.join("templates"), PathBuf::from("templates")] {
+        let builtin_files = if builtin {
+            builtin_theme_files()
+        } else {
+            Vec::new()
+        };
+        for (rel, bytes) in &builtin_files {
+            let Ok(name) = rel.strip_prefix("templates") else {
+                continue;
+            };
+            let name = slash_path(name).to_string_lossy().into_owned();
+            let path = Path::new(BUILTIN_LABEL).join(rel);
+            match crate::load::decode(&path, bytes) {
+                Ok(text) => {
+                    texts.insert(name.clone(), text);
+                    sources.insert(name, path);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        let theme_templates = (!builtin).then(|| theme_rel.join("templates"));
+        for base in theme_templates
+            .into_iter()
+            .chain([PathBuf::from("templates")])
+        {
             for rel in files_under(&root.join(&base)) {
                 let name = rel.to_string_lossy().into_owned();
                 let path = base.join(&rel);
@@ -166,9 +230,19 @@ impl Theme {
             })?;
 
         let mut statics = BTreeMap::new();
-        for base in [theme_rel.join("static"), PathBuf::from("static")] {
+        for (rel, bytes) in &builtin_files {
+            if let Ok(path) = rel.strip_prefix("static") {
+                let path = slash_path(path).to_string_lossy().into_owned();
+                statics.insert(path, Content::Bytes(bytes.to_vec()));
+            }
+        }
+        let theme_static = (!builtin).then(|| theme_rel.join("static"));
+        for base in theme_static.into_iter().chain([PathBuf::from("static")]) {
             for rel in files_under(&root.join(&base)) {
-                statics.insert(rel.to_string_lossy().into_owned(), base.join(&rel));
+                statics.insert(
+                    rel.to_string_lossy().into_owned(),
+                    Content::Copy(base.join(&rel)),
+                );
             }
         }
         Ok(Theme {
@@ -198,9 +272,9 @@ impl Theme {
     pub fn static_outputs(&self) -> Vec<Output> {
         self.statics
             .iter()
-            .map(|(path, src)| Output {
+            .map(|(path, content)| Output {
                 path: path.clone(),
-                content: Content::Copy(src.clone()),
+                content: content.clone(),
             })
             .collect()
     }

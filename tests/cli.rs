@@ -134,3 +134,140 @@ fn a_missing_site_is_explained() {
         .code(1)
         .stderr(predicate::str::contains("site.yaml").and(predicate::str::contains("content")));
 }
+
+#[test]
+fn quiet_prints_only_errors_and_verbose_everything() {
+    let site = TestSite::valid();
+    let build = |flag: &str| {
+        pingyi()
+            .args(["build", flag, "--today", "2024-11-27", "--root"])
+            .arg(site.root())
+            .assert()
+            .code(0)
+    };
+    build("--quiet").stdout("").stderr("");
+    let verbose = build("--verbose");
+    let err = String::from_utf8(verbose.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("已逾期") && err.contains("各阶段用时"),
+        "{err}"
+    );
+    // The summary: documents, pages, files, time, warnings.
+    assert!(
+        err.contains("已生成 4 篇文档、") && err.contains("个页面(共") && err.contains("1 个警告"),
+        "{err}"
+    );
+
+    // Piped, even with a pinned slow build there is no progress bar or colour.
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+
+    let broken = TestSite::valid().file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("speaker: 李明华", "speker: 李明华"),
+    );
+    pingyi()
+        .args(["check", "-q", "--today", "2024-11-27", "--root"])
+        .arg(broken.root())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("未知字段 `speker`")
+                .and(predicate::str::contains("已逾期").not()),
+        );
+}
+
+#[test]
+fn no_color_turns_colour_off() {
+    // Standard error is not a terminal here, so colour is off anyway; NO_COLOR must not turn
+    // it on or break anything.
+    let site = TestSite::valid();
+    pingyi()
+        .env("NO_COLOR", "1")
+        .args(["check", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains("✔ 检查通过").and(predicate::str::contains("\u{1b}[").not()),
+        );
+}
+
+#[test]
+fn check_format_json_is_for_ci() {
+    let site = TestSite::valid().file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("speaker: 李明华", "speker: 李明华"),
+    );
+    let out = pingyi()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2024-11-27",
+            "--root",
+        ])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr("");
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["warnings"], 1);
+    let all = v["diagnostics"].as_array().unwrap();
+    let first = all.iter().find(|d| d["severity"] == "error").unwrap();
+    assert_eq!(first["file"], "content/2024/speeches/mobilization.md");
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["column"], 1);
+    assert_eq!(first["hint"], "是不是 `speaker`?");
+    assert!(first["message"].as_str().unwrap().contains("speker"));
+
+    let good = TestSite::valid();
+    let out = pingyi()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2024-11-27",
+            "--root",
+        ])
+        .arg(good.root())
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        pingyi()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("init").and(predicate::str::contains("archive")));
+    }
+    pingyi()
+        .arg("man")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(".ie").or(predicate::str::contains(".TH pingyi")))
+        .stdout(predicate::str::contains("生成整个网站"));
+    let dir = tempfile::tempdir().unwrap();
+    pingyi()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    for page in [
+        "pingyi.1",
+        "pingyi-build.1",
+        "pingyi-new.1",
+        "pingyi-init.1",
+    ] {
+        assert!(dir.path().join(page).is_file(), "{page}");
+    }
+}

@@ -10,6 +10,7 @@ mod diagnostics;
 mod example_site;
 mod hostile;
 mod incremental;
+mod init;
 mod safety;
 mod serve;
 mod watch;

@@ -1,0 +1,533 @@
+//! New sites and new documents: `pingyi init` writes the starter site compiled into the
+//! binary (`starter/`), `pingyi new` one document with the front matter of its type, in the
+//! folder the content model suggests. Neither ever overwrites a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::{CONFIG_FILE, Config, is_url_safe};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::document::{Details, Document, Kind};
+use crate::load::{self, CONTENT_DIR};
+use crate::slug;
+use crate::theme::{DEFAULT_THEME_NAME, builtin_theme_files, embedded_files};
+
+/// The starter site: one document of every type, a commented `site.yaml` and 编辑指南.md.
+/// `@YEAR@` (in paths and text) becomes the current year and `@TODAY@` today, so the new site
+/// is under way in its first review year and has nothing scheduled for later.
+pub static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starter");
+
+/// Longest slug `new` derives from a title: pinyin runs long (a 15-character title gives some
+/// 60 letters), and a long URL is hard to read out or to copy by hand.
+const MAX_SLUG: usize = 60;
+
+/// Why `pingyi new` wrote nothing.
+#[derive(Debug)]
+pub enum NewError {
+    /// `site.yaml` or a document it had to read is broken (exit code 1).
+    Site(Vec<Diagnostic>),
+    /// The request itself: the file exists, an unknown id, not a site (exit code 2).
+    Refused(String),
+}
+
+/// What `pingyi new` is asked for.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub kind: Kind,
+    pub title: String,
+    /// The review cycle a document belongs to; for a review, its own id.
+    pub review: Option<String>,
+    /// Departments concerned (notice), reviewed (review) or reporting (rectification, one).
+    pub departments: Vec<String>,
+    pub slug: Option<String>,
+    /// The document's `date`; default today in the site's time zone.
+    pub date: Option<Date>,
+}
+
+/// Writes a new site into `dir` (created if missing; an existing one must be empty but for
+/// hidden entries such as `.git`). With `copy_theme`, the built-in theme goes to
+/// `themes/default/` for whoever wants to change all of it. Returns the files written,
+/// relative to `dir`.
+pub fn init(dir: &Path, today: Date, copy_theme: bool) -> Result<Vec<PathBuf>, String> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(format!("{} 已存在,且不是目录", dir.display()));
+        }
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("无法读取 {}: {e}", dir.display()))?;
+        let taken: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        if !taken.is_empty() {
+            return Err(format!(
+                "{} 不是空目录(已有 {}),pingyi init 不会在其中写入文件;请换一个新目录",
+                dir.display(),
+                taken.join("、")
+            ));
+        }
+    }
+    let year = today.year().to_string();
+    let today = today.to_string();
+    let fill = |s: &str| s.replace("@YEAR@", &year).replace("@TODAY@", &today);
+    let mut files: Vec<(PathBuf, Vec<u8>)> = embedded_files(&STARTER)
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let rel = PathBuf::from(fill(&rel.to_string_lossy()));
+            let bytes = match std::str::from_utf8(bytes) {
+                Ok(text) => fill(text).into_bytes(),
+                Err(_) => bytes.to_vec(),
+            };
+            (rel, bytes)
+        })
+        .collect();
+    if copy_theme {
+        let theme = Path::new("themes").join(DEFAULT_THEME_NAME);
+        files.extend(
+            builtin_theme_files()
+                .into_iter()
+                .map(|(rel, bytes)| (theme.join(rel), bytes.to_vec())),
+        );
+    }
+    let mut written = Vec::new();
+    for (rel, bytes) in files {
+        let path = dir.join(&rel);
+        match create_new(&path, &bytes) {
+            Ok(()) => written.push(rel),
+            // A hidden file the folder already had (its own `.gitignore`): theirs stays.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(format!("无法写入 {}: {e}", path.display())),
+        }
+    }
+    Ok(written)
+}
+
+/// Creates `path` (and its folders) with `bytes`, failing if it exists: no race can make
+/// `init` or `new` overwrite an editor's file.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)
+}
+
+/// The slug `new` gives a document called `title`: its pinyin, cut at a syllable to
+/// [`MAX_SLUG`]; `None` when the title has nothing to spell.
+pub fn title_slug(title: &str) -> Option<String> {
+    let mut s = slug::derive(title)?;
+    if s.len() > MAX_SLUG {
+        let cut = s[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
+        s.truncate(cut);
+    }
+    Some(s)
+}
+
+/// A review cycle as `new` needs it.
+struct ReviewInfo {
+    id: String,
+    year: i32,
+    departments: Vec<String>,
+}
+
+/// The review cycles of the site, read without validating the rest of it: `new` must work
+/// on a site that has an unrelated error.
+fn reviews(root: &Path) -> Vec<ReviewInfo> {
+    let (paths, _) = load::list_content(root);
+    let (files, _) = load::read_sources(root, &paths);
+    files
+        .iter()
+        .filter_map(|f| Document::parse(&f.rel, &f.text).ok())
+        .filter_map(|d| match d.details {
+            Details::Review(r) => Some(ReviewInfo {
+                id: r.id,
+                year: r.year,
+                departments: r.departments,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `name` unless it is one of `known`, with a suggestion.
+fn unknown(what: &str, name: &str, known: &[&str], hint: &str) -> NewError {
+    let suggestion = match did_you_mean(name, known.iter().copied()) {
+        Some(m) => format!("是不是 `{m}`?"),
+        None if known.is_empty() => String::new(),
+        None => format!("已有: {}。", known.join(", ")),
+    };
+    NewError::Refused(format!("未知{what} `{name}`。{suggestion}{hint}"))
+}
+
+/// A YAML scalar for a one-line text: quoted only where YAML needs it.
+fn yaml_text(s: &str) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    serde_yaml::to_string(&one_line)
+        .map(|y| y.trim_end().to_string())
+        .unwrap_or_else(|_| format!("{one_line:?}"))
+}
+
+/// Writes a new document into the site at `root`; `today` pins the date (else today in the
+/// site's time zone). Returns the file written, relative to `root`.
+pub fn new_document(
+    root: &Path,
+    req: &NewDocument,
+    today: Option<Date>,
+) -> Result<PathBuf, NewError> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(NewError::Refused(format!(
+            "{} 不是 pingyi 站点(找不到 {CONFIG_FILE});请在站点目录中运行,或用 --root 指定站点目录;新建站点用 pingyi init",
+            root.display()
+        )));
+    }
+    let config = Config::load(root).map_err(NewError::Site)?;
+    let date = match req.date.or(today) {
+        Some(d) => d,
+        None => Date::today_in(&config.timezone)
+            .map_err(|e| NewError::Site(vec![Diagnostic::error(CONFIG_FILE, e)]))?,
+    };
+    let title = req.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        return Err(NewError::Refused("标题不能为空".into()));
+    }
+    let known_depts: Vec<&str> = config.departments.iter().map(|d| d.id.as_str()).collect();
+    for d in &req.departments {
+        if !known_depts.contains(&d.as_str()) {
+            return Err(unknown(
+                "部门",
+                d,
+                &known_depts,
+                "部门须先在 site.yaml 的 departments 中登记。",
+            ));
+        }
+    }
+    let year = i32::from(date.year());
+    let cycles = reviews(root);
+    let ids: Vec<&str> = cycles.iter().map(|r| r.id.as_str()).collect();
+
+    // The review cycle: named, else the one of the date's year, else the latest.
+    let review = match (req.kind, &req.review) {
+        (Kind::Review | Kind::Page, _) => None,
+        (_, Some(id)) => match cycles.iter().find(|r| &r.id == id) {
+            Some(r) => Some(r),
+            None => {
+                return Err(unknown(
+                    "评议活动",
+                    id,
+                    &ids,
+                    "先用 pingyi new review \"年度工作评议\" 建立评议活动。",
+                ));
+            }
+        },
+        (_, None) => match cycles
+            .iter()
+            .find(|r| r.year == year)
+            .or_else(|| cycles.iter().max_by_key(|r| r.year))
+        {
+            Some(r) => Some(r),
+            None => {
+                return Err(NewError::Refused(
+                    "站点还没有评议活动(type: review);先用 pingyi new review \"年度工作评议\" 建立,或用 --review 指定"
+                        .into(),
+                ));
+            }
+        },
+    };
+
+    let slug = match &req.slug {
+        Some(s) if is_url_safe(s) => s.clone(),
+        Some(s) => {
+            let hint = title_slug(s)
+                .map(|d| format!(",例如 {d}"))
+                .unwrap_or_default();
+            return Err(NewError::Refused(format!(
+                "slug `{s}` 不能用在网址中:只能用小写字母、数字和 -{hint}"
+            )));
+        }
+        None => match (title_slug(&title), req.kind) {
+            (Some(s), _) => s,
+            (None, Kind::Page) => {
+                return Err(NewError::Refused(
+                    "无法从标题生成网址;请用 --slug 指定,例如 --slug about".into(),
+                ));
+            }
+            (None, _) => date.to_string(),
+        },
+    };
+
+    let rel = match req.kind {
+        Kind::Review => {
+            let id = req.review.clone().unwrap_or_else(|| year.to_string());
+            if ids.contains(&id.as_str()) {
+                return Err(NewError::Refused(format!(
+                    "评议活动 `{id}` 已存在;另一个评议活动请用 --review 另取 id"
+                )));
+            }
+            let name = if id == year.to_string() {
+                "review.md".to_string()
+            } else {
+                format!("review-{id}.md")
+            };
+            Path::new(CONTENT_DIR).join(year.to_string()).join(name)
+        }
+        Kind::Page => Path::new(CONTENT_DIR).join(format!("{slug}.md")),
+        kind => Path::new(CONTENT_DIR)
+            .join(year.to_string())
+            .join(kind.plural())
+            .join(format!("{slug}.md")),
+    };
+
+    let departments: Vec<String> = if req.departments.is_empty() {
+        match (req.kind, review) {
+            (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
+            (Kind::Rectification, Some(r)) if !r.departments.is_empty() => {
+                vec![r.departments[0].clone()]
+            }
+            (Kind::Rectification, _) => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        req.departments.clone()
+    };
+    if req.kind == Kind::Rectification && departments.len() > 1 {
+        return Err(NewError::Refused(
+            "一份整改公告只属于一个部门;--department 只写一次".into(),
+        ));
+    }
+    if req.kind == Kind::Rectification && departments.is_empty() {
+        return Err(NewError::Refused(
+            "site.yaml 中还没有登记受评部门(departments);请先登记,再用 --department 指定".into(),
+        ));
+    }
+
+    let fields = Fields {
+        title: yaml_text(&title),
+        date,
+        review: review.map(|r| r.id.clone()),
+        id: req.review.clone().unwrap_or_else(|| year.to_string()),
+        year,
+        departments,
+    };
+    let text = front_matter(req.kind, &fields);
+    // What `new` writes must parse: a title YAML reads otherwise would be caught here, not by
+    // the editor's next build.
+    Document::parse(&rel, &text).map_err(NewError::Site)?;
+    match create_new(&root.join(&rel), text.as_bytes()) {
+        Ok(()) => Ok(rel),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(NewError::Refused(format!(
+            "{} 已存在,不会覆盖;请用 --slug 另取一个文件名",
+            rel.display()
+        ))),
+        Err(e) => Err(NewError::Refused(format!(
+            "无法写入 {}: {e}",
+            root.join(&rel).display()
+        ))),
+    }
+}
+
+/// The values a new document's front matter is made of.
+struct Fields {
+    /// Already a YAML scalar.
+    title: String,
+    date: Date,
+    review: Option<String>,
+    /// A review's own id.
+    id: String,
+    year: i32,
+    departments: Vec<String>,
+}
+
+/// The front matter (and a placeholder body) of a new document of `kind`: every required
+/// field with a value that builds, the optional ones commented out, and `draft: true` so
+/// that nothing half-written is published (as `hugo new` does).
+fn front_matter(kind: Kind, f: &Fields) -> String {
+    let Fields {
+        title,
+        date,
+        year,
+        id,
+        ..
+    } = f;
+    let review = f.review.as_deref().unwrap_or_default();
+    let list = format!("[{}]", f.departments.join(", "));
+    let department = f
+        .departments
+        .first()
+        .map(String::as_str)
+        .unwrap_or_default();
+    let deadline = date
+        .0
+        .checked_add(jiff::Span::new().months(3))
+        .map(Date)
+        .unwrap_or(*date);
+    let common = format!("title: {title}\ntype: {}\n", kind.name());
+    let disclosure = "\
+# 信息公开要素（可选）：
+# index_no: 索引号
+# issuer: 发布机构
+# doc_number: 文号，例如 示人大常〔2026〕1号
+# written_date: 成文日期，YYYY-MM-DD
+# summary: 摘要；不写则取正文第一段
+# tags: [工作评议]
+# attachments:                       # 附件，文件放在本文档旁边
+#   - {title: 附件标题, file: 附件.pdf}
+";
+    let draft = "draft: true                          # 草稿：写好后删去这一行才会发布\n";
+    let (fields, body) = match kind {
+        Kind::Review => (
+            format!(
+                "\
+date: {date}
+id: \"{id}\"                            # 评议活动的 id，其他文档的 review 写它
+year: {year}                           # 评议年度
+departments: {list}                  # 受评部门的 id（见 site.yaml），删去本年度不评议的
+stages:                              # 评议阶段及起止日期
+  - {{name: 评议准备, start: {year}-01-01, end: {year}-03-31}}
+  - {{name: 评议调查, start: {year}-04-01, end: {year}-06-30}}
+  - {{name: 集中评议, start: {year}-07-01, end: {year}-09-30}}
+  - {{name: 整改落实, start: {year}-10-01, end: {year}-12-31}}
+# 满意度测评后填写，verdict 为 满意、基本满意 或 不满意；再次测评的写 round: 2
+# results:
+#   - {{department: {department}, round: 1, satisfied: 30, basically_satisfied: 8, unsatisfied: 2, verdict: 满意}}
+# summary: 摘要；不写则取正文第一段
+# tags: [工作评议]
+"
+            ),
+            "在这里介绍本年度评议的部门、内容和安排。",
+        ),
+        Kind::Speech => (
+            format!(
+                "\
+date: {date}                     # 发布日期
+review: \"{review}\"                       # 所属评议活动的 id
+speaker: 待填写                        # 讲话人
+speaker_title: 待填写                  # 讲话人职务
+occasion: 待填写                       # 会议或场合
+# venue: 会议地点                     # 地点（可选）
+# summary: 摘要；不写则取正文第一段
+# tags: [工作评议]
+"
+            ),
+            "同志们：\n\n在这里写讲话正文。小标题用 ## 开头，例如：\n\n## 一、提高认识",
+        ),
+        Kind::Notice => {
+            let departments = if f.departments.is_empty() {
+                "# departments: [部门id]               # 涉及的部门（可选，见 site.yaml）\n"
+                    .to_string()
+            } else {
+                format!("departments: {list}                # 涉及的部门（见 site.yaml）\n")
+            };
+            (
+                format!(
+                    "\
+date: {date}                     # 发布日期
+review: \"{review}\"                       # 所属评议活动的 id
+notice_kind: announcement            # plan 评议方案、announcement 公告、call_for_opinions 征求意见、result 评议结果
+{departments}# deadline: {deadline}               # 截止日期，例如征求意见的截止日期（可选）
+{disclosure}"
+                ),
+                "在这里写通知公告正文。",
+            )
+        }
+        Kind::Rectification => (
+            format!(
+                "\
+date: {date}                     # 发布日期
+review: \"{review}\"                       # 所属评议活动的 id
+department: {department}                 # 报告整改情况的部门 id（见 site.yaml）
+round: 1                             # 整改轮次：再次整改时写 2、3……
+items:                               # 整改台账：每个问题一项
+  - id: \"1\"                          # 本报告内的编号
+    problem: 待填写                    # 问题
+    measures: 待填写                   # 整改措施
+    responsible: 待填写                # 责任单位或责任人
+    deadline: {deadline}             # 整改时限
+    status: registered               # registered 已登记、in_progress 整改中、done 已销号
+    # completed: {deadline}          # 销号日期：status 为 done 时必填
+    # progress:                      # 督办记录
+    #   - {{date: {date}, note: 督办情况}}
+{disclosure}"
+            ),
+            "在这里写整改情况报告正文，逐项情况见整改台账。",
+        ),
+        Kind::Page => (
+            "# summary: 摘要；不写则取正文第一段\n".to_string(),
+            "在这里写页面正文。",
+        ),
+    };
+    let yaml = align_comments(&format!("{common}{fields}{draft}"));
+    format!("---\n{yaml}---\n\n{body}\n")
+}
+
+/// Lines up the comments after values in one column, counting a Chinese character as two, as
+/// editors' monospaced fonts show them.
+fn align_comments(yaml: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
+    const COLUMN: usize = 36;
+    let mut out = String::with_capacity(yaml.len() * 2);
+    for line in yaml.lines() {
+        match line.split_once("  #") {
+            Some((value, comment)) if !value.trim().is_empty() => {
+                let value = value.trim_end();
+                let pad = COLUMN.saturating_sub(value.width()).max(2);
+                out.push_str(value);
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push('#');
+                out.push_str(comment);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_pinyin_cut_at_a_syllable() {
+        assert_eq!(title_slug("关于本站").as_deref(), Some("guan-yu-ben-zhan"));
+        let long = title_slug("示例市住房和城乡建设局关于工作评议意见整改情况的报告").unwrap();
+        assert!(long.len() <= MAX_SLUG, "{long}");
+        assert!(!long.ends_with('-') && long.starts_with("shi-li-shi-zhu-fang"));
+        assert_eq!(title_slug("、。"), None);
+    }
+
+    #[test]
+    fn every_type_parses_with_awkward_titles() {
+        let date = Date::parse("2026-05-12").unwrap();
+        for kind in [
+            Kind::Review,
+            Kind::Speech,
+            Kind::Notice,
+            Kind::Rectification,
+            Kind::Page,
+        ] {
+            for title in ["评议: 第一阶段 #1", "yes", "'引号' \"双引号\"", "[方括号]"]
+            {
+                let f = Fields {
+                    title: yaml_text(title),
+                    date,
+                    review: Some("2026".into()),
+                    id: "2026".into(),
+                    year: 2026,
+                    departments: vec!["housing".into()],
+                };
+                let text = front_matter(kind, &f);
+                let doc = Document::parse(Path::new("content/x.md"), &text)
+                    .unwrap_or_else(|d| panic!("{text}\n{}", d[0]));
+                assert_eq!(doc.title, title);
+                assert!(doc.draft);
+            }
+        }
+    }
+}
