@@ -11,6 +11,7 @@ mod example_site;
 mod hostile;
 mod incremental;
 mod init;
+mod reference;
 mod safety;
 mod serve;
 mod watch;
