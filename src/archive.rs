@@ -230,7 +230,7 @@ fn relink(
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
     loop {
-        let next = [" href=\"", " src=\""]
+        let next = [" href=\"", " src=\"", " action=\""]
             .iter()
             .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
             .min();

@@ -981,6 +981,10 @@ enum Job<'a> {
         paginator: Paginator,
     },
     NotFound,
+    /// The search page, `/search/`.
+    SearchPage,
+    /// The search index under `/search/` (docs/search.md).
+    SearchIndex,
     Feed,
     Sitemap,
     Robots,
@@ -1012,6 +1016,8 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
         Job::ArchiveIndex,
         Job::Tags,
         Job::NotFound,
+        Job::SearchPage,
+        Job::SearchIndex,
         Job::Feed,
         Job::Sitemap,
         Job::Robots,
@@ -1111,6 +1117,8 @@ fn job_url<'a>(cx: &Ctx<'a>, job: &'a Job<'a>) -> Cow<'a, str> {
         Job::Tags => "/tags/".into(),
         Job::Tag { path, .. } => return Cow::Borrowed(path.trim_end_matches("index.html")),
         Job::NotFound => "/404.html".into(),
+        Job::SearchPage => "/search/".into(),
+        Job::SearchIndex => "/search/index/".into(),
         Job::Feed => "/feed.xml".into(),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
@@ -1126,6 +1134,11 @@ fn job_paths(cx: &Ctx<'_>, job: &Job<'_>, jobs: &[Job<'_>]) -> Vec<String> {
             format!("{}documents.json", &url[1..]),
             format!("{}items.csv", &url[1..]),
             format!("{}items.json", &url[1..]),
+        ],
+        Job::SearchIndex => crate::search::paths(cx.site),
+        Job::Document(i) => vec![
+            format!("{}index.html", &url[1..]),
+            crate::search::doc_path(cx.site, *i),
         ],
         Job::Sitemap => {
             let parts = sitemap_rows(cx, jobs).len().div_ceil(SITEMAP_URLS);
@@ -1194,6 +1207,8 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
         Job::Document(i) => {
             let p = &*site.pages[*i];
             full(&mut h, &mut std::iter::once(p));
+            // Its search document's file is named by its search id.
+            crate::search::doc_id(site, *i).hash(&mut h);
             let (prev, next) = cx.neighbours(*i);
             cards(
                 &mut h,
@@ -1278,7 +1293,8 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
                 (t, slug, cx.by_tag.get(t.as_str()).map_or(0, Vec::len)).hash(&mut h);
             }
         }
-        Job::NotFound | Job::Robots => {}
+        Job::NotFound | Job::Robots | Job::SearchPage => {}
+        Job::SearchIndex => full(&mut h, &mut site.pages.iter().map(|p| &**p)),
         Job::Feed => full(
             &mut h,
             &mut site
@@ -1716,6 +1732,12 @@ fn render_job(
             ctx.insert("column", "页面未找到");
             ("404.html", "/404.html".into(), ctx)
         }
+        Job::SearchPage => {
+            let mut ctx = cx.base_context("站内搜索", "/search/");
+            ctx.insert("column", "站内搜索");
+            ("search.html", "/search/".into(), ctx)
+        }
+        Job::SearchIndex => return Ok(crate::search::index(site)),
     };
     let html = theme.render(template, &ctx).map_err(|e| {
         Diagnostic::error(
@@ -1728,7 +1750,11 @@ fn render_job(
     } else {
         format!("{}index.html", &url[1..])
     };
-    Ok(vec![Output::bytes(path, html)])
+    let mut out = vec![Output::bytes(path, html)];
+    if let Job::Document(i) = job {
+        out.push(crate::search::doc_output(site, *i));
+    }
+    Ok(out)
 }
 
 /// What page 1 of a department shows above its ledger: the reviews it took part in with
@@ -1864,7 +1890,12 @@ fn sitemap_rows(cx: &Ctx<'_>, jobs: &[Job<'_>]) -> Vec<(String, Option<Date>)> {
     let mut rows: Vec<(String, Option<Date>)> = Vec::new();
     for job in jobs {
         let date = match job {
-            Job::NotFound | Job::Feed | Job::Sitemap | Job::Robots | Job::Data(_) => continue,
+            Job::NotFound
+            | Job::Feed
+            | Job::Sitemap
+            | Job::Robots
+            | Job::Data(_)
+            | Job::SearchIndex => continue,
             Job::Document(i) => cx.site.pages[*i].doc.date,
             _ => None,
         };

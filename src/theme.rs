@@ -34,6 +34,7 @@ pub const REQUIRED: &[&str] = &[
     "tags.html",
     "tag.html",
     "404.html",
+    "search.html",
 ];
 
 /// The default theme as it was when the binary was built (`build.rs` keeps it current).

@@ -172,8 +172,9 @@ fn an_unchanged_rebuild_writes_nothing_and_a_body_edit_little() {
     std::fs::write(site.root().join(&rel), format!("{text}\n补充一段。\n")).unwrap();
     b.apply(&[Change::Content(rel)]);
     let edit = b.build(&site.out()).unwrap();
+    // The page, its search document, and the few index shards that hold its new words.
     assert!(
-        edit.written >= 1 && edit.written <= 3,
+        edit.written >= 2 && edit.written <= 12,
         "wrote {}",
         edit.written
     );

@@ -13,5 +13,6 @@ mod incremental;
 mod init;
 mod reference;
 mod safety;
+mod search;
 mod serve;
 mod watch;

@@ -1,0 +1,663 @@
+//! Site search: an index of every published document and its ledger items, written at build
+//! time as files a browser fetches on demand, so search needs no server (format in
+//! docs/search.md). Chinese is indexed as single characters and overlapping bigrams, as
+//! Lucene's CJK analysis does, so every substring of two or more characters is found; other
+//! text as lower-cased words. `themes/default/static/assets/search.js` reads it.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::document::{Details, Kind};
+use crate::output::Output;
+use crate::site::{Page, Site};
+
+/// The index's format version, in `search/meta.json`.
+pub const VERSION: u32 = 1;
+/// What one shard of postings should weigh: a query of a few terms fetches a few shards.
+const SHARD_BYTES: usize = 20 * 1024;
+
+const UNIGRAM: u32 = 1 << 30;
+const BIGRAM: u32 = 2 << 30;
+const WORD: u32 = 3 << 30;
+/// Facet codes (types, years, departments) have the top bits clear.
+const FACET_TYPE: u32 = 1 << 20;
+const FACET_YEAR: u32 = 2 << 20;
+const FACET_DEPT: u32 = 3 << 20;
+
+/// The Han characters indexed as Chinese: CJK Unified Ideographs and Extension A, which hold
+/// every character of government documents; their offset fits 15 bits, a bigram 30.
+fn han(c: char) -> Option<u32> {
+    let cp = c as u32;
+    (0x3400..=0x9FFF).contains(&cp).then(|| cp - 0x3400)
+}
+
+/// Full-width ASCII (ＡＢＣ１２３, common in Chinese text) as ASCII, and lower case.
+pub fn fold(c: char) -> char {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// FNV-1a over the word's bytes, to 30 bits: words share the token space without a
+/// dictionary. Two words that collide give a candidate the page then drops, never a miss.
+fn word_code(word: &str) -> u32 {
+    let mut h: u32 = 0x811C_9DC5;
+    for b in word.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    WORD | (h & 0x3FFF_FFFF)
+}
+
+/// The tokens of `text`: each Han character, each pair of adjacent Han characters, and each
+/// run of ASCII letters and digits (after [`fold`]). Anything else separates.
+pub fn tokens(text: &str, out: &mut Vec<u32>) {
+    let mut prev: Option<u32> = None;
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<u32>| {
+        if !word.is_empty() {
+            out.push(word_code(word));
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        let c = fold(c);
+        if let Some(code) = han(c) {
+            flush(&mut word, out);
+            out.push(UNIGRAM | code);
+            if let Some(p) = prev {
+                out.push(BIGRAM | (p << 15) | code);
+            }
+            prev = Some(code);
+        } else {
+            prev = None;
+            if c.is_ascii_alphanumeric() {
+                word.push(c);
+            } else {
+                flush(&mut word, out);
+            }
+        }
+    }
+    flush(&mut word, out);
+}
+
+/// Which shard holds `code`, of `1 << bits` shards (Fibonacci hashing; the script does the
+/// same with `Math.imul`).
+pub fn shard_of(code: u32, bits: u32) -> usize {
+    if bits == 0 {
+        return 0;
+    }
+    (code.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
+}
+
+/// A ledger item as the search page shows it.
+#[derive(Serialize)]
+struct ItemDoc<'a> {
+    /// Its row's anchor on the document page: `item-{n}`, n from 1.
+    n: usize,
+    id: &'a str,
+    problem: &'a str,
+    measures: &'a str,
+    responsible: &'a str,
+    status: &'static str,
+    notes: Vec<&'a str>,
+}
+
+/// `search/docs/{id}.json`: what a result shows, and the text the page checks a query
+/// against.
+#[derive(Serialize)]
+struct SearchDoc<'a> {
+    title: &'a str,
+    url: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    date: Option<String>,
+    year: Option<i32>,
+    doc_number: Option<&'a str>,
+    departments: Vec<String>,
+    speaker: Option<&'a str>,
+    text: String,
+    items: Vec<ItemDoc<'a>>,
+}
+
+/// The body's text as a reader sees it: tags dropped (inline ones without a break, so a
+/// phrase split by `<strong>` stays whole), entities decoded.
+pub fn html_text(html: &str) -> String {
+    fn inline(name: &str) -> bool {
+        let b = name.as_bytes();
+        if b.len() > 6 {
+            return false;
+        }
+        let mut l = [0u8; 6];
+        for (d, c) in l.iter_mut().zip(b) {
+            *d = c.to_ascii_lowercase();
+        }
+        matches!(
+            &l[..b.len()],
+            b"a" | b"abbr"
+                | b"b"
+                | b"code"
+                | b"del"
+                | b"em"
+                | b"i"
+                | b"kbd"
+                | b"mark"
+                | b"s"
+                | b"span"
+                | b"strong"
+                | b"sub"
+                | b"sup"
+                | b"u"
+        )
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        push_decoded(&mut out, &rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].trim_start_matches('/');
+        let name = &tag[..tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len())];
+        if !inline(name) && !out.ends_with('\n') && !out.is_empty() {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    push_decoded(&mut out, rest);
+    out.trim().to_string()
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &after[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "#39" | "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
+    let d = &p.doc;
+    let dept_name = |id: &str| {
+        site.config
+            .department(id)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let items = match &d.details {
+        Details::Rectification(r) => r
+            .items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| ItemDoc {
+                n: n + 1,
+                id: &i.id,
+                problem: &i.problem,
+                measures: &i.measures,
+                responsible: &i.responsible,
+                status: i.status.label(),
+                notes: i.progress.iter().map(|pr| pr.note.as_str()).collect(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    SearchDoc {
+        title: &d.title,
+        url: format!(
+            "{}{}",
+            crate::site::base_path(&site.config.base_url),
+            p.url()
+        ),
+        kind: d.kind.name(),
+        kind_label: d.kind.label(),
+        date: d.date.map(|x| x.to_string()),
+        year: d.year(),
+        doc_number: d.doc_number.as_deref(),
+        departments: d.departments().into_iter().map(dept_name).collect(),
+        speaker: match &d.details {
+            Details::Speech(s) => Some(s.speaker.as_str()),
+            _ => None,
+        },
+        text: html_text(&p.content.html),
+        items,
+    }
+}
+
+/// Everything of a document a query is matched against but the title, field by field.
+fn fields<'d>(doc: &'d SearchDoc<'_>) -> impl Iterator<Item = &'d str> {
+    doc.doc_number
+        .into_iter()
+        .chain(doc.departments.iter().map(String::as_str))
+        .chain(doc.speaker)
+        .chain(std::iter::once(doc.text.as_str()))
+        .chain(doc.items.iter().flat_map(|i| {
+            [i.id, i.problem, i.measures, i.responsible]
+                .into_iter()
+                .chain(i.notes.iter().copied())
+        }))
+}
+
+#[derive(Serialize)]
+struct Facet {
+    code: u32,
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Meta {
+    version: u32,
+    /// Shards are `search/index/{n}.bin`, n < 2^bits.
+    bits: u32,
+    documents: usize,
+    types: Vec<Facet>,
+    years: Vec<Facet>,
+    departments: Vec<Facet>,
+}
+
+/// Appends one token's postings: its code, the count, and each document as
+/// `(id - previous id) << 1 | in_title`, in LEB128 varints.
+fn encode(out: &mut Vec<u8>, code: u32, postings: &[u32]) {
+    out.extend_from_slice(&code.to_le_bytes());
+    varint(out, postings.len() as u32);
+    let mut prev = 0;
+    for &p in postings {
+        let (id, title) = (p >> 1, p & 1);
+        varint(out, ((id - prev) << 1) | title);
+        prev = id;
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// How many shards (as a power of two): from the amount of text, which the postings follow
+/// (about a posting per three bytes of Chinese body, two bytes each once encoded).
+fn shard_bits(site: &Site) -> u32 {
+    let bytes: usize = site
+        .pages
+        .iter()
+        .map(|p| p.content.html.len() + p.doc.title.len())
+        .sum();
+    (bytes / SHARD_BYTES)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros()
+        .min(12)
+}
+
+/// The paths [`index`] writes.
+pub fn paths(site: &Site) -> Vec<String> {
+    let mut paths = vec![
+        "search/meta.json".to_string(),
+        "search/facets.bin".to_string(),
+    ];
+    paths.extend((0..1usize << shard_bits(site)).map(|n| format!("search/index/{n}.bin")));
+    paths
+}
+
+/// The search id of the site's page `i`: pages are newest first, ids oldest first, so a new
+/// document takes the next id and every other keeps its own (and its file).
+pub fn doc_id(site: &Site, i: usize) -> usize {
+    site.pages.len() - 1 - i
+}
+
+/// Where page `i`'s search document goes.
+pub fn doc_path(site: &Site, i: usize) -> String {
+    format!("search/docs/{}.json", doc_id(site, i))
+}
+
+/// `search/docs/{id}.json` of page `i`: written with its page, so a rebuild that renders
+/// the page writes it too.
+pub fn doc_output(site: &Site, i: usize) -> Output {
+    let doc = search_doc(site, &site.pages[i]);
+    Output::bytes(
+        doc_path(site, i),
+        serde_json::to_vec(&doc).expect("plain data serialises"),
+    )
+}
+
+/// The index: `search/meta.json`, `search/facets.bin` and the shards under `search/index/`
+/// (each document's own file comes with its page, [`doc_output`]).
+pub fn index(site: &Site) -> Vec<Output> {
+    let n = site.pages.len();
+
+    let bits = shard_bits(site);
+    let shards = 1usize << bits;
+    // Each document's distinct tokens as `(code << 32) | (id << 1) | in_title`, straight into
+    // its shard's bucket: every posting is held once, eight bytes, until its shard is written.
+    let per_thread: Vec<Vec<Vec<u64>>> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .fold(
+            || vec![Vec::new(); shards],
+            |mut buckets, (i, page)| {
+                let id = ((n - 1 - i) as u64) << 1;
+                let doc = search_doc(site, page);
+                // Each distinct token once, marked when the title has it.
+                let mut seen: FxHashMap<u32, bool> =
+                    FxHashMap::with_capacity_and_hasher(4096, Default::default());
+                let mut t = Vec::with_capacity(4096);
+                tokens(doc.title, &mut t);
+                seen.extend(t.iter().map(|&c| (c, true)));
+                for f in fields(&doc) {
+                    t.clear();
+                    tokens(f, &mut t);
+                    for &c in &t {
+                        seen.entry(c).or_insert(false);
+                    }
+                }
+                for (code, in_title) in seen {
+                    buckets[shard_of(code, bits)]
+                        .push((u64::from(code) << 32) | id | u64::from(in_title));
+                }
+                buckets
+            },
+        )
+        .collect();
+    // Shard by shard, the threads' parts of it.
+    let mut parts: Vec<Vec<Vec<u64>>> = (0..shards).map(|_| Vec::new()).collect();
+    for buckets in per_thread {
+        for (n, b) in buckets.into_iter().enumerate() {
+            parts[n].push(b);
+        }
+    }
+    let mut outputs: Vec<Output> = parts
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, part)| {
+            let mut bucket: Vec<u64> = part.concat();
+            drop(part);
+            bucket.sort_unstable();
+            let mut bytes = b"PYS1".to_vec();
+            let mut start = 0;
+            while start < bucket.len() {
+                let code = (bucket[start] >> 32) as u32;
+                let end = start + bucket[start..].partition_point(|p| (p >> 32) as u32 == code);
+                let list: Vec<u32> = bucket[start..end].iter().map(|&p| p as u32).collect();
+                encode(&mut bytes, code, &list);
+                start = end;
+            }
+            Output::bytes(format!("search/index/{n}.bin"), bytes)
+        })
+        .collect();
+
+    // Facets: type, year and department of each document, as postings of their own.
+    let mut facets: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let kinds = [
+        Kind::Review,
+        Kind::Speech,
+        Kind::Notice,
+        Kind::Rectification,
+        Kind::Page,
+    ];
+    for (i, p) in site.pages.iter().enumerate().rev() {
+        let id = ((n - 1 - i) as u32) << 1;
+        let k = kinds.iter().position(|k| *k == p.doc.kind).unwrap_or(0) as u32;
+        facets.entry(FACET_TYPE | k).or_default().push(id);
+        if let Some(y) = p.doc.year().filter(|_| p.doc.kind != Kind::Page) {
+            facets
+                .entry(FACET_YEAR | (y.clamp(0, 0xFFFF) as u32))
+                .or_default()
+                .push(id);
+        }
+        for d in p.doc.departments() {
+            if let Some(i) = site.config.departments.iter().position(|x| x.id == d) {
+                facets.entry(FACET_DEPT | i as u32).or_default().push(id);
+            }
+        }
+    }
+    let mut bytes = b"PYS1".to_vec();
+    for (code, list) in &facets {
+        encode(&mut bytes, *code, list);
+    }
+    outputs.push(Output::bytes("search/facets.bin", bytes));
+
+    let facet = |code: u32, value: String, label: String| Facet { code, value, label };
+    let meta = Meta {
+        version: VERSION,
+        bits,
+        documents: n,
+        types: kinds
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| facets.contains_key(&(FACET_TYPE | *i as u32)))
+            .map(|(i, k)| facet(FACET_TYPE | i as u32, k.name().into(), k.label().into()))
+            .collect(),
+        years: facets
+            .keys()
+            .filter(|c| *c & 0xFFF0_0000 == FACET_YEAR)
+            .rev()
+            .map(|c| facet(*c, (c & 0xFFFF).to_string(), format!("{}年", c & 0xFFFF)))
+            .collect(),
+        departments: site
+            .config
+            .departments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| facets.contains_key(&(FACET_DEPT | *i as u32)))
+            .map(|(i, d)| facet(FACET_DEPT | i as u32, d.id.clone(), d.name.clone()))
+            .collect(),
+    };
+    outputs.push(Output::bytes(
+        "search/meta.json",
+        serde_json::to_vec(&meta).expect("plain data serialises"),
+    ));
+    outputs
+}
+
+/// A reader of the index files, as the search page reads them: for tests and tools.
+pub mod read {
+    use super::*;
+
+    /// Postings of each code in one shard (or the facets file): code → (id, in_title).
+    pub fn decode(bytes: &[u8]) -> BTreeMap<u32, Vec<(u32, bool)>> {
+        let mut out = BTreeMap::new();
+        if !bytes.starts_with(b"PYS1") {
+            return out;
+        }
+        let mut at = 4;
+        let next = |at: &mut usize| -> u32 {
+            let (mut v, mut shift) = (0u32, 0);
+            while let Some(&b) = bytes.get(*at) {
+                *at += 1;
+                v |= u32::from(b & 0x7F) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            v
+        };
+        while at + 4 <= bytes.len() {
+            let code = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+            at += 4;
+            let n = next(&mut at);
+            let mut id = 0;
+            let list: Vec<(u32, bool)> = (0..n)
+                .map(|_| {
+                    let v = next(&mut at);
+                    id += v >> 1;
+                    (id, v & 1 == 1)
+                })
+                .collect();
+            out.insert(code, list);
+        }
+        out
+    }
+
+    /// The pieces of a term a document must contain as written: the term split where it has
+    /// neither Chinese nor letters and digits (`〔2024〕12号` → `2024`, `12号`), folded.
+    pub fn pieces(term: &str) -> Vec<String> {
+        term.chars()
+            .map(fold)
+            .collect::<String>()
+            .split(|c: char| han(c).is_none() && !c.is_ascii_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Whether a document (its `search/docs/{id}.json`) holds every piece of every term, each
+    /// within one field: what the search page checks before it shows a candidate.
+    pub fn matches(doc: &serde_json::Value, terms: &[&str]) -> bool {
+        let s = |k: &str| doc[k].as_str().unwrap_or_default().to_string();
+        let mut fields = vec![s("title"), s("doc_number"), s("speaker"), s("text")];
+        for d in doc["departments"].as_array().into_iter().flatten() {
+            fields.push(d.as_str().unwrap_or_default().to_string());
+        }
+        for i in doc["items"].as_array().into_iter().flatten() {
+            for k in ["id", "problem", "measures", "responsible"] {
+                fields.push(i[k].as_str().unwrap_or_default().to_string());
+            }
+            for n in i["notes"].as_array().into_iter().flatten() {
+                fields.push(n.as_str().unwrap_or_default().to_string());
+            }
+        }
+        let hay: String = fields.join("\n").chars().map(fold).collect();
+        terms
+            .iter()
+            .all(|t| pieces(t).iter().all(|p| hay.contains(p.as_str())))
+    }
+
+    /// The codes a query term needs: a run of one Han character as that character, longer
+    /// runs as their bigrams, words whole. Every document holding the term holds them all.
+    pub fn query_codes(term: &str) -> Vec<u32> {
+        let mut codes = Vec::new();
+        let mut run: Vec<u32> = Vec::new();
+        let mut word = String::new();
+        let end_run = |run: &mut Vec<u32>, codes: &mut Vec<u32>| {
+            match run.len() {
+                0 => {}
+                1 => codes.push(UNIGRAM | run[0]),
+                _ => codes.extend(run.windows(2).map(|w| BIGRAM | (w[0] << 15) | w[1])),
+            }
+            run.clear();
+        };
+        for c in term.chars().map(fold) {
+            if let Some(code) = han(c) {
+                if !word.is_empty() {
+                    codes.push(word_code(&word));
+                    word.clear();
+                }
+                run.push(code);
+            } else {
+                end_run(&mut run, &mut codes);
+                if c.is_ascii_alphanumeric() {
+                    word.push(c);
+                } else if !word.is_empty() {
+                    codes.push(word_code(&word));
+                    word.clear();
+                }
+            }
+        }
+        end_run(&mut run, &mut codes);
+        if !word.is_empty() {
+            codes.push(word_code(&word));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(text: &str) -> Vec<String> {
+        let mut t = Vec::new();
+        tokens(text, &mut t);
+        t.iter()
+            .map(|&c| match c & 0xC000_0000 {
+                UNIGRAM => char::from_u32((c & 0x7FFF) + 0x3400).unwrap().to_string(),
+                BIGRAM => [(c >> 15) & 0x7FFF, c & 0x7FFF]
+                    .iter()
+                    .map(|x| char::from_u32(x + 0x3400).unwrap())
+                    .collect(),
+                _ => "#".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chinese_is_characters_and_bigrams_and_words_are_whole() {
+        assert_eq!(
+            strings("老旧小区"),
+            ["老", "旧", "老旧", "小", "旧小", "区", "小区"]
+        );
+        // Punctuation and digits break the run: no bigram across 〕 or 12.
+        assert_eq!(strings("〔2024〕12号"), ["#", "#", "号"]);
+        let mut a = Vec::new();
+        tokens("ICP备案", &mut a);
+        let mut b = Vec::new();
+        tokens("ｉｃｐ 备案", &mut b);
+        assert_eq!(a, b, "full-width and case fold to the same words");
+    }
+
+    #[test]
+    fn body_text_keeps_inline_phrases_whole() {
+        assert_eq!(
+            html_text(
+                "<p>推进<strong>老旧</strong>小区改造</p><ul><li>一</li><li>二&amp;三</li></ul>"
+            ),
+            "推进老旧小区改造\n一\n二&三"
+        );
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let mut bytes = b"PYS1".to_vec();
+        encode(&mut bytes, UNIGRAM | 5, &[1, 4 << 1, (300 << 1) | 1]);
+        let d = read::decode(&bytes);
+        assert_eq!(d[&(UNIGRAM | 5)], [(0, true), (4, false), (300, true)]);
+    }
+
+    #[test]
+    fn a_query_uses_bigrams_and_keeps_lone_characters() {
+        let q = read::query_codes("12号");
+        assert_eq!(q.len(), 2);
+        let q = read::query_codes("老旧小区");
+        assert_eq!(q.len(), 3, "three bigrams, no unigrams");
+        assert_eq!(read::query_codes("区").len(), 1);
+    }
+}
