@@ -166,6 +166,7 @@ const SAMPLES = [
   ['tag', '/tags/gong-zuo-ping-yi/'],
   ['page', '/about/'],
   ['404', '/no-such-page/'],
+  ['search', '/search/?q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA'],
 ];
 const SHOTS = ['home', 'speech', 'notice', 'rectification', 'review', 'department', 'tracker', 'archive', '404'];
 
@@ -286,6 +287,67 @@ async function browse(origin) {
   }
   for (const [, p] of SAMPLES.slice(0, 4)) bad += await check('small-type', p, { prefs: { font: 'small' } });
   if (!bad) console.log('  ✔ no violation, no console error, no failed request, nothing wider than the window');
+
+  // Search: real queries, typed the way a reader types them.
+  {
+    const results = async (page) => {
+      await page.waitForFunction(() => /找到|没有找到/.test(document.querySelector('[data-status]').textContent));
+      return page.evaluate(() => ({
+        status: document.querySelector('[data-status]').textContent,
+        links: [...document.querySelectorAll('.search-title a')].map((a) => new URL(a.href).pathname),
+        marks: [...document.querySelectorAll('.search-hit mark')].map((m) => m.textContent),
+        items: [...document.querySelectorAll('.search-items a')].map((a) => new URL(a.href).hash),
+      }));
+    };
+    const search = async (label, path, expect) => {
+      const { page, errors } = await visit(path);
+      let r;
+      try {
+        r = await results(page);
+      } catch (e) {
+        problem(`search ${label}`, `no results shown: ${e.message}`);
+        await page.context().close();
+        return;
+      }
+      for (const e of errors) problem(`search ${label}`, e);
+      const why = expect(r, page);
+      if (why) problem(`search ${label}`, `${why} (${JSON.stringify(r).slice(0, 300)})`);
+      else console.log(`  ✔ search ${label}: ${r.status}`);
+      checks++;
+      await page.context().close();
+    };
+    const q = (s, more = '') => `/search/?q=${encodeURIComponent(s)}${more}`;
+    await search('老旧小区', q('老旧小区'), (r) =>
+      !r.links.includes('/2025/rectifications/housing-round-1/') ? 'the housing report is missing'
+        : !r.marks.length || r.marks.some((m) => m !== '老旧小区') ? 'passages are not marked'
+          : !r.items.some((h) => /^#item-\d+$/.test(h)) ? 'the matching ledger item is not listed' : null);
+    await search('文号', q('〔2025〕21号'), (r) =>
+      r.links[0] !== '/2025/notices/review-opinions/' ? 'the notice with that 文号 is not first' : null);
+    await search('two terms', q('物业 投诉'), (r) =>
+      !r.links.length ? 'nothing found' : null);
+    await search('department', q('住房和城乡建设局'), (r) => (r.links.length < 3 ? 'too few results' : null));
+    await search('one character', q('梯'), (r) => (!r.links.length ? 'nothing found' : null));
+    await search('reversed', q('区小旧老'), (r) => (r.links.length ? 'found text that is not there' : null));
+    await search('year filter', q('整改', '&year=2026'), (r) =>
+      !r.links.length ? 'nothing found' : r.links.some((l) => !l.startsWith('/2026/') && !l.startsWith('/reviews/2026/')) ? 'a result from another year' : null);
+    await search('type filter', q('整改', '&type=speech'), (r) =>
+      !r.links.length ? 'nothing found' : r.links.some((l) => !/\/speeches\//.test(l)) ? 'a result of another type' : null);
+    // By keyboard from the search box in the masthead of another page.
+    {
+      const { page, errors } = await visit('/notices/');
+      await page.focus('#site-q');
+      await page.keyboard.type('满意度测评');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/search\//);
+      const r = await results(page);
+      for (const e of errors) problem('search keyboard', e);
+      const live = await page.evaluate(() => document.querySelector('[data-status]').getAttribute('aria-live'));
+      if (!r.links.length || live !== 'polite') problem('search keyboard', `no results, or not announced (${live})`);
+      else console.log(`  ✔ search from the masthead by keyboard: ${r.status}`);
+      checks++;
+      await page.context().close();
+    }
+  }
 
   // The reader's choices are remembered from page to page.
   {
