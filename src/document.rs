@@ -459,7 +459,12 @@ impl Document {
                     Some(d) => format!("只能用小写字母、数字和 -,例如 `{d}`"),
                     None => "只能用小写字母、数字和 -".into(),
                 };
-                r.at_key("slug", 1, format!("slug `{s}` 不能用在网址中"), Some(hint));
+                r.at_key(
+                    "slug",
+                    1,
+                    format!("slug `{}` 不能用在网址中", shown(&s)),
+                    Some(hint),
+                );
                 String::new()
             }
             None => {
@@ -494,7 +499,7 @@ impl Document {
                     r.at_key(
                         "id",
                         1,
-                        format!("评议活动 id `{id}` 不能用在网址中"),
+                        format!("评议活动 id `{}` 不能用在网址中", shown(&id)),
                         Some("只能用小写字母、数字和 -,通常写年度,例如 id: \"2024\"".into()),
                     );
                 }

@@ -375,6 +375,7 @@ fn slugs_that_leave_the_site_are_refused() {
         let site = with_notice(&format!("slug: {slug}\n"), "正文\n");
         let (at, msg) = one_error(&site);
         assert_eq!(at, "content/2024/notices/plan.md:12:1", "{slug}");
+        assert!(!msg.contains('\0'), "{msg}");
         assert!(
             msg.starts_with("slug `") && msg.ends_with("` 不能用在网址中"),
             "{slug}: {msg}"
@@ -595,6 +596,15 @@ fn thousands_of_problems_on_one_long_line_stay_cheap() {
             .iter()
             .all(|w| w.source_line.as_ref().unwrap().len() < 200)
     );
+    // Each warning once kept the whole line: 19 GB, and the build was killed.
+    #[cfg(target_os = "linux")]
+    {
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `usage` is a valid buffer for the call.
+        assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) }, 0);
+        let peak_mb = usage.ru_maxrss / 1024;
+        assert!(peak_mb < 2048, "the test process peaked at {peak_mb} MB");
+    }
 }
 
 #[test]
