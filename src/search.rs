@@ -18,6 +18,8 @@ use crate::site::{Page, Site};
 pub const VERSION: u32 = 1;
 /// What one shard of postings should weigh: a query of a few terms fetches a few shards.
 const SHARD_BYTES: usize = 20 * 1024;
+/// Documents tokenized at a time: bounds the raw postings held at once.
+const CHUNK_DOCS: usize = 1024;
 
 const UNIGRAM: u32 = 1 << 30;
 const BIGRAM: u32 = 2 << 30;
@@ -362,62 +364,85 @@ pub fn index(site: &Site) -> Vec<Output> {
 
     let bits = shard_bits(site);
     let shards = 1usize << bits;
-    // Each document's distinct tokens as `(code << 32) | (id << 1) | in_title`, straight into
-    // its shard's bucket: every posting is held once, eight bytes, until its shard is written.
-    let per_thread: Vec<Vec<Vec<u64>>> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .fold(
-            || vec![Vec::new(); shards],
-            |mut buckets, (i, page)| {
-                let id = ((n - 1 - i) as u64) << 1;
-                let doc = search_doc(site, page);
-                // Each distinct token once, marked when the title has it.
-                let mut seen: FxHashMap<u32, bool> =
-                    FxHashMap::with_capacity_and_hasher(4096, Default::default());
-                let mut t = Vec::with_capacity(4096);
-                tokens(doc.title, &mut t);
-                seen.extend(t.iter().map(|&c| (c, true)));
-                for f in fields(&doc) {
-                    t.clear();
-                    tokens(f, &mut t);
-                    for &c in &t {
-                        seen.entry(c).or_insert(false);
+    // Documents a chunk at a time, oldest first: each chunk's postings are sorted and encoded
+    // per shard, about two bytes a posting, before the next chunk is read. Chunks cover
+    // increasing ids, so a shard's parts join in order.
+    let mut parts: Vec<Vec<Vec<u8>>> = (0..shards).map(|_| Vec::new()).collect();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(CHUNK_DOCS) {
+        let raw: Vec<Vec<u64>> = chunk
+            .par_iter()
+            .fold(
+                || vec![Vec::new(); shards],
+                |mut buckets, &id| {
+                    let doc = search_doc(site, &site.pages[n - 1 - id]);
+                    // Each distinct token once, marked when the title has it.
+                    let mut seen: FxHashMap<u32, bool> =
+                        FxHashMap::with_capacity_and_hasher(4096, Default::default());
+                    let mut t = Vec::with_capacity(4096);
+                    tokens(doc.title, &mut t);
+                    seen.extend(t.iter().map(|&c| (c, true)));
+                    for f in fields(&doc) {
+                        t.clear();
+                        tokens(f, &mut t);
+                        for &c in &t {
+                            seen.entry(c).or_insert(false);
+                        }
                     }
+                    let id = (id as u64) << 1;
+                    for (code, in_title) in seen {
+                        buckets[shard_of(code, bits)]
+                            .push((u64::from(code) << 32) | id | u64::from(in_title));
+                    }
+                    buckets
+                },
+            )
+            .reduce(
+                || vec![Vec::new(); shards],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        x.extend(y);
+                    }
+                    a
+                },
+            );
+        let encoded: Vec<Vec<u8>> = raw
+            .into_par_iter()
+            .map(|mut bucket| {
+                bucket.sort_unstable();
+                let mut bytes = b"PYS1".to_vec();
+                let mut start = 0;
+                while start < bucket.len() {
+                    let code = (bucket[start] >> 32) as u32;
+                    let end = start + bucket[start..].partition_point(|p| (p >> 32) as u32 == code);
+                    let list: Vec<u32> = bucket[start..end].iter().map(|&p| p as u32).collect();
+                    encode(&mut bytes, code, &list);
+                    start = end;
                 }
-                for (code, in_title) in seen {
-                    buckets[shard_of(code, bits)]
-                        .push((u64::from(code) << 32) | id | u64::from(in_title));
-                }
-                buckets
-            },
-        )
-        .collect();
-    // Shard by shard, the threads' parts of it.
-    let mut parts: Vec<Vec<Vec<u64>>> = (0..shards).map(|_| Vec::new()).collect();
-    for buckets in per_thread {
-        for (n, b) in buckets.into_iter().enumerate() {
-            parts[n].push(b);
+                bytes
+            })
+            .collect();
+        for (part, bytes) in parts.iter_mut().zip(encoded) {
+            part.push(bytes);
         }
     }
     let mut outputs: Vec<Output> = parts
         .into_par_iter()
         .enumerate()
-        .map(|(n, part)| {
-            let mut bucket: Vec<u64> = part.concat();
-            drop(part);
-            bucket.sort_unstable();
-            let mut bytes = b"PYS1".to_vec();
-            let mut start = 0;
-            while start < bucket.len() {
-                let code = (bucket[start] >> 32) as u32;
-                let end = start + bucket[start..].partition_point(|p| (p >> 32) as u32 == code);
-                let list: Vec<u32> = bucket[start..end].iter().map(|&p| p as u32).collect();
-                encode(&mut bytes, code, &list);
-                start = end;
+        .map(|(s, chunks)| {
+            let mut lists: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            for part in &chunks {
+                for (code, list) in read::decode(part) {
+                    lists
+                        .entry(code)
+                        .or_default()
+                        .extend(list.into_iter().map(|(id, t)| (id << 1) | u32::from(t)));
+                }
             }
-            Output::bytes(format!("search/index/{n}.bin"), bytes)
+            let mut bytes = b"PYS1".to_vec();
+            for (code, list) in &lists {
+                encode(&mut bytes, *code, list);
+            }
+            Output::bytes(format!("search/index/{s}.bin"), bytes)
         })
         .collect();
 
