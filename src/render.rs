@@ -360,6 +360,8 @@ struct Ctx<'a> {
     by_year: HashMap<i32, Vec<usize>>,
     /// Serialised once: every page shows it, and a Tera value clones by reference count.
     site_view: tera::Value,
+    /// The search index's cache, in a build a later build continues (watch).
+    search: Option<std::sync::Mutex<crate::search::Cache>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -445,6 +447,7 @@ impl<'a> Ctx<'a> {
             by_tag,
             by_year,
             site_view: tera::Value::from_serializable(&site_view),
+            search: None,
         }
     }
 
@@ -998,12 +1001,15 @@ enum Job<'a> {
 pub struct RenderKeys {
     entries: FxHashMap<String, (u64, u32)>,
     generation: u32,
+    /// The search index as last built: a rebuild redoes only what an edit touched.
+    search: crate::search::Cache,
 }
 
 impl RenderKeys {
     /// Forgets everything: the next render renders every output.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.search = crate::search::Cache::default();
     }
 }
 
@@ -1379,7 +1385,12 @@ pub fn render_changed(
     sink: &Sink<'_>,
     progress: Option<&Progress<'_>>,
 ) -> Result<Option<BTreeSet<String>>, RenderError> {
-    let cx = Ctx::new(site);
+    let mut keys = keys;
+    let mut cx = Ctx::new(site);
+    // The search index's cache goes to the one job that uses it, and comes back after.
+    cx.search = keys
+        .as_mut()
+        .map(|k| std::sync::Mutex::new(std::mem::take(&mut k.search)));
     let jobs = jobs(&cx);
     let salt = site_salt(site);
     let keyed: Vec<(Cow<'_, str>, u64)> = match &keys {
@@ -1415,6 +1426,9 @@ pub fn render_changed(
             }
         })
         .collect();
+    if let (Some(k), Some(m)) = (keys.as_mut(), cx.search.take()) {
+        k.search = m.into_inner().unwrap_or_else(|e| e.into_inner());
+    }
     let mut diags = Vec::new();
     for r in results {
         match r {
@@ -1737,7 +1751,10 @@ fn render_job(
             ctx.insert("column", "站内搜索");
             ("search.html", "/search/".into(), ctx)
         }
-        Job::SearchIndex => return Ok(crate::search::index(site)),
+        Job::SearchIndex => {
+            let mut cache = cx.search.as_ref().map(|m| m.lock().expect("not poisoned"));
+            return Ok(crate::search::index(site, cache.as_deref_mut()));
+        }
     };
     let html = theme.render(template, &ctx).map_err(|e| {
         Diagnostic::error(

@@ -19,7 +19,7 @@ pub const VERSION: u32 = 1;
 /// What one shard of postings should weigh: a query of a few terms fetches a few shards.
 const SHARD_BYTES: usize = 20 * 1024;
 /// Documents tokenized at a time: bounds the raw postings held at once.
-const CHUNK_DOCS: usize = 1024;
+const CHUNK_DOCS: usize = 256;
 
 const UNIGRAM: u32 = 1 << 30;
 const BIGRAM: u32 = 2 << 30;
@@ -357,91 +357,174 @@ pub fn doc_output(site: &Site, i: usize) -> Output {
     )
 }
 
-/// The index: `search/meta.json`, `search/facets.bin` and the shards under `search/index/`
-/// (each document's own file comes with its page, [`doc_output`]).
-pub fn index(site: &Site) -> Vec<Output> {
-    let n = site.pages.len();
+/// What a watch rebuild keeps of the last index: each chunk's encoded parts and each shard's
+/// bytes, so an edit re-reads only its chunk and re-merges only the shards whose part changed.
+#[derive(Default)]
+pub struct Cache {
+    bits: u32,
+    /// Per chunk: a hash of what it was built from, and its part of every shard.
+    chunks: Vec<(u64, Vec<Vec<u8>>)>,
+    shards: Vec<Vec<u8>>,
+}
 
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "search::Cache({} chunks)", self.chunks.len())
+    }
+}
+
+/// A chunk's part of every shard: its documents' postings, sorted and encoded.
+fn chunk_parts(site: &Site, ids: std::ops::Range<usize>, bits: u32) -> Vec<Vec<u8>> {
+    let n = site.pages.len();
+    let shards = 1usize << bits;
+    let raw: Vec<Vec<u64>> = ids
+        .into_par_iter()
+        .fold(
+            || vec![Vec::new(); shards],
+            |mut buckets, id| {
+                let doc = search_doc(site, &site.pages[n - 1 - id]);
+                // Each distinct token once, marked when the title has it.
+                let mut seen: FxHashMap<u32, bool> =
+                    FxHashMap::with_capacity_and_hasher(4096, Default::default());
+                let mut t = Vec::with_capacity(4096);
+                tokens(doc.title, &mut t);
+                seen.extend(t.iter().map(|&c| (c, true)));
+                for f in fields(&doc) {
+                    t.clear();
+                    tokens(f, &mut t);
+                    for &c in &t {
+                        seen.entry(c).or_insert(false);
+                    }
+                }
+                let id = (id as u64) << 1;
+                for (code, in_title) in seen {
+                    buckets[shard_of(code, bits)]
+                        .push((u64::from(code) << 32) | id | u64::from(in_title));
+                }
+                buckets
+            },
+        )
+        .reduce(
+            || vec![Vec::new(); shards],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.extend(y);
+                }
+                a
+            },
+        );
+    raw.into_par_iter()
+        .map(|mut bucket| {
+            bucket.sort_unstable();
+            let mut bytes = b"PYS1".to_vec();
+            let mut start = 0;
+            while start < bucket.len() {
+                let code = (bucket[start] >> 32) as u32;
+                let end = start + bucket[start..].partition_point(|p| (p >> 32) as u32 == code);
+                let list: Vec<u32> = bucket[start..end].iter().map(|&p| p as u32).collect();
+                encode(&mut bytes, code, &list);
+                start = end;
+            }
+            bytes
+        })
+        .collect()
+}
+
+/// A shard from its parts, one per chunk, in chunk order.
+fn merge(parts: &[&[u8]]) -> Vec<u8> {
+    let mut lists: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for part in parts {
+        for (code, list) in read::decode(part) {
+            lists
+                .entry(code)
+                .or_default()
+                .extend(list.into_iter().map(|(id, t)| (id << 1) | u32::from(t)));
+        }
+    }
+    let mut bytes = b"PYS1".to_vec();
+    for (code, list) in &lists {
+        encode(&mut bytes, *code, list);
+    }
+    bytes
+}
+
+/// The index: `search/meta.json`, `search/facets.bin` and the shards under `search/index/`
+/// (each document's own file comes with its page, [`doc_output`]). With a `cache` (watch), only
+/// what changed since the last call is tokenized and merged again.
+pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
+    let n = site.pages.len();
     let bits = shard_bits(site);
     let shards = 1usize << bits;
+    let mut fresh = Cache::default();
+    let cache = cache.unwrap_or(&mut fresh);
+    if cache.bits != bits || cache.shards.len() != shards {
+        *cache = Cache {
+            bits,
+            chunks: Vec::new(),
+            shards: vec![Vec::new(); shards],
+        };
+    }
     // Documents a chunk at a time, oldest first: each chunk's postings are sorted and encoded
     // per shard, about two bytes a posting, before the next chunk is read. Chunks cover
     // increasing ids, so a shard's parts join in order.
-    let mut parts: Vec<Vec<Vec<u8>>> = (0..shards).map(|_| Vec::new()).collect();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(CHUNK_DOCS) {
-        let raw: Vec<Vec<u64>> = chunk
-            .par_iter()
-            .fold(
-                || vec![Vec::new(); shards],
-                |mut buckets, &id| {
-                    let doc = search_doc(site, &site.pages[n - 1 - id]);
-                    // Each distinct token once, marked when the title has it.
-                    let mut seen: FxHashMap<u32, bool> =
-                        FxHashMap::with_capacity_and_hasher(4096, Default::default());
-                    let mut t = Vec::with_capacity(4096);
-                    tokens(doc.title, &mut t);
-                    seen.extend(t.iter().map(|&c| (c, true)));
-                    for f in fields(&doc) {
-                        t.clear();
-                        tokens(f, &mut t);
-                        for &c in &t {
-                            seen.entry(c).or_insert(false);
-                        }
-                    }
-                    let id = (id as u64) << 1;
-                    for (code, in_title) in seen {
-                        buckets[shard_of(code, bits)]
-                            .push((u64::from(code) << 32) | id | u64::from(in_title));
-                    }
-                    buckets
-                },
-            )
-            .reduce(
-                || vec![Vec::new(); shards],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(b) {
-                        x.extend(y);
-                    }
-                    a
-                },
-            );
-        let encoded: Vec<Vec<u8>> = raw
-            .into_par_iter()
-            .map(|mut bucket| {
-                bucket.sort_unstable();
-                let mut bytes = b"PYS1".to_vec();
-                let mut start = 0;
-                while start < bucket.len() {
-                    let code = (bucket[start] >> 32) as u32;
-                    let end = start + bucket[start..].partition_point(|p| (p >> 32) as u32 == code);
-                    let list: Vec<u32> = bucket[start..end].iter().map(|&p| p as u32).collect();
-                    encode(&mut bytes, code, &list);
-                    start = end;
+    let chunks = n.div_ceil(CHUNK_DOCS);
+    let mut changed = vec![false; shards];
+    for c in 0..chunks.max(cache.chunks.len()) {
+        if c >= chunks {
+            for (s, part) in cache.chunks[c].1.iter().enumerate() {
+                changed[s] |= part.len() > 4;
+            }
+            continue;
+        }
+        let ids = c * CHUNK_DOCS..((c + 1) * CHUNK_DOCS).min(n);
+        let mut h = rustc_hash::FxHasher::default();
+        for id in ids.clone() {
+            std::hash::Hash::hash(&(id, site.pages[n - 1 - id].hash), &mut h);
+        }
+        let key = std::hash::Hasher::finish(&h);
+        if cache.chunks.get(c).is_some_and(|(k, _)| *k == key) {
+            continue;
+        }
+        let parts = chunk_parts(site, ids, bits);
+        match cache.chunks.get_mut(c) {
+            Some(old) => {
+                for (s, (a, b)) in old.1.iter().zip(&parts).enumerate() {
+                    changed[s] |= a != b;
                 }
-                bytes
-            })
-            .collect();
-        for (part, bytes) in parts.iter_mut().zip(encoded) {
-            part.push(bytes);
+                *old = (key, parts);
+            }
+            None => {
+                for (s, part) in parts.iter().enumerate() {
+                    changed[s] |= part.len() > 4;
+                }
+                cache.chunks.push((key, parts));
+            }
         }
     }
-    let mut outputs: Vec<Output> = parts
-        .into_par_iter()
+    cache.chunks.truncate(chunks);
+    let chunk_list = &cache.chunks;
+    let merged: Vec<(usize, Vec<u8>)> = changed
+        .par_iter()
         .enumerate()
-        .map(|(s, chunks)| {
-            let mut lists: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-            for part in &chunks {
-                for (code, list) in read::decode(part) {
-                    lists
-                        .entry(code)
-                        .or_default()
-                        .extend(list.into_iter().map(|(id, t)| (id << 1) | u32::from(t)));
-                }
-            }
-            let mut bytes = b"PYS1".to_vec();
-            for (code, list) in &lists {
-                encode(&mut bytes, *code, list);
-            }
+        .filter(|(_, c)| **c)
+        .map(|(s, _)| {
+            let parts: Vec<&[u8]> = chunk_list.iter().map(|(_, p)| p[s].as_slice()).collect();
+            (s, merge(&parts))
+        })
+        .collect();
+    for (s, bytes) in merged {
+        cache.shards[s] = bytes;
+    }
+    let mut outputs: Vec<Output> = cache
+        .shards
+        .iter()
+        .enumerate()
+        .map(|(s, bytes)| {
+            let bytes = if bytes.is_empty() {
+                b"PYS1".to_vec()
+            } else {
+                bytes.clone()
+            };
             Output::bytes(format!("search/index/{s}.bin"), bytes)
         })
         .collect();
