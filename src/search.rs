@@ -18,8 +18,10 @@ use crate::site::{Page, Site};
 pub const VERSION: u32 = 1;
 /// What one shard of postings should weigh: a query of a few terms fetches a few shards.
 const SHARD_BYTES: usize = 20 * 1024;
-/// Documents tokenized at a time: bounds the raw postings held at once.
+/// Documents tokenized at a time: bounds the raw postings held at once. Watch keeps chunks
+/// small, so an edit re-reads few documents; a one-shot build takes larger ones, to merge less.
 const CHUNK_DOCS: usize = 256;
+const ONCE_CHUNK_DOCS: usize = 2048;
 
 const UNIGRAM: u32 = 1 << 30;
 const BIGRAM: u32 = 2 << 30;
@@ -432,6 +434,9 @@ fn chunk_parts(site: &Site, ids: std::ops::Range<usize>, bits: u32) -> Vec<Vec<u
 
 /// A shard from its parts, one per chunk, in chunk order.
 fn merge(parts: &[&[u8]]) -> Vec<u8> {
+    if let [one] = parts {
+        return one.to_vec();
+    }
     let mut lists: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for part in parts {
         for (code, list) in read::decode(part) {
@@ -455,6 +460,11 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
     let n = site.pages.len();
     let bits = shard_bits(site);
     let shards = 1usize << bits;
+    let chunk_docs = if cache.is_some() {
+        CHUNK_DOCS
+    } else {
+        ONCE_CHUNK_DOCS
+    };
     let mut fresh = Cache::default();
     let cache = cache.unwrap_or(&mut fresh);
     if cache.bits != bits || cache.shards.len() != shards {
@@ -467,7 +477,7 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
     // Documents a chunk at a time, oldest first: each chunk's postings are sorted and encoded
     // per shard, about two bytes a posting, before the next chunk is read. Chunks cover
     // increasing ids, so a shard's parts join in order.
-    let chunks = n.div_ceil(CHUNK_DOCS);
+    let chunks = n.div_ceil(chunk_docs);
     let mut changed = vec![false; shards];
     for c in 0..chunks.max(cache.chunks.len()) {
         if c >= chunks {
@@ -476,7 +486,7 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
             }
             continue;
         }
-        let ids = c * CHUNK_DOCS..((c + 1) * CHUNK_DOCS).min(n);
+        let ids = c * chunk_docs..((c + 1) * chunk_docs).min(n);
         let mut h = rustc_hash::FxHasher::default();
         for id in ids.clone() {
             std::hash::Hash::hash(&(id, site.pages[n - 1 - id].hash), &mut h);
