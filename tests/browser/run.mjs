@@ -291,7 +291,7 @@ async function browse(origin) {
   // Search: real queries, typed the way a reader types them.
   {
     const results = async (page) => {
-      await page.waitForFunction(() => /找到|没有找到/.test(document.querySelector('[data-status]').textContent));
+      await page.waitForFunction(() => { const t = document.querySelector('[data-status]').textContent; return /找到/.test(t) && !/正在/.test(t); });
       return page.evaluate(() => ({
         status: document.querySelector('[data-status]').textContent,
         links: [...document.querySelectorAll('.search-title a')].map((a) => new URL(a.href).pathname),

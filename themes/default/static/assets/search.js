@@ -295,13 +295,15 @@
       }
       var batch = s.ids.slice(s.at, s.at + PAGE - shown);
       s.at += batch.length;
-      Promise.all(batch.map(function (id) { return index.doc(id); })).then(function (docs) {
-        if (s !== state) return;
-        docs.forEach(function (doc) {
+      /* Fetched together, shown in order as each arrives. */
+      var chain = Promise.resolve();
+      batch.map(function (id) { return index.doc(id); }).forEach(function (p) {
+        chain = chain.then(function () { return p; }).then(function (doc) {
+          if (s !== state) return;
           if (s.exact || matches(doc, s.terms)) { list.appendChild(render(doc, ps)); shown++; s.found++; }
         });
-        step();
-      }).catch(failed);
+      });
+      chain.then(step).catch(failed);
     }
     step();
   }
@@ -329,6 +331,8 @@
     index.query(q, facetCodes).then(function (r) {
       if (state !== s) return;
       s.ids = r.ids; s.terms = r.terms; s.exact = r.exact; s.at = 0; s.found = 0;
+      /* When the index alone decides, the count is known at once. */
+      if (r.exact && r.ids.length) status.textContent = "共找到 " + r.ids.length + " 条结果，正在显示……";
       next();
     }).catch(failed);
   }
