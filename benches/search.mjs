@@ -69,11 +69,16 @@ for (const q of queries) {
   // Results on screen: the first one shown, or the page saying there is none.
   await page.waitForFunction(() => document.querySelector('.search-hit')
     || /没有找到/.test(document.querySelector('[data-status]').textContent));
-  const ms = await page.evaluate((t) => performance.now() - t, t0);
+  // Measured by the page itself, from the query's start to its first result shown.
+  const ms = await page.evaluate(() => {
+    const at = (n) => performance.getEntriesByName(n).at(-1)?.startTime;
+    return (at('pingyi-search-first') ?? at('pingyi-search-done') ?? NaN) - at('pingyi-search-start');
+  });
   await page.waitForFunction(() => /找到/.test(document.querySelector('[data-status]').textContent)
     && !/正在/.test(document.querySelector('[data-status]').textContent));
-  const r = await page.evaluate(([b, t]) => ({
-    all: performance.now() - t,
+  const r = await page.evaluate(([b]) => ({
+    all: performance.getEntriesByName('pingyi-search-done').at(-1).startTime
+      - performance.getEntriesByName('pingyi-search-start').at(-1).startTime,
     status: document.querySelector('[data-status]').textContent,
     bytes: performance.getEntriesByType('resource').slice(b)
       .filter((e) => e.name.includes('/search/')).reduce((n, e) => n + e.encodedBodySize, 0),

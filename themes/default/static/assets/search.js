@@ -291,6 +291,7 @@
           : (s.exact ? "共找到 " + s.ids.length + " 条结果" : "已找到 " + s.found + " 条结果" + (done ? "" : "，还有更多"))
             + (done ? "。" : "，已显示 " + s.found + " 条。");
         more.hidden = done;
+        mark("pingyi-search-done");
         return;
       }
       var batch = s.ids.slice(s.at, s.at + PAGE - shown);
@@ -300,13 +301,20 @@
       batch.map(function (id) { return index.doc(id); }).forEach(function (p) {
         chain = chain.then(function () { return p; }).then(function (doc) {
           if (s !== state) return;
-          if (s.exact || matches(doc, s.terms)) { list.appendChild(render(doc, ps)); shown++; s.found++; }
+          if (s.exact || matches(doc, s.terms)) {
+            list.appendChild(render(doc, ps));
+            if (!s.found) mark("pingyi-search-first");
+            shown++; s.found++;
+          }
         });
       });
       chain.then(step).catch(failed);
     }
     step();
   }
+
+  /* For benchmarks (benches/search.mjs): when a query started, showed its first result, ended. */
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
 
   function failed(e) {
     status.textContent = "搜索索引加载失败，请稍后重试。（" + e.message + "）";
@@ -326,6 +334,7 @@
     });
     if (push) history.replaceState(null, "", "?" + params.toString());
     status.textContent = "正在搜索……";
+    mark("pingyi-search-start");
     var s = { q: q };
     state = s;
     index.query(q, facetCodes).then(function (r) {
