@@ -172,6 +172,27 @@ impl Config {
                 );
             }
         }
+        // The badge's addresses go into `src` and `href` on every page: only web addresses
+        // and site paths, never `javascript:` or `data:`.
+        if let Some(badge) = &config.gov_badge {
+            for (key, url) in [
+                ("script", &badge.script),
+                ("image", &badge.image),
+                ("link", &badge.link),
+            ] {
+                let Some(url) = url else { continue };
+                let lower = url.trim().to_ascii_lowercase();
+                let web = lower.starts_with("https://") || lower.starts_with("http://");
+                let local = !lower.contains(':') && !lower.starts_with("//");
+                if crate::markdown::is_dangerous_url(url) || !(web || local) {
+                    diags.push(
+                        Diagnostic::error(path, format!("gov_badge 的 {key} 不是网址: `{url}`"))
+                            .at(text, line_of(&format!("{key}:")), 1)
+                            .with_hint("只能写 https:// 或 http:// 开头的网址,或站内路径"),
+                    );
+                }
+            }
+        }
         if diags.is_empty() {
             Ok(config)
         } else {
@@ -210,6 +231,32 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_badge_address_must_be_a_web_address_or_a_site_path() {
+        let yaml = |badge: &str| {
+            format!("title: 站\nbase_url: https://x.gov.cn\ngov_badge: {{{badge}}}\n")
+        };
+        for ok in [
+            "script: https://dcs.conac.cn/js/33/000/0000/60429971/CA330000000604299710004.js",
+            "image: /images/badge.png, link: https://bszs.conac.cn/sitename?method=show",
+            "image: badge.png",
+        ] {
+            assert!(
+                Config::parse(Path::new("site.yaml"), &yaml(ok)).is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "link: javascript:alert(1)",
+            "image: \"data:image/svg+xml,<svg onload=alert(1)>\"",
+            "script: //evil.example/x.js",
+            "link: \" JavaScript:alert(1)\"",
+        ] {
+            let e = Config::parse(Path::new("site.yaml"), &yaml(bad)).unwrap_err();
+            assert!(e[0].message.contains("不是网址"), "{bad}: {e:?}");
+        }
+    }
 
     const MINIMAL: &str = "title: 示例\nbase_url: https://rd.example.gov.cn/\ndepartments:\n  - id: housing\n    name: 住建局\n";
 

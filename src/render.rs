@@ -2160,19 +2160,28 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
             "完成日期",
             "是否逾期",
         ]);
+        // A cell Excel would run as a formula (=, +, -, @, or a tab or return first) is
+        // written with a leading apostrophe: opened, it shows as text.
+        let cell = |v: &str| -> String {
+            if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{v}")
+            } else {
+                v.to_string()
+            }
+        };
         for r in &rows {
             let _ = w.write_record([
                 year.to_string(),
-                r.review.clone(),
-                r.department.clone(),
-                r.department_name.clone(),
-                r.document.clone(),
+                cell(&r.review),
+                cell(&r.department),
+                cell(&r.department_name),
+                cell(&r.document),
                 r.url.clone(),
                 r.round.to_string(),
-                r.id.clone(),
-                r.problem.clone(),
-                r.measures.clone(),
-                r.responsible.clone(),
+                cell(&r.id),
+                cell(&r.problem),
+                cell(&r.measures),
+                cell(&r.responsible),
                 r.deadline.clone(),
                 r.status_label.to_string(),
                 r.completed.clone().unwrap_or_default(),

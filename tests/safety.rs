@@ -136,3 +136,28 @@ fn symlink_loops_are_reported_not_followed() {
     assert_eq!(errors[0].location(), "content/2024/loop");
     assert!(errors[0].message.contains("循环"));
 }
+
+/// A ledger text that a spreadsheet would run as a formula stays text in `items.csv`, and
+/// as written in `items.json`.
+#[test]
+fn open_data_csv_never_carries_a_formula() {
+    let formula = "=HYPERLINK(\"http://evil.example\",\"点击\")";
+    let doc = RECTIFICATION
+        .replace("problem: 公交准点率低", &format!("problem: '{formula}'"))
+        .replace("responsible: 公交科", "responsible: \"@公交科\"");
+    let site = TestSite::valid()
+        .file("content/2024/rectifications/transport.md", &doc)
+        .built();
+    let csv = site.read("data/2024/items.csv");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点击\"\")\""),
+        "{csv}"
+    );
+    assert!(csv.contains(",'@公交科,"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
+        "{csv}"
+    );
+    let json = site.read("data/2024/items.json");
+    assert!(json.contains("\"problem\": \"=HYPERLINK("), "{json}");
+}
