@@ -20,7 +20,7 @@ pub const VERSION: u32 = 1;
 const SHARD_BYTES: usize = 20 * 1024;
 /// Documents tokenized at a time: bounds the raw postings held at once. Watch keeps chunks
 /// small, so an edit re-reads few documents; a one-shot build takes larger ones, to merge less.
-const CHUNK_DOCS: usize = 256;
+const CHUNK_DOCS: usize = 128;
 const ONCE_CHUNK_DOCS: usize = 2048;
 
 const UNIGRAM: u32 = 1 << 30;
@@ -467,7 +467,8 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
     };
     let mut fresh = Cache::default();
     let cache = cache.unwrap_or(&mut fresh);
-    if cache.bits != bits || cache.shards.len() != shards {
+    let reset = cache.bits != bits || cache.shards.len() != shards;
+    if reset {
         *cache = Cache {
             bits,
             chunks: Vec::new(),
@@ -478,7 +479,8 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
     // per shard, about two bytes a posting, before the next chunk is read. Chunks cover
     // increasing ids, so a shard's parts join in order.
     let chunks = n.div_ceil(chunk_docs);
-    let mut changed = vec![false; shards];
+    // A fresh index writes every shard, even empty ones; a rebuild only those that changed.
+    let mut changed = vec![reset; shards];
     for c in 0..chunks.max(cache.chunks.len()) {
         if c >= chunks {
             for (s, part) in cache.chunks[c].1.iter().enumerate() {
@@ -529,6 +531,7 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
         .shards
         .iter()
         .enumerate()
+        .filter(|(s, _)| changed[*s])
         .map(|(s, bytes)| {
             let bytes = if bytes.is_empty() {
                 b"PYS1".to_vec()
