@@ -157,11 +157,7 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
 
     let mut source_entries = vec![entry("site.yaml".into(), &read(Path::new("site.yaml"))?)];
     for src in &sources {
-        let rel = src
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::load::slash_path(src).to_string_lossy().into_owned();
         source_entries.push(entry(rel, &read(src)?));
     }
     source_entries.sort_by(|a, b| a.path.cmp(&b.path));

@@ -217,6 +217,11 @@ impl Config {
         self.departments.iter().find(|d| d.id == id)
     }
 
+    /// The department's name, or its id when `site.yaml` does not list it.
+    pub fn department_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.department(id).map_or(id, |d| d.name.as_str())
+    }
+
     /// The host part of `base_url`, for the SiteDomain meta tag.
     pub fn domain(&self) -> &str {
         let rest = self

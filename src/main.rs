@@ -95,6 +95,22 @@ fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     (errors, diags.len() - errors)
 }
 
+/// A build or an archive that stopped: its problems, what was left undone, the exit code.
+fn failed(e: BuildError, undone: &str, m: &Marks, level: Level) -> ExitCode {
+    match e {
+        BuildError::Content(diags) => {
+            print_diagnostics(&diags, level);
+            let (e, w) = counts(&diags);
+            eprintln!("{} 发现 {e} 个错误、{w} 个警告;{undone}", m.fail);
+            ExitCode::from(1)
+        }
+        BuildError::Io(msg) => {
+            eprintln!("{} {msg}", m.fail);
+            ExitCode::from(2)
+        }
+    }
+}
+
 struct Marks {
     ok: &'static str,
     fail: &'static str,
@@ -449,20 +465,12 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(BuildError::Content(diags)) => {
-                    print_diagnostics(&diags, level);
-                    let (e, w) = counts(&diags);
-                    eprintln!(
-                        "{} 发现 {e} 个错误、{w} 个警告;没有写入任何文件,{} 保持原样",
-                        m.fail,
-                        out.display()
-                    );
-                    ExitCode::from(1)
-                }
-                Err(BuildError::Io(msg)) => {
-                    eprintln!("{} {msg}", m.fail);
-                    ExitCode::from(2)
-                }
+                Err(e) => failed(
+                    e,
+                    &format!("没有写入任何文件,{} 保持原样", out.display()),
+                    &m,
+                    level,
+                ),
             }
         }
         Command::Watch(args) => {
@@ -543,16 +551,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(BuildError::Content(diags)) => {
-                    print_diagnostics(&diags, level);
-                    let (e, w) = counts(&diags);
-                    eprintln!("{} 发现 {e} 个错误、{w} 个警告;没有生成归档包", m.fail);
-                    ExitCode::from(1)
-                }
-                Err(BuildError::Io(msg)) => {
-                    eprintln!("{} {msg}", m.fail);
-                    ExitCode::from(2)
-                }
+                Err(e) => failed(e, "没有生成归档包", &m, level),
             }
         }
         Command::Verify(args) => match pingyi::archive::verify(&args.bundle) {

@@ -462,12 +462,7 @@ impl<'a> Ctx<'a> {
 
     fn dept_link(&self, id: &str) -> Link {
         Link {
-            title: self
-                .site
-                .config
-                .department(id)
-                .map(|d| d.name.clone())
-                .unwrap_or_else(|| id.to_string()),
+            title: self.site.config.department_name(id).to_string(),
             url: self.url(&format!("/departments/{id}/")),
         }
     }
@@ -2039,7 +2034,9 @@ fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
         kind: d.kind.name(),
         title: &d.title,
         url: format!("{base}{}", p.url()),
-        source: slash_source(&d.source),
+        source: crate::load::slash_path(&d.source)
+            .to_string_lossy()
+            .into_owned(),
         date: iso(d.date),
         year: d.year(),
         review: d.review.as_deref(),
@@ -2077,13 +2074,6 @@ fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
             _ => None,
         },
     }
-}
-
-fn slash_source(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// `/data/{year}/documents.json`, every document of the year with its metadata, and

@@ -215,12 +215,6 @@ fn push_decoded(out: &mut String, text: &str) {
 
 fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
     let d = &p.doc;
-    let dept_name = |id: &str| {
-        site.config
-            .department(id)
-            .map(|x| x.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
     let items = match &d.details {
         Details::Rectification(r) => r
             .items
@@ -250,7 +244,11 @@ fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
         date: d.date.map(|x| x.to_string()),
         year: d.year(),
         doc_number: d.doc_number.as_deref(),
-        departments: d.departments().into_iter().map(dept_name).collect(),
+        departments: d
+            .departments()
+            .into_iter()
+            .map(|id| site.config.department_name(id).to_string())
+            .collect(),
         speaker: match &d.details {
             Details::Speech(s) => Some(s.speaker.as_str()),
             _ => None,
