@@ -65,7 +65,7 @@ pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
         .lines()
         .enumerate()
         .map(|(i, l)| (i + split.yaml_line, l))
-        .filter(|(n, _)| *n >= from)
+        .skip(from.saturating_sub(split.yaml_line))
         .find(|(_, l)| has_key(l, &pattern))
         .map(|(n, _)| n)
 }
@@ -73,9 +73,17 @@ pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
 /// True if `line` has `pattern` (`key:`) as a key, in block (`key:`, `- key:`) or flow
 /// (`{a: 1, key: 2}`) style.
 pub fn has_key(line: &str, pattern: &str) -> bool {
-    line.match_indices(pattern).any(|(i, _)| {
-        let before = line[..i].trim_end_matches(' ');
-        before.is_empty() || before.ends_with(['{', ',', '-'])
+    let (l, p) = (line.as_bytes(), pattern.as_bytes());
+    let Some(&first) = p.first() else {
+        return false;
+    };
+    // Called for every line of every front matter: a byte search, not a substring searcher
+    // set up per line. `first` starts a character, so `i` is a character boundary.
+    memchr::memchr_iter(first, l).any(|i| {
+        l[i..].starts_with(p) && {
+            let before = line[..i].trim_end_matches(' ');
+            before.is_empty() || before.ends_with(['{', ',', '-'])
+        }
     })
 }
 

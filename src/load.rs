@@ -63,7 +63,7 @@ pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
         )
         .with_hint("请把内容复制到文本编辑器中,另存为 UTF-8 编码的 .md 文件;原文件可作为附件(attachments)发布"));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         let mut d = Diagnostic::error(rel, "文件含有空字符(NUL),不是文本文件");
         d.line = Some(bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1);
         return Err(d.with_hint("Markdown 文档应是 UTF-8 编码的纯文本"));
@@ -189,7 +189,12 @@ pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
         Diagnostic::error(rel, message)
     };
     let file = std::fs::File::open(root.join(rel)).map_err(failed)?;
-    let mut bytes = Vec::new();
+    // Sized from the file, so most files take one read and one to see the end.
+    let size = file
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(MAX_DOCUMENT_BYTES);
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     // `take`: the file may grow between a look at its size and the read.
     file.take(MAX_DOCUMENT_BYTES + 1)
         .read_to_end(&mut bytes)

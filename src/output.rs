@@ -6,7 +6,7 @@
 //! to disk: killed or cut off from power at any instant, the output folder is the complete old
 //! site or the complete new one. What a killed build leaves beside it, the next build removes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -176,6 +176,8 @@ pub struct Staging {
     root: PathBuf,
     dir: PathBuf,
     manifest: Mutex<Manifest>,
+    /// The folders made so far.
+    dirs: Mutex<HashSet<PathBuf>>,
     /// Whether to fingerprint what is written: only a later incremental build needs it.
     fingerprints: bool,
     committed: bool,
@@ -193,6 +195,7 @@ impl Staging {
             root: root.to_path_buf(),
             dir,
             manifest: Mutex::new(Manifest::new()),
+            dirs: Mutex::new(HashSet::new()),
             fingerprints: true,
             committed: false,
         })
@@ -215,7 +218,15 @@ impl Staging {
         }
         let dest = self.dir.join(&o.path);
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
+            // Each folder is made once: most files share theirs with others.
+            let known = self.dirs.lock().expect("not poisoned").contains(parent);
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                self.dirs
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(parent.to_path_buf());
+            }
         }
         write_one(&self.root, &dest, &o.content)?;
         let fp = if self.fingerprints {

@@ -193,7 +193,10 @@ impl Builder {
             .par_iter()
             .map(|f| {
                 let source = Source {
-                    stamp: stamp(&self.root.join(&f.rel)),
+                    // Only watch compares stamps, to see what changed.
+                    stamp: (!self.once)
+                        .then(|| stamp(&self.root.join(&f.rel)))
+                        .flatten(),
                     parsed: parse_source(&f.rel, &f.text),
                 };
                 (f.rel.clone(), source)

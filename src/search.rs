@@ -18,10 +18,10 @@ use crate::site::{Page, Site};
 pub const VERSION: u32 = 1;
 /// What one shard of postings should weigh: a query of a few terms fetches a few shards.
 const SHARD_BYTES: usize = 20 * 1024;
-/// Documents tokenized at a time: bounds the raw postings held at once. Watch keeps chunks
-/// small, so an edit re-reads few documents; a one-shot build takes larger ones, to merge less.
+/// Documents tokenized at a time in watch, which keeps each chunk's part of every shard: an
+/// edit re-reads and re-merges only its chunk. A one-shot build takes every document at once,
+/// so there is nothing to merge.
 const CHUNK_DOCS: usize = 128;
-const ONCE_CHUNK_DOCS: usize = 2048;
 
 const UNIGRAM: u32 = 1 << 30;
 const BIGRAM: u32 = 2 << 30;
@@ -61,33 +61,65 @@ fn word_code(word: &str) -> u32 {
 /// The tokens of `text`: each Han character, each pair of adjacent Han characters, and each
 /// run of ASCII letters and digits (after [`fold`]). Anything else separates.
 pub fn tokens(text: &str, out: &mut Vec<u32>) {
-    let mut prev: Option<u32> = None;
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<u32>| {
-        if !word.is_empty() {
-            out.push(word_code(word));
-            word.clear();
-        }
-    };
-    for c in text.chars() {
-        let c = fold(c);
-        if let Some(code) = han(c) {
-            flush(&mut word, out);
-            out.push(UNIGRAM | code);
-            if let Some(p) = prev {
-                out.push(BIGRAM | (p << 15) | code);
-            }
-            prev = Some(code);
-        } else {
-            prev = None;
-            if c.is_ascii_alphanumeric() {
-                word.push(c);
-            } else {
-                flush(&mut word, out);
-            }
+    let mut t = Tokenizer::new(|code| out.push(code));
+    t.text(text);
+    t.finish();
+}
+
+/// [`tokens`] over text that arrives in pieces (the body, as [`walk_html`] gives it), each
+/// token handed to `emit` as it is found.
+struct Tokenizer<F: FnMut(u32)> {
+    emit: F,
+    prev: Option<u32>,
+    word: String,
+}
+
+impl<F: FnMut(u32)> Tokenizer<F> {
+    fn new(emit: F) -> Self {
+        Tokenizer {
+            emit,
+            prev: None,
+            word: String::new(),
         }
     }
-    flush(&mut word, out);
+
+    fn flush(&mut self) {
+        if !self.word.is_empty() {
+            (self.emit)(word_code(&self.word));
+            self.word.clear();
+        }
+    }
+
+    #[inline]
+    fn char(&mut self, c: char) {
+        // Most of a body is Han characters: they skip the folding.
+        if let Some(code) = han(c) {
+            self.flush();
+            (self.emit)(UNIGRAM | code);
+            if let Some(p) = self.prev {
+                (self.emit)(BIGRAM | (p << 15) | code);
+            }
+            self.prev = Some(code);
+            return;
+        }
+        let c = fold(c);
+        self.prev = None;
+        if c.is_ascii_alphanumeric() {
+            self.word.push(c);
+        } else {
+            self.flush();
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.char(c);
+        }
+    }
+
+    fn finish(mut self) {
+        self.flush();
+    }
 }
 
 /// Which shard holds `code`, of `1 << bits` shards (Fibonacci hashing; the script does the
@@ -129,9 +161,33 @@ struct SearchDoc<'a> {
     items: Vec<ItemDoc<'a>>,
 }
 
+/// A piece of an HTML body's text, in order: see [`walk_html`].
+enum Piece<'a> {
+    Text(&'a str),
+    Char(char),
+    /// A tag that is not inline: the text on either side does not run together.
+    Break,
+}
+
 /// The body's text as a reader sees it: tags dropped (inline ones without a break, so a
 /// phrase split by `<strong>` stays whole), entities decoded.
 pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    walk_html(html, &mut |piece| match piece {
+        Piece::Text(t) => out.push_str(t),
+        Piece::Char(c) => out.push(c),
+        Piece::Break => {
+            if !out.ends_with('\n') && !out.is_empty() {
+                out.push('\n');
+            }
+        }
+    });
+    out.trim().to_string()
+}
+
+/// Walks `html` as [`html_text`] reads it, without building the string: the index tokenizes
+/// the pieces as they come.
+fn walk_html(html: &str, f: &mut impl FnMut(Piece<'_>)) {
     fn inline(name: &str) -> bool {
         let b = name.as_bytes();
         if b.len() > 6 {
@@ -159,34 +215,34 @@ pub fn html_text(html: &str) -> String {
                 | b"u"
         )
     }
-    let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        push_decoded(&mut out, &rest[..lt]);
+        decoded(&rest[..lt], f);
         let Some(gt) = rest[lt..].find('>') else {
-            rest = "";
-            break;
+            return;
         };
         let tag = rest[lt + 1..lt + gt].trim_start_matches('/');
         let name = &tag[..tag
             .find(|c: char| !c.is_ascii_alphanumeric())
             .unwrap_or(tag.len())];
-        if !inline(name) && !out.ends_with('\n') && !out.is_empty() {
-            out.push('\n');
+        if !inline(name) {
+            f(Piece::Break);
         }
         rest = &rest[lt + gt + 1..];
     }
-    push_decoded(&mut out, rest);
-    out.trim().to_string()
+    decoded(rest, f);
 }
 
-fn push_decoded(out: &mut String, text: &str) {
+/// `text` with its character references decoded; one that is not understood stays as written.
+fn decoded(text: &str, f: &mut impl FnMut(Piece<'_>)) {
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
+        if amp > 0 {
+            f(Piece::Text(&rest[..amp]));
+        }
         let after = &rest[amp..];
         let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| match &after[1..e] {
+        let c = end.and_then(|e| match &after[1..e] {
             "amp" => Some('&'),
             "lt" => Some('<'),
             "gt" => Some('>'),
@@ -199,18 +255,20 @@ fn push_decoded(out: &mut String, text: &str) {
             n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         });
-        match (decoded, end) {
+        match (c, end) {
             (Some(c), Some(e)) => {
-                out.push(c);
+                f(Piece::Char(c));
                 rest = &after[e + 1..];
             }
             _ => {
-                out.push('&');
+                f(Piece::Char('&'));
                 rest = &after[1..];
             }
         }
     }
-    out.push_str(rest);
+    if !rest.is_empty() {
+        f(Piece::Text(rest));
+    }
 }
 
 fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
@@ -258,18 +316,43 @@ fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
     }
 }
 
-/// Everything of a document a query is matched against but the title, field by field.
-fn fields<'d>(doc: &'d SearchDoc<'_>) -> impl Iterator<Item = &'d str> {
-    doc.doc_number
-        .into_iter()
-        .chain(doc.departments.iter().map(String::as_str))
-        .chain(doc.speaker)
-        .chain(std::iter::once(doc.text.as_str()))
-        .chain(doc.items.iter().flat_map(|i| {
-            [i.id, i.problem, i.measures, i.responsible]
-                .into_iter()
-                .chain(i.notes.iter().copied())
-        }))
+/// Page `p`'s tokens, as its search document holds them, each handed to `emit` with whether
+/// it is the title's (the title comes first): every field apart, so no bigram joins two; the
+/// body read straight from its HTML.
+fn doc_tokens(site: &Site, p: &Page, mut emit: impl FnMut(u32, bool)) {
+    let d = &p.doc;
+    let mut field = |text: &str, title: bool| {
+        let mut t = Tokenizer::new(|code| emit(code, title));
+        t.text(text);
+        t.finish();
+    };
+    field(&d.title, true);
+    if let Some(n) = &d.doc_number {
+        field(n, false);
+    }
+    for id in d.departments() {
+        field(site.config.department_name(id), false);
+    }
+    if let Details::Speech(s) = &d.details {
+        field(&s.speaker, false);
+    }
+    if let Details::Rectification(r) = &d.details {
+        for i in &r.items {
+            for f in [&i.id, &i.problem, &i.measures, &i.responsible] {
+                field(f, false);
+            }
+            for pr in &i.progress {
+                field(&pr.note, false);
+            }
+        }
+    }
+    let mut t = Tokenizer::new(|code| emit(code, false));
+    walk_html(&p.content.html, &mut |piece| match piece {
+        Piece::Text(s) => t.text(s),
+        Piece::Char(c) => t.char(c),
+        Piece::Break => t.char('\n'),
+    });
+    t.finish();
 }
 
 #[derive(Serialize)]
@@ -373,57 +456,131 @@ impl std::fmt::Debug for Cache {
     }
 }
 
-/// A chunk's part of every shard: its documents' postings, sorted and encoded.
+/// One token's postings while they are gathered: documents in increasing id order, each a
+/// varint of `(id - previous id) << 1 | in_title` (the first from 0), as [`encode`] writes.
+#[derive(Default)]
+struct Postings {
+    count: u32,
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+impl Postings {
+    /// Adds document `id` unless it is there already: a document's title tokens come first,
+    /// so the first sighting says whether the title has it.
+    fn add(&mut self, id: u32, in_title: bool) {
+        if self.count > 0 && self.last == id {
+            return;
+        }
+        let prev = if self.count == 0 { 0 } else { self.last };
+        varint(&mut self.bytes, ((id - prev) << 1) | u32::from(in_title));
+        self.count += 1;
+        self.last = id;
+    }
+
+    /// Appends `later`, all of whose documents come after this one's: only its first entry,
+    /// counted from 0, is written again, from this one's last document.
+    fn append(&mut self, later: Postings) {
+        if self.count == 0 {
+            *self = later;
+            return;
+        }
+        let (mut first, mut len, mut shift) = (0u32, 0, 0);
+        for &b in &later.bytes {
+            first |= u32::from(b & 0x7F) << shift;
+            len += 1;
+            if b < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        let id = first >> 1;
+        varint(&mut self.bytes, ((id - self.last) << 1) | (first & 1));
+        self.bytes.extend_from_slice(&later.bytes[len..]);
+        self.count += later.count;
+        self.last = later.last;
+    }
+}
+
+/// Postings of a run of documents, gathered in id order: one lookup per token (a single
+/// character's by index), no sorting, and only the encoded bytes kept.
+#[derive(Default)]
+struct Gather {
+    /// Single characters, by code: half of all tokens, and the most frequent.
+    chars: Vec<Postings>,
+    lists: FxHashMap<u32, Postings>,
+}
+
+impl Gather {
+    fn add(&mut self, site: &Site, id: usize) {
+        let page = &site.pages[site.pages.len() - 1 - id];
+        let id = id as u32;
+        let Gather { chars, lists } = self;
+        if chars.is_empty() {
+            chars.resize_with(1 << 15, Postings::default);
+        }
+        doc_tokens(site, page, |code, title| {
+            let list = if code & 0xC000_0000 == UNIGRAM {
+                &mut chars[(code & 0x7FFF) as usize]
+            } else {
+                lists.entry(code).or_default()
+            };
+            list.add(id, title);
+        });
+    }
+
+    /// Every token's postings, single characters among them.
+    fn into_lists(self) -> impl Iterator<Item = (u32, Postings)> {
+        let chars = self
+            .chars
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| p.count > 0)
+            .map(|(c, p)| (UNIGRAM | c as u32, p));
+        chars.chain(self.lists)
+    }
+}
+
+/// A chunk's part of every shard: its documents' postings, by code.
 fn chunk_parts(site: &Site, ids: std::ops::Range<usize>, bits: u32) -> Vec<Vec<u8>> {
-    let n = site.pages.len();
-    let shards = 1usize << bits;
-    let raw: Vec<Vec<u64>> = ids
+    // One contiguous run of documents per thread, joined in order after.
+    let runs = rayon::current_num_threads().clamp(1, ids.len().div_ceil(64).max(1));
+    let step = ids.len().div_ceil(runs);
+    let gathered: Vec<Gather> = (0..runs)
         .into_par_iter()
-        .fold(
-            || vec![Vec::new(); shards],
-            |mut buckets, id| {
-                let doc = search_doc(site, &site.pages[n - 1 - id]);
-                // Each distinct token once, marked when the title has it.
-                let mut seen: FxHashMap<u32, bool> =
-                    FxHashMap::with_capacity_and_hasher(4096, Default::default());
-                let mut t = Vec::with_capacity(4096);
-                tokens(doc.title, &mut t);
-                seen.extend(t.iter().map(|&c| (c, true)));
-                for f in fields(&doc) {
-                    t.clear();
-                    tokens(f, &mut t);
-                    for &c in &t {
-                        seen.entry(c).or_insert(false);
-                    }
+        .map(|r| {
+            let mut g = Gather::default();
+            let start = ids.start + r * step;
+            for id in start..(start + step).min(ids.end) {
+                g.add(site, id);
+            }
+            g
+        })
+        .collect();
+    let mut all: FxHashMap<u32, Postings> = FxHashMap::default();
+    for g in gathered {
+        for (code, list) in g.into_lists() {
+            match all.entry(code) {
+                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().append(list),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(list);
                 }
-                let id = (id as u64) << 1;
-                for (code, in_title) in seen {
-                    buckets[shard_of(code, bits)]
-                        .push((u64::from(code) << 32) | id | u64::from(in_title));
-                }
-                buckets
-            },
-        )
-        .reduce(
-            || vec![Vec::new(); shards],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    x.extend(y);
-                }
-                a
-            },
-        );
-    raw.into_par_iter()
-        .map(|mut bucket| {
-            bucket.sort_unstable();
+            }
+        }
+    }
+    let mut shards: Vec<Vec<(u32, Postings)>> = (0..1usize << bits).map(|_| Vec::new()).collect();
+    for (code, list) in all {
+        shards[shard_of(code, bits)].push((code, list));
+    }
+    shards
+        .into_par_iter()
+        .map(|mut lists| {
+            lists.sort_unstable_by_key(|(code, _)| *code);
             let mut bytes = b"PYS1".to_vec();
-            let mut start = 0;
-            while start < bucket.len() {
-                let code = (bucket[start] >> 32) as u32;
-                let end = start + bucket[start..].partition_point(|p| (p >> 32) as u32 == code);
-                let list: Vec<u32> = bucket[start..end].iter().map(|&p| p as u32).collect();
-                encode(&mut bytes, code, &list);
-                start = end;
+            for (code, list) in lists {
+                bytes.extend_from_slice(&code.to_le_bytes());
+                varint(&mut bytes, list.count);
+                bytes.extend_from_slice(&list.bytes);
             }
             bytes
         })
@@ -461,7 +618,7 @@ pub fn index(site: &Site, cache: Option<&mut Cache>) -> Vec<Output> {
     let chunk_docs = if cache.is_some() {
         CHUNK_DOCS
     } else {
-        ONCE_CHUNK_DOCS
+        n.max(1)
     };
     let mut fresh = Cache::default();
     let cache = cache.unwrap_or(&mut fresh);
