@@ -45,7 +45,39 @@ impl Date {
 
     /// `2024年5月12日`, the form used in running Chinese text.
     pub fn zh(self) -> String {
-        format!("{}年{}月{}日", self.0.year(), self.0.month(), self.0.day())
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&y) {
+            return format!("{y}年{m}月{d}日");
+        }
+        // Digits by hand: pages show dates many times, and `format!` costs more than the rest.
+        let mut s = String::with_capacity(17);
+        push_number(&mut s, y as u32, 1);
+        s.push('年');
+        push_number(&mut s, m as u32, 1);
+        s.push('月');
+        push_number(&mut s, d as u32, 1);
+        s.push('日');
+        s
+    }
+
+    /// `2024-05-12`: ISO 8601, as in the disclosure block and machine-readable files.
+    pub fn iso(self) -> String {
+        let mut s = String::with_capacity(10);
+        self.push_iso(&mut s);
+        s
+    }
+
+    fn push_iso(self, s: &mut String) {
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&y) {
+            s.push_str(&self.0.to_string());
+            return;
+        }
+        push_number(s, y as u32, 4);
+        s.push('-');
+        push_number(s, m as u32, 2);
+        s.push('-');
+        push_number(s, d as u32, 2);
     }
 
     /// Today in the site's time zone, so a build at 07:00 in Beijing does not use yesterday.
@@ -56,10 +88,27 @@ impl Date {
     }
 }
 
+/// `n` in decimal, zero-padded to `width` digits.
+fn push_number(s: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let at = at.min(digits.len() - width);
+    s.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+}
+
 impl fmt::Display for Date {
     /// ISO `2024-05-12`, as in the disclosure block and machine-readable files.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        f.write_str(&self.iso())
     }
 }
 
@@ -102,6 +151,12 @@ mod tests {
         assert_eq!(d.zh(), "2024年5月2日");
         assert_eq!(d.to_string(), "2024-05-02");
         assert_eq!(d.year(), 2024);
+        // Written by hand, as jiff writes them: four-digit years padded, others as jiff does.
+        for (y, m, day) in [(987, 1, 2), (2026, 12, 31), (1, 10, 9), (-5, 3, 4)] {
+            let d = Date(jiff::civil::date(y, m, day));
+            assert_eq!(d.to_string(), d.0.to_string());
+            assert_eq!(d.zh(), format!("{y}年{m}月{day}日"));
+        }
     }
 
     #[test]

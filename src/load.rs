@@ -69,7 +69,13 @@ pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
         return Err(d.with_hint("Markdown 文档应是 UTF-8 编码的纯文本"));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    // Chinese text is all multi-byte sequences, which the standard check takes one at a time:
+    // the SIMD check first, and the standard one for where an error is.
+    let checked = match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(bytes),
+    };
+    match checked {
         Ok(s) => Ok(if s.contains('\r') {
             s.replace("\r\n", "\n").replace('\r', "\n")
         } else {

@@ -277,7 +277,7 @@ struct CountLink {
 // ---------------------------------------------------------------------------------------------
 
 fn iso(d: Option<Date>) -> Option<String> {
-    d.map(|d| d.to_string())
+    d.map(Date::iso)
 }
 
 /// `12.3 KB`, `1.2 MB`: sizes as a reader expects them next to a download.
@@ -360,6 +360,8 @@ struct Ctx<'a> {
     by_year: HashMap<i32, Vec<usize>>,
     /// Serialised once: every page shows it, and a Tera value clones by reference count.
     site_view: tera::Value,
+    /// Each department's link, made once: cards and ledger rows show them many times over.
+    dept_links: HashMap<&'a str, Link>,
     /// The search index's cache, in a build a later build continues (watch).
     search: Option<std::sync::Mutex<crate::search::Cache>>,
 }
@@ -436,6 +438,17 @@ impl<'a> Ctx<'a> {
             feed_url: format!("{base}/feed.xml"),
             today: site.today.to_string(),
         };
+        let dept_links = c
+            .departments
+            .iter()
+            .map(|d| {
+                let link = Link {
+                    title: d.name.clone(),
+                    url: format!("{base}/departments/{}/", d.id),
+                };
+                (d.id.as_str(), link)
+            })
+            .collect();
         Ctx {
             site,
             base,
@@ -447,6 +460,7 @@ impl<'a> Ctx<'a> {
             by_tag,
             by_year,
             site_view: tera::Value::from_serializable(&site_view),
+            dept_links,
             search: None,
         }
     }
@@ -457,13 +471,20 @@ impl<'a> Ctx<'a> {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        let mut url = String::with_capacity(self.base.len() + path.len());
+        url.push_str(&self.base);
+        url.push_str(path);
+        url
     }
 
     fn dept_link(&self, id: &str) -> Link {
-        Link {
-            title: self.site.config.department_name(id).to_string(),
-            url: self.url(&format!("/departments/{id}/")),
+        match self.dept_links.get(id) {
+            Some(link) => link.clone(),
+            // Not in site.yaml: `check` reports it; the page still shows the id.
+            None => Link {
+                title: self.site.config.department_name(id).to_string(),
+                url: self.url(&format!("/departments/{id}/")),
+            },
         }
     }
 

@@ -299,7 +299,7 @@ fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
         ),
         kind: d.kind.name(),
         kind_label: d.kind.label(),
-        date: d.date.map(|x| x.to_string()),
+        date: d.date.map(crate::date::Date::iso),
         year: d.year(),
         doc_number: d.doc_number.as_deref(),
         departments: d
