@@ -189,7 +189,9 @@ impl Builder {
     fn read_all(&mut self) {
         let (paths, diags) = load::list_content(&self.root);
         let (files, read_diags) = load::read_sources(&self.root, &paths);
-        let mut read: BTreeMap<PathBuf, Source> = files
+        // Into a list first: files come sorted, and a map built from a sorted list does not
+        // compare paths once per insertion.
+        let parsed: Vec<(PathBuf, Source)> = files
             .par_iter()
             .map(|f| {
                 let source = Source {
@@ -202,6 +204,7 @@ impl Builder {
                 (f.rel.clone(), source)
             })
             .collect();
+        let mut read: BTreeMap<PathBuf, Source> = parsed.into_iter().collect();
         for d in read_diags {
             read.insert(
                 d.path.clone(),

@@ -1031,7 +1031,16 @@ impl RenderKeys {
 
 fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
     let site = cx.site;
-    let mut jobs: Vec<Job<'a>> = vec![
+    // The longest jobs first: a long one started last keeps one thread busy after the others
+    // are done.
+    let mut jobs: Vec<Job<'a>> = vec![Job::SearchIndex];
+    // Every year with documents has its open data (its ledger file may be empty).
+    let mut data_years: Vec<i32> = cx.by_year.keys().copied().collect();
+    data_years.sort_unstable();
+    jobs.extend(data_years.into_iter().map(Job::Data));
+    jobs.extend([
+        Job::Sitemap,
+        Job::Feed,
         Job::Home,
         Job::Reviews,
         Job::Departments,
@@ -1039,11 +1048,9 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
         Job::Tags,
         Job::NotFound,
         Job::SearchPage,
-        Job::SearchIndex,
-        Job::Feed,
-        Job::Sitemap,
         Job::Robots,
-    ];
+    ]);
+    jobs.extend(site.years().into_iter().map(Job::Archive));
     jobs.extend((0..site.pages.len()).map(Job::Document));
     let all_items = site
         .of_kind(Kind::Rectification)
@@ -1105,7 +1112,6 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
             });
         }
     }
-    jobs.extend(site.years().into_iter().map(Job::Archive));
     for (tag, slug) in &site.tag_slugs {
         let all: Vec<&Page> = cx.pages_at(cx.by_tag.get(tag.as_str())).collect();
         for (path, pages, paginator) in cx.paginate(&format!("/tags/{slug}/"), &all, PER_PAGE) {
@@ -1117,10 +1123,6 @@ fn jobs<'a>(cx: &Ctx<'a>) -> Vec<Job<'a>> {
             });
         }
     }
-    // Every year with documents has its open data (its ledger file may be empty).
-    let mut data_years: Vec<i32> = cx.by_year.keys().copied().collect();
-    data_years.sort_unstable();
-    jobs.extend(data_years.into_iter().map(Job::Data));
     jobs
 }
 
@@ -1424,6 +1426,8 @@ pub fn render_changed(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<(), RenderError>> = jobs
         .par_iter()
+        // One job at a time to a thread, so an idle thread can always take the next.
+        .with_max_len(1)
         .enumerate()
         .filter(|(i, _)| stale(*i))
         .map(|(_, job)| match render_job(&cx, theme, job, &jobs) {
