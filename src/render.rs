@@ -165,7 +165,8 @@ struct DocView<'a> {
     /// Newer and older document of the same type.
     prev: Option<Link>,
     next: Option<Link>,
-    related: Vec<Card>,
+    /// Cards ([`Card`]), as Tera values.
+    related: Vec<tera::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -216,7 +217,8 @@ struct ReviewedDept {
 struct Group {
     kind: &'static str,
     label: &'static str,
-    docs: Vec<Card>,
+    /// Cards ([`Card`]), as Tera values.
+    docs: Vec<tera::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,6 +364,11 @@ struct Ctx<'a> {
     site_view: tera::Value,
     /// Each department's link, made once: cards and ledger rows show them many times over.
     dept_links: HashMap<&'a str, Link>,
+    /// Each page's card, made once when first shown: a document appears in lists, on tag
+    /// pages and in other documents' related lists. A Tera value clones by reference count.
+    cards: Vec<std::sync::OnceLock<tera::Value>>,
+    /// Page address → index in `site.pages`, to find a page's card.
+    page_index: rustc_hash::FxHashMap<usize, usize>,
     /// The search index's cache, in a build a later build continues (watch).
     search: Option<std::sync::Mutex<crate::search::Cache>>,
 }
@@ -461,6 +468,15 @@ impl<'a> Ctx<'a> {
             by_year,
             site_view: tera::Value::from_serializable(&site_view),
             dept_links,
+            cards: (0..site.pages.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            page_index: site
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (&**p as *const Page as usize, i))
+                .collect(),
             search: None,
         }
     }
@@ -495,7 +511,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn card(&self, p: &Page) -> Card {
+    /// The card of `p`, a page of this site.
+    fn card(&self, p: &Page) -> tera::Value {
+        let make = || tera::Value::from_serializable(&self.make_card(p));
+        match self.page_index.get(&(p as *const Page as usize)) {
+            Some(&i) => self.cards[i].get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+
+    fn make_card(&self, p: &Page) -> Card {
         Card {
             title: p.doc.title.clone(),
             url: self.url(p.url()),
@@ -610,7 +635,7 @@ impl<'a> Ctx<'a> {
         ]
         .into_iter()
         .filter_map(|k| {
-            let docs: Vec<Card> = pages
+            let docs: Vec<tera::Value> = pages
                 .iter()
                 .filter(|p| p.doc.kind == k)
                 .map(|p| self.card(p))
@@ -1554,7 +1579,7 @@ fn render_job(
                 "current_review",
                 &current.and_then(|p| cx.review_view(p, false)),
             );
-            let latest = |k: Kind, n: usize| -> Vec<Card> {
+            let latest = |k: Kind, n: usize| -> Vec<tera::Value> {
                 site.of_kind(k).take(n).map(|p| cx.card(p)).collect()
             };
             ctx.insert("latest_notices", &latest(Kind::Notice, 6));
