@@ -51,11 +51,11 @@ impl Date {
         }
         // Digits by hand: pages show dates many times, and `format!` costs more than the rest.
         let mut s = String::with_capacity(17);
-        push_number(&mut s, y as u32, 1);
+        push_number(&mut s, y as u32);
         s.push('年');
-        push_number(&mut s, m as u32, 1);
+        push_number(&mut s, m as u32);
         s.push('月');
-        push_number(&mut s, d as u32, 1);
+        push_number(&mut s, d as u32);
         s.push('日');
         s
     }
@@ -73,11 +73,21 @@ impl Date {
             s.push_str(&self.0.to_string());
             return;
         }
-        push_number(s, y as u32, 4);
-        s.push('-');
-        push_number(s, m as u32, 2);
-        s.push('-');
-        push_number(s, d as u32, 2);
+        let (y, m, d) = (y as u16, m as u8, d as u8);
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let b = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            b'0' + m / 10,
+            b'0' + m % 10,
+            b'-',
+            b'0' + d / 10,
+            b'0' + d % 10,
+        ];
+        s.push_str(std::str::from_utf8(&b).expect("ASCII digits"));
     }
 
     /// Today in the site's time zone, so a build at 07:00 in Beijing does not use yesterday.
@@ -88,8 +98,8 @@ impl Date {
     }
 }
 
-/// `n` in decimal, zero-padded to `width` digits.
-fn push_number(s: &mut String, n: u32, width: usize) {
+/// `n` in decimal, without padding.
+fn push_number(s: &mut String, n: u32) {
     let mut digits = [b'0'; 10];
     let mut at = digits.len();
     let mut n = n;
@@ -101,7 +111,6 @@ fn push_number(s: &mut String, n: u32, width: usize) {
             break;
         }
     }
-    let at = at.min(digits.len() - width);
     s.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
@@ -137,7 +146,7 @@ impl<'de> Deserialize<'de> for Date {
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.iso())
     }
 }
 

@@ -721,9 +721,20 @@ impl Document {
 
 fn check_items(r: &mut Report<'_>, items: &[Item]) {
     let mut from = key_line(r.split, "items", 1).unwrap_or(1);
+    // Item k starts at the k-th `id:` after `items:`: found in one pass over the lines.
+    let id_lines: Vec<usize> = r
+        .split
+        .yaml
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + r.split.yaml_line, l))
+        .filter(|&(n, l)| n > from && frontmatter::has_key(l, "id:"))
+        .map(|(n, _)| n)
+        .take(items.len())
+        .collect();
     let mut seen = std::collections::BTreeSet::new();
-    for item in items {
-        let line = key_line(r.split, "id", from + 1).unwrap_or(from);
+    for (k, item) in items.iter().enumerate() {
+        let line = id_lines.get(k).copied().unwrap_or(from);
         from = line;
         if !seen.insert(item.id.as_str()) {
             r.diags.push(

@@ -77,6 +77,17 @@ pub fn has_key(line: &str, pattern: &str) -> bool {
     let Some(&first) = p.first() else {
         return false;
     };
+    // The usual cases, `key:` and `- key:`; past them a key needs `{`, `,` or `-` before it.
+    let start = l
+        .iter()
+        .position(|&b| b != b' ' && b != b'-')
+        .unwrap_or(l.len());
+    if l[start..].starts_with(p) {
+        return true;
+    }
+    if memchr::memchr3(b'{', b',', b'-', &l[start..]).is_none() {
+        return false;
+    }
     // Called for every line of every front matter: a byte search, not a substring searcher
     // set up per line. `first` starts a character, so `i` is a character boundary.
     memchr::memchr_iter(first, l).any(|i| {
