@@ -1447,15 +1447,17 @@ pub fn render_changed(
         (Some(keys), Some((url, key))) => keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key),
         _ => true,
     };
-    let total = progress.map_or(0, |_| (0..jobs.len()).filter(|&i| stale(i)).count());
+    let todo: Vec<&Job<'_>> = (0..jobs.len())
+        .filter(|&i| stale(i))
+        .map(|i| &jobs[i])
+        .collect();
+    let total = todo.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<(), RenderError>> = jobs
+    let results: Vec<Result<(), RenderError>> = todo
         .par_iter()
         // One job at a time to a thread, so an idle thread can always take the next.
         .with_max_len(1)
-        .enumerate()
-        .filter(|(i, _)| stale(*i))
-        .map(|(_, job)| match render_job(&cx, theme, job, &jobs) {
+        .map(|job| match render_job(&cx, theme, job, &jobs) {
             Ok(outputs) => outputs
                 .into_iter()
                 .try_for_each(sink)
