@@ -69,6 +69,8 @@ struct Card {
     kind: &'static str,
     kind_label: &'static str,
     date: Option<String>,
+    /// `date` as `2024年5月12日`.
+    date_zh: Option<String>,
     summary: String,
     doc_number: Option<String>,
     departments: Vec<Link>,
@@ -145,6 +147,8 @@ struct DocView<'a> {
     kind: &'static str,
     kind_label: &'static str,
     date: Option<String>,
+    /// `date` as `2024年5月12日`.
+    date_zh: Option<String>,
     year: Option<i32>,
     summary: &'a str,
     tags: Vec<Link>,
@@ -527,6 +531,7 @@ impl<'a> Ctx<'a> {
             kind: p.doc.kind.name(),
             kind_label: p.doc.kind.label(),
             date: iso(p.doc.date),
+            date_zh: p.doc.date.map(Date::zh),
             summary: p.summary.clone(),
             doc_number: p.doc.doc_number.clone(),
             departments: p
@@ -865,6 +870,7 @@ impl<'a> Ctx<'a> {
             kind: d.kind.name(),
             kind_label: d.kind.label(),
             date: iso(d.date),
+            date_zh: d.date.map(Date::zh),
             year: d.year(),
             summary: &p.summary,
             tags,
