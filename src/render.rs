@@ -2028,18 +2028,18 @@ fn urlset(base: &str, rows: &[(String, Option<Date>)]) -> String {
 
 /// One row of the open-data files.
 #[derive(Serialize)]
-struct DataRow {
+struct DataRow<'a> {
     year: Option<i32>,
-    review: String,
-    department: String,
-    department_name: String,
-    document: String,
+    review: &'a str,
+    department: &'a str,
+    department_name: &'a str,
+    document: &'a str,
     url: String,
     round: u32,
-    id: String,
-    problem: String,
-    measures: String,
-    responsible: String,
+    id: &'a str,
+    problem: &'a str,
+    measures: &'a str,
+    responsible: &'a str,
     deadline: String,
     status: &'static str,
     status_label: &'static str,
@@ -2137,16 +2137,24 @@ fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
 /// `/data/{year}/documents.json`, every document of the year with its metadata, and
 /// `items.json` and `.csv`, every ledger item of the year: for reuse and audit
 /// (docs/open-data.md gives the schema).
+/// `value` as indented JSON and a final newline, in a buffer sized for it up front: a year's
+/// open data runs to megabytes.
+fn pretty_json<T: Serialize>(value: &T, capacity: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(capacity);
+    serde_json::to_writer_pretty(&mut bytes, value).expect("plain data serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
 fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
     let site = cx.site;
     let documents: Vec<DocumentRow<'_>> = cx
         .pages_at(cx.by_year.get(&year))
         .map(|p| document_row(cx, p))
         .collect();
-    let json = serde_json::to_string_pretty(&documents).expect("plain data serialises");
     let mut out = vec![Output::bytes(
         format!("data/{year}/documents.json"),
-        (json + "\n").into_bytes(),
+        pretty_json(&documents, documents.len() * 2048),
     )];
     let mut rows: Vec<DataRow> = Vec::new();
     for p in site
@@ -2159,20 +2167,19 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         for i in &r.items {
             rows.push(DataRow {
                 year: Some(year),
-                review: p.doc.review.clone().unwrap_or_default(),
-                department: r.department.clone(),
+                review: p.doc.review.as_deref().unwrap_or_default(),
+                department: &r.department,
                 department_name: site
                     .config
                     .department(&r.department)
-                    .map(|d| d.name.clone())
-                    .unwrap_or_default(),
-                document: p.doc.title.clone(),
+                    .map_or("", |d| d.name.as_str()),
+                document: &p.doc.title,
                 url: format!("{}{}", site.config.base_url, p.url()),
                 round: r.round,
-                id: i.id.clone(),
-                problem: i.problem.clone(),
-                measures: i.measures.clone(),
-                responsible: i.responsible.clone(),
+                id: &i.id,
+                problem: &i.problem,
+                measures: &i.measures,
+                responsible: &i.responsible,
                 deadline: i.deadline.to_string(),
                 status: i.status.name(),
                 status_label: i.status.label(),
@@ -2182,15 +2189,16 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         }
     }
     {
-        rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(&b.id)));
-        let json = serde_json::to_string_pretty(&rows).expect("plain data serialises");
+        rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(b.id)));
         out.push(Output::bytes(
             format!("data/{year}/items.json"),
-            (json + "\n").into_bytes(),
+            pretty_json(&rows, rows.len() * 1024),
         ));
 
         // A BOM so that Excel, what most offices open a CSV with, reads the Chinese right.
-        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let mut csv_bytes = Vec::with_capacity(rows.len() * 512);
+        csv_bytes.extend_from_slice(b"\xEF\xBB\xBF");
+        let mut w = csv::Writer::from_writer(csv_bytes);
         let _ = w.write_record([
             "年度",
             "评议活动",
@@ -2210,31 +2218,37 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         ]);
         // A cell Excel would run as a formula (=, +, -, @, or a tab or return first) is
         // written with a leading apostrophe: opened, it shows as text.
-        let cell = |v: &str| -> String {
+        fn cell(v: &str) -> Cow<'_, str> {
             if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{v}")
+                Cow::Owned(format!("'{v}"))
             } else {
-                v.to_string()
+                Cow::Borrowed(v)
             }
-        };
+        }
+        let year_text = year.to_string();
         for r in &rows {
-            let _ = w.write_record([
-                year.to_string(),
-                cell(&r.review),
-                cell(&r.department),
-                cell(&r.department_name),
-                cell(&r.document),
-                r.url.clone(),
-                r.round.to_string(),
-                cell(&r.id),
-                cell(&r.problem),
-                cell(&r.measures),
-                cell(&r.responsible),
-                r.deadline.clone(),
-                r.status_label.to_string(),
-                r.completed.clone().unwrap_or_default(),
-                if r.overdue { "是" } else { "否" }.to_string(),
-            ]);
+            let round = r.round.to_string();
+            let _ = w.write_record(
+                [
+                    Cow::Borrowed(year_text.as_str()),
+                    cell(r.review),
+                    cell(r.department),
+                    cell(r.department_name),
+                    cell(r.document),
+                    Cow::Borrowed(r.url.as_str()),
+                    Cow::Borrowed(round.as_str()),
+                    cell(r.id),
+                    cell(r.problem),
+                    cell(r.measures),
+                    cell(r.responsible),
+                    Cow::Borrowed(r.deadline.as_str()),
+                    Cow::Borrowed(r.status_label),
+                    Cow::Borrowed(r.completed.as_deref().unwrap_or_default()),
+                    Cow::Borrowed(if r.overdue { "是" } else { "否" }),
+                ]
+                .iter()
+                .map(|c| c.as_bytes()),
+            );
         }
         let bytes = w.into_inner().unwrap_or_default();
         out.push(Output::bytes(format!("data/{year}/items.csv"), bytes));
