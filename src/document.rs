@@ -378,6 +378,14 @@ impl Document {
     /// Parses one document; `path` is relative to the site root and only names the file in
     /// diagnostics and fixes the default slug. Pure: unit tests call it with inline text.
     pub fn parse(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> {
+        Document::parse_owned(path, text.to_string())
+    }
+
+    /// [`Document::parse`], keeping `source` as the document's text instead of a copy: a
+    /// build holds every document's text, and two copies at once of a large site's is a
+    /// lot of memory to touch.
+    pub fn parse_owned(path: &Path, source: String) -> Result<Document, Vec<Diagnostic>> {
+        let text = source.as_str();
         let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
         let raw: Raw = if split.yaml.trim().is_empty() {
             Raw::default()
@@ -584,15 +592,17 @@ impl Document {
         if !r.diags.is_empty() {
             return Err(r.diags);
         }
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            text.hash(&mut h);
+            h.finish()
+        };
+        let (body_line, body_offset) = (split.body_line, text.len() - split.body.len());
         let mut doc = Document {
             source: path.to_path_buf(),
-            text: text.to_string(),
-            hash: {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                text.hash(&mut h);
-                h.finish()
-            },
+            text: source,
+            hash,
             title: title.unwrap_or_default(),
             kind,
             date: raw.date,
@@ -611,8 +621,8 @@ impl Document {
             written_date: raw.written_date,
             attachments: raw.attachments.unwrap_or_default(),
             draft: raw.draft.unwrap_or(false),
-            body_line: split.body_line,
-            body_offset: text.len() - split.body.len(),
+            body_line,
+            body_offset,
             url: String::new(),
             details,
         };

@@ -192,16 +192,17 @@ impl Builder {
         // Into a list first: files come sorted, and a map built from a sorted list does not
         // compare paths once per insertion.
         let parsed: Vec<(PathBuf, Source)> = files
-            .par_iter()
+            .into_par_iter()
             .map(|f| {
                 let source = Source {
                     // Only watch compares stamps, to see what changed.
                     stamp: (!self.once)
                         .then(|| stamp(&self.root.join(&f.rel)))
                         .flatten(),
-                    parsed: parse_source(&f.rel, &f.text),
+                    // The text moves into its document: no second copy of every source.
+                    parsed: Document::parse_owned(&f.rel, f.text).map(Arc::new),
                 };
-                (f.rel.clone(), source)
+                (f.rel, source)
             })
             .collect();
         let mut read: BTreeMap<PathBuf, Source> = parsed.into_iter().collect();
