@@ -87,27 +87,36 @@ struct AttachmentView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct ProgressView {
+struct ProgressView<'a> {
     date: String,
-    note: String,
+    note: &'a str,
 }
 
+/// A ledger row. It borrows from the site: the tracker and the department pages show every
+/// item of the site again, and copies of its text would be made only to be copied once more.
 #[derive(Debug, Clone, Serialize)]
-struct ItemView {
-    id: String,
-    problem: String,
-    measures: String,
-    responsible: String,
+struct ItemView<'a> {
+    id: &'a str,
+    problem: &'a str,
+    measures: &'a str,
+    responsible: &'a str,
     deadline: String,
     status: &'static str,
     status_label: &'static str,
     completed: Option<String>,
     overdue: bool,
-    progress: Vec<ProgressView>,
-    document: Link,
-    department: Link,
+    progress: Vec<ProgressView<'a>>,
+    document: TitledUrl<'a>,
+    department: Cow<'a, Link>,
     round: u32,
     year: Option<i32>,
+}
+
+/// A [`Link`] whose title is borrowed.
+#[derive(Debug, Clone, Serialize)]
+struct TitledUrl<'a> {
+    title: &'a str,
+    url: String,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -122,10 +131,10 @@ struct Tally {
 }
 
 #[derive(Debug, Serialize)]
-struct RectificationView {
+struct RectificationView<'a> {
     department: Link,
     round: u32,
-    items: Vec<ItemView>,
+    items: Vec<ItemView<'a>>,
     tally: Tally,
     /// The department's 满意度测评 rounds in the document's review cycle, oldest first.
     votes: Vec<VoteView>,
@@ -165,7 +174,7 @@ struct DocView<'a> {
     departments: Vec<Link>,
     speech: Option<&'a Speech>,
     notice: Option<NoticeView>,
-    rectification: Option<RectificationView>,
+    rectification: Option<RectificationView<'a>>,
     /// Newer and older document of the same type.
     prev: Option<Link>,
     next: Option<Link>,
@@ -543,7 +552,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn items_of(&self, p: &Page) -> Vec<ItemView> {
+    fn items_of<'s>(&'s self, p: &'s Page) -> Vec<ItemView<'s>> {
         let Details::Rectification(r) = &p.doc.details else {
             return Vec::new();
         };
@@ -553,16 +562,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// Item `j` of the ledger of `p`.
-    fn item_view(&self, p: &Page, j: usize) -> Option<ItemView> {
+    fn item_view<'s>(&'s self, p: &'s Page, j: usize) -> Option<ItemView<'s>> {
         let Details::Rectification(r) = &p.doc.details else {
             return None;
         };
         r.items.get(j).map(|i| ItemView {
-            id: i.id.clone(),
-            problem: i.problem.clone(),
-            measures: i.measures.clone(),
-            responsible: i.responsible.clone(),
-            deadline: i.deadline.to_string(),
+            id: &i.id,
+            problem: &i.problem,
+            measures: &i.measures,
+            responsible: &i.responsible,
+            deadline: i.deadline.iso(),
             status: i.status.name(),
             status_label: i.status.label(),
             completed: iso(i.completed),
@@ -571,12 +580,18 @@ impl<'a> Ctx<'a> {
                 .progress
                 .iter()
                 .map(|pr| ProgressView {
-                    date: pr.date.to_string(),
-                    note: pr.note.clone(),
+                    date: pr.date.iso(),
+                    note: &pr.note,
                 })
                 .collect(),
-            document: self.doc_link(p),
-            department: self.dept_link(&r.department),
+            document: TitledUrl {
+                title: &p.doc.title,
+                url: self.url(p.url()),
+            },
+            department: match self.dept_links.get(r.department.as_str()) {
+                Some(link) => Cow::Borrowed(link),
+                None => Cow::Owned(self.dept_link(&r.department)),
+            },
             round: r.round,
             year: p.doc.year(),
         })
@@ -807,7 +822,7 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn doc_view(&self, i: usize) -> DocView<'a> {
+    fn doc_view(&self, i: usize) -> DocView<'_> {
         let p: &'a Page = &self.site.pages[i];
         let d = &p.doc;
         let url = d.url();
