@@ -182,7 +182,11 @@ pub fn html_text(html: &str) -> String {
             }
         }
     });
-    out.trim().to_string()
+    // Trimmed in place: the text is a document's length.
+    out.truncate(out.trim_end().len());
+    let start = out.len() - out.trim_start().len();
+    out.drain(..start);
+    out
 }
 
 /// Walks `html` as [`html_text`] reads it, without building the string: the index tokenizes
