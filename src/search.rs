@@ -219,59 +219,62 @@ fn walk_html(html: &str, f: &mut impl FnMut(Piece<'_>)) {
                 | b"u"
         )
     }
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        decoded(&rest[..lt], f);
-        let Some(gt) = rest[lt..].find('>') else {
-            return;
-        };
-        let tag = rest[lt + 1..lt + gt].trim_start_matches('/');
-        let name = &tag[..tag
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(tag.len())];
-        if !inline(name) {
-            f(Piece::Break);
+    // One pass for both `<` and `&`: a document's HTML is walked twice a build.
+    let b = html.as_bytes();
+    let (mut at, mut text) = (0, 0);
+    while let Some(found) = memchr::memchr2(b'<', b'&', &b[at..]) {
+        let i = at + found;
+        if i > text {
+            f(Piece::Text(&html[text..i]));
         }
-        rest = &rest[lt + gt + 1..];
+        if b[i] == b'<' {
+            let Some(gt) = memchr::memchr(b'>', &b[i..]) else {
+                return;
+            };
+            let tag = html[i + 1..i + gt].trim_start_matches('/');
+            let name = &tag[..tag
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(tag.len())];
+            if !inline(name) {
+                f(Piece::Break);
+            }
+            at = i + gt + 1;
+        } else {
+            // A reference ends at a `;` within ten bytes, before any tag.
+            let window = &b[i..b.len().min(i + 11)];
+            let end = memchr::memchr2(b';', b'<', window).filter(|&e| window[e] == b';');
+            match end.and_then(|e| entity(&html[i + 1..i + e]).map(|c| (c, e))) {
+                Some((c, e)) => {
+                    f(Piece::Char(c));
+                    at = i + e + 1;
+                }
+                None => {
+                    f(Piece::Char('&'));
+                    at = i + 1;
+                }
+            }
+        }
+        text = at;
     }
-    decoded(rest, f);
+    if text < b.len() {
+        f(Piece::Text(&html[text..]));
+    }
 }
 
-/// `text` with its character references decoded; one that is not understood stays as written.
-fn decoded(text: &str, f: &mut impl FnMut(Piece<'_>)) {
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        if amp > 0 {
-            f(Piece::Text(&rest[..amp]));
-        }
-        let after = &rest[amp..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let c = end.and_then(|e| match &after[1..e] {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "#39" | "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        });
-        match (c, end) {
-            (Some(c), Some(e)) => {
-                f(Piece::Char(c));
-                rest = &after[e + 1..];
-            }
-            _ => {
-                f(Piece::Char('&'));
-                rest = &after[1..];
-            }
-        }
-    }
-    if !rest.is_empty() {
-        f(Piece::Text(rest));
+/// The character a reference names (`amp`, `#39`, `#x4E2D`), if it is one we read.
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "#39" | "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+            .ok()
+            .and_then(char::from_u32),
+        n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+        _ => None,
     }
 }
 
@@ -921,6 +924,16 @@ mod tests {
                 "<p>推进<strong>老旧</strong>小区改造</p><ul><li>一</li><li>二&amp;三</li></ul>"
             ),
             "推进老旧小区改造\n一\n二&三"
+        );
+    }
+
+    #[test]
+    fn body_text_decodes_references_it_knows_and_keeps_the_rest() {
+        assert_eq!(
+            html_text(
+                "<p>a &amp; b &#x4E2D;&#20013; &bogus; &lt;i&gt; x&y;z &toolongentityname; &a<b>;</b></p>"
+            ),
+            "a & b 中中 &bogus; <i> x&y;z &toolongentityname; &a;"
         );
     }
 
