@@ -2152,12 +2152,19 @@ fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
 /// `/data/{year}/documents.json`, every document of the year with its metadata, and
 /// `items.json` and `.csv`, every ledger item of the year: for reuse and audit
 /// (docs/open-data.md gives the schema).
-/// `value` as indented JSON and a final newline, in a buffer sized for it up front: a year's
-/// open data runs to megabytes.
-fn pretty_json<T: Serialize>(value: &T, capacity: usize) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(capacity);
-    serde_json::to_writer_pretty(&mut bytes, value).expect("plain data serialises");
-    bytes.push(b'\n');
+/// `rows` as a JSON array with one row to a line: as compact as JSON gets, yet a reader (or a
+/// `diff` between two years' archives) sees each record whole. Written into a buffer sized up
+/// front: a year's open data runs to megabytes.
+fn json_lines<T: Serialize>(rows: &[T], row_bytes: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(rows.len() * row_bytes + 4);
+    bytes.extend_from_slice(b"[\n");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            bytes.extend_from_slice(b",\n");
+        }
+        serde_json::to_writer(&mut bytes, row).expect("plain data serialises");
+    }
+    bytes.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
     bytes
 }
 
@@ -2169,7 +2176,7 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         .collect();
     let mut out = vec![Output::bytes(
         format!("data/{year}/documents.json"),
-        pretty_json(&documents, documents.len() * 2048),
+        json_lines(&documents, 2048),
     )];
     let mut rows: Vec<DataRow> = Vec::new();
     for p in site
@@ -2207,7 +2214,7 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(b.id)));
         out.push(Output::bytes(
             format!("data/{year}/items.json"),
-            pretty_json(&rows, rows.len() * 1024),
+            json_lines(&rows, 1024),
         ));
 
         // A BOM so that Excel, what most offices open a CSV with, reads the Chinese right.
