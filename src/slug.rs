@@ -40,15 +40,15 @@ pub fn derive(text: &str) -> Option<String> {
 /// An anchor id for a heading: keeps Chinese as it is (browsers handle it in fragments),
 /// drops punctuation, joins words with `-`.
 pub fn heading_id(text: &str) -> String {
-    let mut id = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
+    let mut id = String::with_capacity(text.len());
+    for c in text.chars() {
+        // Han characters, most of a heading, need no case or class lookup.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             id.push(c);
-        } else if (c.is_whitespace() || c == '-' || c == '_')
-            && !id.is_empty()
-            && !id.ends_with('-')
-        {
-            id.push('-');
+            continue;
+        }
+        for c in c.to_lowercase() {
+            push_id_char(&mut id, c);
         }
     }
     let id = id.trim_end_matches('-');
@@ -56,6 +56,14 @@ pub fn heading_id(text: &str) -> String {
         "section".into()
     } else {
         id.to_string()
+    }
+}
+
+fn push_id_char(id: &mut String, c: char) {
+    if c.is_alphanumeric() {
+        id.push(c);
+    } else if (c.is_whitespace() || c == '-' || c == '_') && !id.is_empty() && !id.ends_with('-') {
+        id.push('-');
     }
 }
 
