@@ -213,6 +213,10 @@ struct VoteView {
     satisfied_pct: u32,
     basically_satisfied_pct: u32,
     unsatisfied_pct: u32,
+    /// Shares in percent to two decimals, the three adding up to 100: the bars' widths.
+    satisfied_share: f64,
+    basically_satisfied_share: f64,
+    unsatisfied_share: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,6 +345,12 @@ fn votes(r: &crate::document::Review, dept: &str) -> Vec<VoteView> {
         .map(|v| {
             let total = v.satisfied + v.basically_satisfied + v.unsatisfied;
             let pct = |n: u32| (n * 100).checked_div(total).unwrap_or(0);
+            let two_places = |x: f64| (100.0 * x).round() / 100.0;
+            let share = |n: u32| match total {
+                0 => 0.0,
+                _ => two_places(f64::from(n * 100) / f64::from(total)),
+            };
+            let (s, b) = (share(v.satisfied), share(v.basically_satisfied));
             VoteView {
                 round: v.round,
                 satisfied: v.satisfied,
@@ -351,6 +361,13 @@ fn votes(r: &crate::document::Review, dept: &str) -> Vec<VoteView> {
                 satisfied_pct: pct(v.satisfied),
                 basically_satisfied_pct: pct(v.basically_satisfied),
                 unsatisfied_pct: pct(v.unsatisfied),
+                satisfied_share: s,
+                basically_satisfied_share: b,
+                unsatisfied_share: if total == 0 {
+                    0.0
+                } else {
+                    two_places(100.0 - s - b)
+                },
             }
         })
         .collect();
