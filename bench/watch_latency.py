@@ -138,6 +138,9 @@ def main() -> int:
                         break
             except FileNotFoundError:
                 pass
+            if time.perf_counter() - start > 60:
+                raise SystemExit(f"edit {n} of {rel} not on its page after 60 s; log:\n"
+                                 + "\n".join(lines[-20:]))
             time.sleep(0.0005)
         page_ms.append((time.perf_counter() - start) * 1000)
         wait_for(lambda: any(rel in l for l in lines[seen:]))
