@@ -441,10 +441,10 @@ pub fn doc_path(site: &Site, i: usize) -> String {
 /// the page writes it too.
 pub fn doc_output(site: &Site, i: usize) -> Output {
     let doc = search_doc(site, &site.pages[i]);
-    Output::bytes(
-        doc_path(site, i),
-        serde_json::to_vec(&doc).expect("plain data serialises"),
-    )
+    // Sized for the text and the ledger, so the file is written without regrowing.
+    let mut bytes = Vec::with_capacity(doc.text.len() + 1024 * (doc.items.len() + 1));
+    serde_json::to_writer(&mut bytes, &doc).expect("plain data serialises");
+    Output::bytes(doc_path(site, i), bytes)
 }
 
 /// What a watch rebuild keeps of the last index: each chunk's encoded parts and each shard's
