@@ -1,7 +1,7 @@
 //! The stages run end to end. A [`Builder`] keeps what it has read between runs, so `watch`
 //! re-reads only what changed; `build` and `check` are one run of a fresh builder.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -188,6 +188,16 @@ impl Builder {
 
     fn read_all(&mut self) {
         let (paths, diags) = load::list_content(&self.root);
+        // Only watch compares stamps, to see what changed; each is taken before its file is
+        // read (see `reread`).
+        let stamps: HashMap<&PathBuf, (u64, SystemTime)> = if self.once {
+            HashMap::new()
+        } else {
+            paths
+                .par_iter()
+                .filter_map(|p| Some((p, stamp(&self.root.join(p))?)))
+                .collect()
+        };
         let (files, read_diags) = load::read_sources(&self.root, &paths);
         // Into a list first: files come sorted, and a map built from a sorted list does not
         // compare paths once per insertion.
@@ -195,10 +205,7 @@ impl Builder {
             .into_par_iter()
             .map(|f| {
                 let source = Source {
-                    // Only watch compares stamps, to see what changed.
-                    stamp: (!self.once)
-                        .then(|| stamp(&self.root.join(&f.rel)))
-                        .flatten(),
+                    stamp: stamps.get(&f.rel).copied(),
                     // The text moves into its document: no second copy of every source.
                     parsed: Document::parse_owned(&f.rel, f.text).map(Arc::new),
                 };
@@ -275,6 +282,9 @@ impl Builder {
             self.rescan();
             return;
         }
+        // The stamp before the read: a change made while the file is read then shows as a
+        // changed stamp at the next look, instead of a new stamp on the old text.
+        let before = stamp(&abs);
         let (files, diags) = load::read_sources(&self.root, &[rel.to_path_buf()]);
         let parsed = match (files.first(), diags.into_iter().next()) {
             (Some(f), _) => parse_source(rel, &f.text),
@@ -284,7 +294,7 @@ impl Builder {
         sources.insert(
             rel.to_path_buf(),
             Source {
-                stamp: stamp(&abs),
+                stamp: before,
                 parsed,
             },
         );
