@@ -62,16 +62,9 @@ impl Date {
 
     /// `2024-05-12`: ISO 8601, as in the disclosure block and machine-readable files.
     pub fn iso(self) -> String {
-        let mut s = String::with_capacity(10);
-        self.push_iso(&mut s);
-        s
-    }
-
-    fn push_iso(self, s: &mut String) {
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
         if !(0..=9999).contains(&y) {
-            s.push_str(&self.0.to_string());
-            return;
+            return self.0.to_string();
         }
         let (y, m, d) = (y as u16, m as u8, d as u8);
         let digit = |n: u16| b'0' + (n % 10) as u8;
@@ -87,7 +80,7 @@ impl Date {
             b'0' + d / 10,
             b'0' + d % 10,
         ];
-        s.push_str(std::str::from_utf8(&b).expect("ASCII digits"));
+        std::str::from_utf8(&b).expect("ASCII digits").to_string()
     }
 
     /// Today in the site's time zone, so a build at 07:00 in Beijing does not use yesterday.

@@ -709,12 +709,7 @@ impl Document {
         };
         let mut lines = Vec::new();
         let mut item_start = None;
-        for (n, line) in split
-            .yaml
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + split.yaml_line, l))
-        {
+        for (n, line) in split.numbered_lines() {
             if n <= items {
                 continue;
             }
@@ -734,10 +729,7 @@ fn check_items(r: &mut Report<'_>, items: &[Item]) {
     // Item k starts at the k-th `id:` after `items:`: found in one pass over the lines.
     let id_lines: Vec<usize> = r
         .split
-        .yaml
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + r.split.yaml_line, l))
+        .numbered_lines()
         .filter(|&(n, l)| n > from && frontmatter::has_key(l, "id:"))
         .map(|(n, _)| n)
         .take(items.len())

@@ -16,6 +16,17 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+impl<'a> Split<'a> {
+    /// The YAML's lines with their line numbers in the file.
+    pub fn numbered_lines(&self) -> impl Iterator<Item = (usize, &'a str)> + use<'a> {
+        let first = self.yaml_line;
+        self.yaml
+            .lines()
+            .enumerate()
+            .map(move |(i, l)| (i + first, l))
+    }
+}
+
 fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
@@ -61,10 +72,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
     let pattern = format!("{key}:");
     split
-        .yaml
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + split.yaml_line, l))
+        .numbered_lines()
         .skip(from.saturating_sub(split.yaml_line))
         .find(|(_, l)| has_key(l, &pattern))
         .map(|(n, _)| n)

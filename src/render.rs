@@ -524,13 +524,18 @@ impl<'a> Ctx<'a> {
     }
 
     fn dept_link(&self, id: &str) -> Link {
+        self.dept_link_ref(id).into_owned()
+    }
+
+    /// The department's link, borrowed from those made once when it is in `site.yaml`.
+    fn dept_link_ref(&self, id: &str) -> Cow<'_, Link> {
         match self.dept_links.get(id) {
-            Some(link) => link.clone(),
+            Some(link) => Cow::Borrowed(link),
             // Not in site.yaml: `check` reports it; the page still shows the id.
-            None => Link {
+            None => Cow::Owned(Link {
                 title: self.site.config.department_name(id).to_string(),
                 url: self.url(&format!("/departments/{id}/")),
-            },
+            }),
         }
     }
 
@@ -605,10 +610,7 @@ impl<'a> Ctx<'a> {
                 title: &p.doc.title,
                 url: self.url(p.url()),
             },
-            department: match self.dept_links.get(r.department.as_str()) {
-                Some(link) => Cow::Borrowed(link),
-                None => Cow::Owned(self.dept_link(&r.department)),
-            },
+            department: self.dept_link_ref(&r.department),
             round: r.round,
             year: p.doc.year(),
         })
