@@ -246,8 +246,12 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
         i += 1;
     }
 
-    out.html.reserve(body.len() * 3 / 2);
+    // Every body's HTML is kept until the site is written: room enough not to grow while
+    // writing, then only what it holds (tables run to twice their Markdown, and a doubled
+    // buffer kept per document took most of a large site's memory).
+    out.html.reserve(body.len() * 2);
     html::push_html(&mut out.html, result.into_iter());
+    out.html.shrink_to_fit();
     out.first_paragraph = out.first_paragraph.trim().to_string();
     out
 }
