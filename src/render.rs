@@ -2181,7 +2181,8 @@ fn json_lines<T: Serialize>(rows: &[T], row_bytes: usize) -> Vec<u8> {
         if i > 0 {
             bytes.extend_from_slice(b",\n");
         }
-        serde_json::to_writer(&mut bytes, row).expect("plain data serialises");
+        // The same bytes as serde_json, faster over Chinese text (see `search::doc_output`).
+        sonic_rs::to_writer(&mut bytes, row).expect("plain data serialises");
     }
     bytes.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
     bytes
