@@ -4,7 +4,12 @@
 //!
 //! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, after the staged files are flushed
 //! to disk: killed or cut off from power at any instant, the output folder is the complete old
-//! site or the complete new one. What a killed build leaves beside it, the next build removes.
+//! site or the complete new one.
+//!
+//! The site the swap replaces is kept beside the output as the previous build, and the next
+//! build is written over it: rewriting a file costs a third of creating it and later removing
+//! the old one, which for a large site was a tenth of the whole build. What a killed build
+//! leaves beside the output, the next one writes over or removes.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
@@ -104,6 +109,61 @@ fn old_dir(out: &Path) -> PathBuf {
     sibling(out, "pingyi-old")
 }
 
+/// The site before the last build: the next build is written over it.
+pub fn previous_dir(out: &Path) -> PathBuf {
+    sibling(out, "pingyi-previous")
+}
+
+/// A real folder, not a link to one.
+fn is_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// What a folder to be written over holds: its files (relative), its folders, and those of
+/// them that are empty. Links and special files are removed on the way: nothing is ever
+/// written through one.
+#[derive(Default)]
+struct Survey {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+    empty: Vec<PathBuf>,
+}
+
+fn survey(dir: &Path, rel: &Path) -> io::Result<Survey> {
+    let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    let mut found = entries
+        .par_iter()
+        .map(|e| -> io::Result<Survey> {
+            let path = e.path();
+            let rel = rel.join(e.file_name());
+            // `file_type` does not follow symlinks.
+            let kind = e.file_type()?;
+            if kind.is_dir() {
+                let mut inner = survey(&path, &rel)?;
+                inner.dirs.push(path);
+                Ok(inner)
+            } else if kind.is_file() {
+                Ok(Survey {
+                    files: vec![rel],
+                    ..Survey::default()
+                })
+            } else {
+                std::fs::remove_file(&path)?;
+                Ok(Survey::default())
+            }
+        })
+        .try_reduce(Survey::default, |mut a, b| {
+            a.files.extend(b.files);
+            a.dirs.extend(b.dirs);
+            a.empty.extend(b.empty);
+            Ok(a)
+        })?;
+    if entries.is_empty() {
+        found.empty.push(dir.to_path_buf());
+    }
+    Ok(found)
+}
+
 /// Removes a folder and everything in it, many files at once (an old site has tens of
 /// thousands). Never follows a symlink: a link is removed, not what it points to. A folder
 /// that is not there is fine.
@@ -169,6 +229,47 @@ fn write_one(root: &Path, dest: &Path, content: &Content) -> io::Result<()> {
     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
 }
 
+/// Writes over `dest`, a file of the build written over, in place: no new file, no old one
+/// to remove. False, having written nothing, if that is not safe: `dest` is gone, is no longer
+/// a plain file, or has other names (a copy of the site made with hard links, `cp -al`,
+/// would change with it).
+#[cfg(unix)]
+fn rewrite_one(root: &Path, dest: &Path, content: &Content) -> io::Result<bool> {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let Ok(mut f) = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(dest)
+    else {
+        // Gone, a link, or read-only: a new file takes its place.
+        remove_tree(dest)?;
+        return Ok(false);
+    };
+    let m = f.metadata()?;
+    if !m.is_file() || m.nlink() != 1 {
+        drop(f);
+        remove_tree(dest)?;
+        return Ok(false);
+    }
+    f.set_len(0)?;
+    match content {
+        Content::Bytes(b) => f.write_all(b),
+        Content::Copy(src) => {
+            std::io::copy(&mut std::fs::File::open(root.join(src))?, &mut f).map(|_| ())
+        }
+    }
+    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
+    Ok(true)
+}
+
+/// Elsewhere a file is not rewritten in place: it is replaced.
+#[cfg(not(unix))]
+fn rewrite_one(_: &Path, dest: &Path, _: &Content) -> io::Result<bool> {
+    remove_tree(dest)?;
+    Ok(false)
+}
+
 /// A build being written: files go into a staging folder beside the output as they are
 /// rendered, so a large site is never held in memory whole; [`Staging::commit`] swaps it in.
 /// Dropped without a commit, it removes itself and the output stays as it was.
@@ -176,26 +277,44 @@ pub struct Staging {
     root: PathBuf,
     dir: PathBuf,
     manifest: Mutex<Manifest>,
-    /// The folders made so far.
+    /// The folders made so far, or there from the build written over.
     dirs: Mutex<HashSet<PathBuf>>,
+    /// The files of the build written over that are not written yet: those left at the
+    /// commit are removed.
+    stale: Mutex<HashSet<PathBuf>>,
+    /// Its folders that held nothing.
+    empty: Vec<PathBuf>,
     /// Whether to fingerprint what is written: only a later incremental build needs it.
     fingerprints: bool,
     committed: bool,
 }
 
 impl Staging {
-    /// Starts an empty staging folder for `out`. What a killed build left (its staging folder,
-    /// or the old site it had not finished removing) goes first.
+    /// Starts the staging folder for `out`: the previous build, to be written over, or a
+    /// folder a killed build left; else an empty one.
     pub fn new(root: &Path, out: &Path) -> io::Result<Staging> {
         let dir = staging_dir(out);
-        remove_tree(&dir)?;
+        let previous = previous_dir(out);
         remove_tree(&old_dir(out))?;
-        std::fs::create_dir_all(&dir)?;
+        if is_dir(&dir) {
+            remove_tree(&previous)?;
+        } else {
+            remove_tree(&dir)?;
+            if is_dir(&previous) {
+                std::fs::rename(&previous, &dir)?;
+            } else {
+                remove_tree(&previous)?;
+                std::fs::create_dir_all(&dir)?;
+            }
+        }
+        let found = survey(&dir, Path::new(""))?;
         Ok(Staging {
             root: root.to_path_buf(),
-            dir,
             manifest: Mutex::new(Manifest::new()),
-            dirs: Mutex::new(HashSet::new()),
+            dirs: Mutex::new(found.dirs.into_iter().chain([dir.clone()]).collect()),
+            stale: Mutex::new(found.files.into_iter().collect()),
+            empty: found.empty,
+            dir,
             fingerprints: true,
             committed: false,
         })
@@ -217,18 +336,30 @@ impl Staging {
             )));
         }
         let dest = self.dir.join(&o.path);
-        if let Some(parent) = dest.parent() {
-            // Each folder is made once: most files share theirs with others.
-            let known = self.dirs.lock().expect("not poisoned").contains(parent);
-            if !known {
-                std::fs::create_dir_all(parent)?;
-                self.dirs
-                    .lock()
-                    .expect("not poisoned")
-                    .insert(parent.to_path_buf());
+        let over = self
+            .stale
+            .lock()
+            .expect("not poisoned")
+            .remove(Path::new(&o.path));
+        if !(over && rewrite_one(&self.root, &dest, &o.content)?) {
+            if let Some(parent) = dest.parent() {
+                self.make_dir(parent)?;
+            }
+            if let Err(e) = write_one(&self.root, &dest, &o.content) {
+                // A folder of the build written over where a file goes now; one this build
+                // wrote into stays, and the clash is an error.
+                let prefix = format!("{}/", o.path);
+                let ours = || {
+                    let m = self.manifest.lock().expect("not poisoned");
+                    m.keys().any(|k| k.starts_with(&prefix))
+                };
+                if !is_dir(&dest) || ours() {
+                    return Err(e);
+                }
+                remove_tree(&dest)?;
+                write_one(&self.root, &dest, &o.content)?;
             }
         }
-        write_one(&self.root, &dest, &o.content)?;
         let fp = if self.fingerprints {
             fingerprint(&self.root, o)
         } else {
@@ -248,8 +379,66 @@ impl Staging {
         Ok(())
     }
 
+    /// Makes `dir` (inside the staging folder) and the folders above it, once.
+    fn make_dir(&self, dir: &Path) -> io::Result<()> {
+        // Each folder is made once: most files share theirs with others.
+        if self.dirs.lock().expect("not poisoned").contains(dir) {
+            return Ok(());
+        }
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            // A file of the build written over where a folder goes now; one this build wrote
+            // stays, and the clash is an error.
+            for above in dir.ancestors().take_while(|a| *a != self.dir) {
+                if std::fs::symlink_metadata(above).is_ok_and(|m| !m.is_dir()) {
+                    let rel = above.strip_prefix(&self.dir).unwrap_or(above);
+                    if !self.stale.lock().expect("not poisoned").remove(rel) {
+                        return Err(e);
+                    }
+                    std::fs::remove_file(above)?;
+                }
+            }
+            std::fs::create_dir_all(dir)?;
+        }
+        self.dirs
+            .lock()
+            .expect("not poisoned")
+            .insert(dir.to_path_buf());
+        Ok(())
+    }
+
     /// Puts the staged site in place of `out`; returns what it holds.
     pub fn commit(mut self, out: &Path) -> io::Result<Manifest> {
+        // What the build written over had and this one has not: its files, then the folders
+        // they leave empty, deepest first (removing one that is not empty fails, as it should).
+        let stale = std::mem::take(&mut *self.stale.lock().expect("not poisoned"));
+        stale.par_iter().try_for_each(|rel| {
+            match std::fs::remove_file(self.dir.join(rel)) {
+                // Already gone with its folder, which a file of this build replaced.
+                Err(e)
+                    if !matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    Err(e)
+                }
+                _ => Ok(()),
+            }
+        })?;
+        let mut emptied: Vec<PathBuf> = stale
+            .iter()
+            .flat_map(|rel| rel.ancestors().skip(1))
+            .filter(|a| !a.as_os_str().is_empty())
+            .map(|a| self.dir.join(a))
+            .chain(std::mem::take(&mut self.empty))
+            .filter(|d| *d != self.dir)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        emptied.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in emptied {
+            let _ = std::fs::remove_dir(d);
+        }
         swap_in(&self.dir, out)?;
         self.committed = true;
         Ok(std::mem::take(
@@ -332,7 +521,7 @@ pub fn write_changes(
     Ok((changed.len(), gone.len()))
 }
 
-/// Puts `staging` in place of `out`, then removes the old site.
+/// Puts `staging` in place of `out`, then keeps the old site as the previous build.
 fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
@@ -344,7 +533,7 @@ fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
         Swapped::Exchanged => {
             // `staging` now holds the old site.
             sync_parent(out);
-            remove_tree(staging)
+            std::fs::rename(staging, previous_dir(out))
         }
         Swapped::Missing => {
             std::fs::rename(staging, out)?;
@@ -363,7 +552,7 @@ fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
                 return Err(e);
             }
             sync_parent(out);
-            remove_tree(&old)
+            std::fs::rename(&old, previous_dir(out))
         }
     }
 }
@@ -475,53 +664,195 @@ mod tests {
         assert!(check_output_dir(root, Path::new("/srv/site/public/../..")).is_err());
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> io::Result<Manifest> {
+        let staging = Staging::new(out.parent().unwrap(), out)?;
+        for (path, text) in files {
+            staging.write(&Output::bytes(*path, text.as_bytes().to_vec()))?;
+        }
+        staging.commit(out)
+    }
+
     #[test]
-    fn swap_replaces_the_old_site_and_leaves_no_staging() {
+    fn swap_replaces_the_old_site_and_keeps_it_as_the_previous_build() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         std::fs::create_dir_all(out.join("old")).unwrap();
         std::fs::write(out.join("old/index.html"), "old").unwrap();
-        let staging = Staging::new(tmp.path(), &out).unwrap();
-        staging
-            .write(&Output::bytes("a/index.html", b"new".to_vec()))
-            .unwrap();
-        staging.commit(&out).unwrap();
+        build(&out, &[("a/index.html", "new")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "new"
         );
         assert!(!out.join("old").exists());
-        let names: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["public"]);
+        assert_eq!(names(tmp.path()), [".public.pingyi-previous", "public"]);
+        let previous = previous_dir(&out);
+        assert_eq!(
+            std::fs::read_to_string(previous.join("old/index.html")).unwrap(),
+            "old"
+        );
     }
 
     #[test]
-    fn leftovers_of_a_killed_build_are_removed_by_the_next() {
+    fn leftovers_of_a_killed_build_are_written_over_or_removed_by_the_next() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        for dir in [staging_dir(&out), old_dir(&out), out.clone()] {
+        for dir in [
+            staging_dir(&out),
+            old_dir(&out),
+            previous_dir(&out),
+            out.clone(),
+        ] {
             std::fs::create_dir_all(dir.join("2024/a")).unwrap();
             std::fs::write(dir.join("2024/a/index.html"), "half").unwrap();
         }
-        let staging = Staging::new(tmp.path(), &out).unwrap();
-        staging
-            .write(&Output::bytes("index.html", b"new".to_vec()))
-            .unwrap();
-        staging.commit(&out).unwrap();
-        let mut names: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["public"]);
+        build(&out, &[("index.html", "new")]).unwrap();
+        assert_eq!(names(tmp.path()), [".public.pingyi-previous", "public"]);
+        assert_eq!(names(&out), ["index.html"]);
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "new"
         );
-        assert!(!out.join("2024").exists());
+    }
+
+    #[test]
+    fn a_build_written_over_the_previous_one_has_its_files_and_no_others() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = [
+            ("index.html", "1"),
+            ("a/index.html", "a1"),
+            ("gone/index.html", "g1"),
+            ("gone/deep/x.json", "g1"),
+            ("was-a-file", "f1"),
+            ("was-a-folder/index.html", "d1"),
+        ];
+        build(&out, &first).unwrap();
+        build(&out, &first).unwrap();
+        // The third build is written over the first.
+        let third = [
+            ("index.html", "3"),
+            ("a/index.html", "a3"),
+            ("new/index.html", "n3"),
+            ("was-a-file/index.html", "f3"),
+            ("was-a-folder", "d3"),
+        ];
+        build(&out, &third).unwrap();
+        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&out).unwrap().to_string_lossy();
+                format!("{rel}={}", std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "a/index.html=a3",
+                "index.html=3",
+                "new/index.html=n3",
+                "was-a-file/index.html=f3",
+                "was-a-folder=d3"
+            ]
+        );
+        assert!(!out.join("gone").exists());
+        assert_eq!(names(tmp.path()), [".public.pingyi-previous", "public"]);
+    }
+
+    #[test]
+    fn a_clash_within_one_build_is_still_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files = [("x/index.html", "1"), ("y", "1")];
+        build(&out, &files).unwrap();
+        build(&out, &files).unwrap();
+        assert!(build(&out, &[("a", "1"), ("a/index.html", "2")]).is_err());
+        assert!(build(&out, &[("b/index.html", "1"), ("b", "2")]).is_err());
+        // The published site is the last good one.
+        assert_eq!(names(&out), ["x", "y"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_over_the_previous_build_never_goes_through_a_link() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files = [
+            ("a/index.html", "1"),
+            ("b/index.html", "1"),
+            ("c/index.html", "1"),
+        ];
+        build(&out, &files).unwrap();
+        build(&out, &files).unwrap();
+        // The previous build, about to be written over: one file is now a symlink to a file
+        // outside, one has a second name outside (`cp -al`), one folder is a symlink.
+        let previous = previous_dir(&out);
+        let keep = tmp.path().join("keep");
+        std::fs::create_dir_all(keep.join("dir")).unwrap();
+        std::fs::write(keep.join("target.html"), "keep").unwrap();
+        std::fs::remove_file(previous.join("a/index.html")).unwrap();
+        std::os::unix::fs::symlink(keep.join("target.html"), previous.join("a/index.html"))
+            .unwrap();
+        std::fs::hard_link(previous.join("b/index.html"), keep.join("linked.html")).unwrap();
+        std::fs::remove_dir_all(previous.join("c")).unwrap();
+        std::os::unix::fs::symlink(keep.join("dir"), previous.join("c")).unwrap();
+        let rewritten = std::fs::metadata(previous.join("b/index.html"))
+            .unwrap()
+            .ino();
+
+        let files = [
+            ("a/index.html", "2"),
+            ("b/index.html", "2"),
+            ("c/index.html", "2"),
+        ];
+        build(&out, &files).unwrap();
+        for (path, text) in files {
+            let p = out.join(path);
+            assert!(std::fs::symlink_metadata(&p).unwrap().is_file(), "{path}");
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), text, "{path}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(keep.join("target.html")).unwrap(),
+            "keep"
+        );
+        assert_eq!(
+            std::fs::read_to_string(keep.join("linked.html")).unwrap(),
+            "1"
+        );
+        assert_ne!(
+            std::fs::metadata(out.join("b/index.html")).unwrap().ino(),
+            rewritten
+        );
+        assert_eq!(names(&keep.join("dir")), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_of_the_previous_build_is_rewritten_in_place() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, &[("a/index.html", "1")]).unwrap();
+        build(&out, &[("a/index.html", "2")]).unwrap();
+        let ino = std::fs::metadata(previous_dir(&out).join("a/index.html"))
+            .unwrap()
+            .ino();
+        build(&out, &[("a/index.html", "3")]).unwrap();
+        let now = out.join("a/index.html");
+        assert_eq!(std::fs::metadata(&now).unwrap().ino(), ino);
+        assert_eq!(std::fs::read_to_string(now).unwrap(), "3");
     }
 
     #[cfg(unix)]

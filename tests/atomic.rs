@@ -52,12 +52,12 @@ fn complete(root: &Path, out: &Path) -> Duration {
     start.elapsed()
 }
 
-/// What sits beside the output folder besides the sites' sources.
+/// What sits beside the output folder besides the sites' sources and the previous build.
 fn leftovers(parent: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !["a", "b", "public"].contains(&n.as_str()))
+        .filter(|n| !["a", "b", "public", ".public.pingyi-previous"].contains(&n.as_str()))
         .collect();
     v.sort();
     v
@@ -120,6 +120,9 @@ fn killed_builds_leave_the_old_site_or_the_new_one() {
     assert_ne!(site_a, site_b);
     assert!(site_a.len() > DOCUMENTS, "{} files", site_a.len());
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+    // The site a build replaces is kept beside it, whole; the next build is written over it.
+    let previous = tmp.path().join(".public.pingyi-previous");
+    assert_eq!(tree(&previous), site_a);
     // The whole build, from start to exit; kills are spread over 1.3 times that.
     let whole = t_a.max(t_b).as_secs_f64() * 1.3;
 
@@ -201,8 +204,10 @@ fn killed_builds_leave_the_old_site_or_the_new_one() {
     } else {
         (&b, &site_b)
     };
+    let old = if published_b { &site_b } else { &site_a };
     complete(root, &out);
     assert_eq!(&tree(&out), site);
+    assert_eq!(&tree(&previous), old);
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
     // The kills landed all over the build: before the swap, after it, and while it wrote.
     assert!(
