@@ -252,14 +252,19 @@ fn rewrite_one(root: &Path, dest: &Path, content: &Content) -> io::Result<bool> 
         remove_tree(dest)?;
         return Ok(false);
     }
-    f.set_len(0)?;
-    match content {
-        Content::Bytes(b) => f.write_all(b),
-        Content::Copy(src) => {
-            std::io::copy(&mut std::fs::File::open(root.join(src))?, &mut f).map(|_| ())
-        }
+    // Over the old bytes, then cut to length: the pages the file has are written again, not
+    // freed and taken anew (truncating first cost as much as the writing).
+    let len = match content {
+        Content::Bytes(b) => f.write_all(b).map(|()| b.len() as u64),
+        Content::Copy(src) => std::io::copy(&mut std::fs::File::open(root.join(src))?, &mut f),
     }
-    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
+    .and_then(|len| {
+        if m.len() > len {
+            f.set_len(len)?;
+        }
+        Ok(len)
+    });
+    len.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
     Ok(true)
 }
 
@@ -844,15 +849,20 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        build(&out, &[("a/index.html", "1")]).unwrap();
-        build(&out, &[("a/index.html", "2")]).unwrap();
+        build(&out, &[("a/index.html", "longer text"), ("b", "1")]).unwrap();
+        build(&out, &[("a/index.html", "2"), ("b", "2")]).unwrap();
         let ino = std::fs::metadata(previous_dir(&out).join("a/index.html"))
             .unwrap()
             .ino();
-        build(&out, &[("a/index.html", "3")]).unwrap();
+        // Shorter than what it is written over, and longer.
+        build(&out, &[("a/index.html", "3"), ("b", "a longer text")]).unwrap();
         let now = out.join("a/index.html");
         assert_eq!(std::fs::metadata(&now).unwrap().ino(), ino);
         assert_eq!(std::fs::read_to_string(now).unwrap(), "3");
+        assert_eq!(
+            std::fs::read_to_string(out.join("b")).unwrap(),
+            "a longer text"
+        );
     }
 
     #[cfg(unix)]

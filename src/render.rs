@@ -2,8 +2,8 @@
 //! rendered in parallel into a sorted list of [`Output`]s. Feeds, sitemap, robots and open
 //! data are written here too, without templates, because their format is fixed.
 
+use rustc_hash::FxHasher;
 use std::borrow::Cow;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -1247,33 +1247,33 @@ fn job_paths(cx: &Ctx<'_>, job: &Job<'_>, jobs: &[Job<'_>]) -> Vec<String> {
 /// covers what every page shows (the site's settings, "today", tags, free pages).
 fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
     let site = cx.site;
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     salt.hash(&mut h);
     // What a job shows of a page: the whole page, its card in a list, or its ledger.
-    let full = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+    let full = |h: &mut FxHasher, idx: &mut dyn Iterator<Item = &Page>| {
         for p in idx {
             (p.hash, p.card_hash).hash(h);
         }
     };
-    let cards = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+    let cards = |h: &mut FxHasher, idx: &mut dyn Iterator<Item = &Page>| {
         for p in idx {
             p.card_hash.hash(h);
         }
     };
     // Cards and ledgers: for pages that list documents and sum up their ledgers.
-    let ledgers = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+    let ledgers = |h: &mut FxHasher, idx: &mut dyn Iterator<Item = &Page>| {
         for p in idx {
             (p.card_hash, p.ledger_hash).hash(h);
         }
     };
     // Ledger rows alone: the tracker and the open data.
-    let rows = |h: &mut DefaultHasher, idx: &mut dyn Iterator<Item = &Page>| {
+    let rows = |h: &mut FxHasher, idx: &mut dyn Iterator<Item = &Page>| {
         for p in idx {
             p.ledger_hash.hash(h);
         }
     };
     // Ledger items by (page, item): a row changes with its document's ledger.
-    let ledger_items = |h: &mut DefaultHasher, items: &[(usize, usize)]| {
+    let ledger_items = |h: &mut FxHasher, items: &[(usize, usize)]| {
         for &(i, j) in items {
             (site.pages[i].ledger_hash, j).hash(h);
         }
@@ -1411,7 +1411,7 @@ fn job_key(cx: &Ctx<'_>, job: &Job<'_>, salt: u64) -> u64 {
 
 /// What every page shows: a change here renders everything again.
 fn site_salt(site: &Site) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     serde_json::to_string(&site.config)
         .unwrap_or_default()
         .hash(&mut h);
@@ -1533,7 +1533,7 @@ pub fn render_changed(
     for p in &site.pages {
         for a in &p.attachments {
             let path = format!("{}{}", &p.url()[1..], a.name);
-            let mut h = DefaultHasher::new();
+            let mut h = FxHasher::default();
             (&a.source, a.size).hash(&mut h);
             attachments.push((path, h.finish(), a.source.clone()));
         }

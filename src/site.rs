@@ -2,7 +2,7 @@
 //! are built from (by type, year, review, department, tag). Built from parsed documents by a
 //! pure function; nothing here reads the disk except attachment sizes.
 
-use std::collections::hash_map::DefaultHasher;
+use rustc_hash::FxHasher;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
@@ -321,7 +321,7 @@ fn make_page(
         .clone()
         .unwrap_or_else(|| cached.content.first_paragraph.clone());
     let hash = {
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         doc.hash.hash(&mut h);
         cached.links.hash(&mut h);
         for a in &attachments {
@@ -331,7 +331,7 @@ fn make_page(
     };
     let url = doc.url();
     let card_hash = {
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         (
             &doc.title,
             &url,
@@ -350,7 +350,7 @@ fn make_page(
     // report does not render the tracker again.
     let ledger_hash = match &doc.details {
         crate::document::Details::Rectification(r) => {
-            let mut h = DefaultHasher::new();
+            let mut h = FxHasher::default();
             (&doc.title, &url, doc.year(), doc.review_id()).hash(&mut h);
             (&r.department, r.round).hash(&mut h);
             r.items.hash(&mut h);
