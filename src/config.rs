@@ -209,7 +209,7 @@ impl Config {
                     .with_hint("站点根目录下应有 site.yaml;用 --root 指定站点目录"),
             ]
         })?;
-        let text = crate::load::decode(Path::new(CONFIG_FILE), &bytes).map_err(|d| vec![d])?;
+        let text = crate::load::decode(Path::new(CONFIG_FILE), bytes).map_err(|d| vec![d])?;
         Config::parse(Path::new(CONFIG_FILE), &text)
     }
 

@@ -41,8 +41,9 @@ pub fn is_junk(name: &str) -> bool {
         || (name.starts_with('#') && name.ends_with('#'))
 }
 
-/// Decodes a file: UTF-8 only, a BOM dropped, CRLF turned into LF.
-pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+/// Decodes a file: UTF-8 only, a BOM dropped, CRLF turned into LF. The text keeps the
+/// buffer it was read into.
+pub fn decode(rel: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     // With a BOM, or without one: then every other byte of `---` is a NUL.
     let utf16 = bytes.starts_with(b"\xFF\xFE")
         || bytes.starts_with(b"\xFE\xFF")
@@ -63,24 +64,30 @@ pub fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
         )
         .with_hint("请把内容复制到文本编辑器中,另存为 UTF-8 编码的 .md 文件;原文件可作为附件(attachments)发布"));
     }
-    if let Some(at) = memchr::memchr(0, bytes) {
+    if let Some(at) = memchr::memchr(0, &bytes) {
         let mut d = Diagnostic::error(rel, "文件含有空字符(NUL),不是文本文件");
         d.line = Some(bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1);
         return Err(d.with_hint("Markdown 文档应是 UTF-8 编码的纯文本"));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     // Chinese text is all multi-byte sequences, which the standard check takes one at a time:
     // the SIMD check first, and the standard one for where an error is.
-    let checked = match simdutf8::basic::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(_) => std::str::from_utf8(bytes),
+    let checked = match simdutf8::basic::from_utf8(&bytes) {
+        Ok(_) => Ok(()),
+        Err(_) => std::str::from_utf8(&bytes).map(|_| ()),
     };
     match checked {
-        Ok(s) => Ok(if s.contains('\r') {
-            s.replace("\r\n", "\n").replace('\r', "\n")
-        } else {
-            s.to_string()
-        }),
+        Ok(()) => {
+            // SAFETY: `bytes` was checked to be UTF-8 just above.
+            let s = unsafe { String::from_utf8_unchecked(bytes) };
+            Ok(if s.contains('\r') {
+                s.replace("\r\n", "\n").replace('\r', "\n")
+            } else {
+                s
+            })
+        }
         Err(e) => {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -221,7 +228,7 @@ pub fn read_sources(root: &Path, rels: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diag
         .par_iter()
         .map(|rel| {
             let bytes = read_file(root, rel)?;
-            let text = decode(rel, &bytes)?;
+            let text = decode(rel, bytes)?;
             Ok(SourceFile {
                 rel: rel.clone(),
                 text,
@@ -260,7 +267,11 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_crlf() {
-        let s = decode(Path::new("a.md"), b"\xEF\xBB\xBF---\r\ntitle: a\r\n---\r\n").unwrap();
+        let s = decode(
+            Path::new("a.md"),
+            b"\xEF\xBB\xBF---\r\ntitle: a\r\n---\r\n".to_vec(),
+        )
+        .unwrap();
         assert_eq!(s, "---\ntitle: a\n---\n");
     }
 
@@ -270,18 +281,18 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        let d = decode(Path::new("a.md"), &text).unwrap_err();
+        let d = decode(Path::new("a.md"), text.clone()).unwrap_err();
         assert!(d.message.contains("UTF-16"), "{}", d.message);
         let text: Vec<u8> = "---\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
-        let d = decode(Path::new("a.md"), &text).unwrap_err();
+        let d = decode(Path::new("a.md"), text.clone()).unwrap_err();
         assert!(d.message.contains("UTF-16"), "{}", d.message);
     }
 
     #[test]
     fn office_and_binary_files_are_named() {
-        let d = decode(Path::new("a.md"), b"PK\x03\x04\x14\x00\x06\x00").unwrap_err();
+        let d = decode(Path::new("a.md"), b"PK\x03\x04\x14\x00\x06\x00".to_vec()).unwrap_err();
         assert!(d.message.contains("Word/WPS"), "{}", d.message);
-        let d = decode(Path::new("a.md"), b"---\ntitle: a\n\x00\x01").unwrap_err();
+        let d = decode(Path::new("a.md"), b"---\ntitle: a\n\x00\x01".to_vec()).unwrap_err();
         assert_eq!(d.location(), "a.md:3");
         assert!(d.message.contains("空字符"), "{}", d.message);
     }
@@ -289,7 +300,11 @@ mod tests {
     #[test]
     fn gbk_is_named() {
         // "讲话" in GBK on line 2.
-        let d = decode(Path::new("a.md"), b"---\ntitle: \xBD\xB2\xBB\xB0\n").unwrap_err();
+        let d = decode(
+            Path::new("a.md"),
+            b"---\ntitle: \xBD\xB2\xBB\xB0\n".to_vec(),
+        )
+        .unwrap_err();
         assert!(d.message.contains("不是 UTF-8"));
         assert!(d.message.contains("GBK"));
         assert_eq!(d.location(), "a.md:2");

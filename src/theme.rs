@@ -208,7 +208,7 @@ impl Theme {
             };
             let name = slash_path(name).to_string_lossy().into_owned();
             let path = Path::new(BUILTIN_LABEL).join(rel);
-            match crate::load::decode(&path, bytes) {
+            match crate::load::decode(&path, bytes.to_vec()) {
                 Ok(text) => {
                     texts.insert(name.clone(), text);
                     sources.insert(name, path);
@@ -225,7 +225,7 @@ impl Theme {
                 let name = rel.to_string_lossy().into_owned();
                 let path = base.join(&rel);
                 match std::fs::read(root.join(&path)) {
-                    Ok(bytes) => match crate::load::decode(&path, &bytes) {
+                    Ok(bytes) => match crate::load::decode(&path, bytes) {
                         Ok(text) => {
                             texts.insert(name.clone(), text);
                             sources.insert(name, path);

@@ -838,7 +838,7 @@ fn fuzzer_findings_stay_fixed() {
             }
             "document" => {
                 let path = Path::new("content/2024/notices/a.md");
-                if let Ok(text) = pingyi::load::decode(path, &bytes)
+                if let Ok(text) = pingyi::load::decode(path, bytes.clone())
                     && let Err(ds) = pingyi::Document::parse(path, &text)
                 {
                     ds.iter().for_each(check);
