@@ -216,6 +216,9 @@ pub struct Rectification {
     pub department: String,
     pub round: u32,
     pub items: Vec<Item>,
+    /// The file line of each item's `deadline` (0 if none), for warnings about overdue items.
+    #[serde(skip)]
+    pub deadline_lines: Vec<usize>,
 }
 
 /// What only one type has.
@@ -558,7 +561,7 @@ impl Document {
                         ),
                     );
                 }
-                check_items(&mut r, &items);
+                let deadline_lines = check_items(&mut r, &items);
                 if let Some(0) = raw.round {
                     r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);
                 }
@@ -566,6 +569,7 @@ impl Document {
                     department: raw.department.unwrap_or_default(),
                     round: raw.round.unwrap_or(1),
                     items,
+                    deadline_lines,
                 })
             }
             Kind::Page => Details::Page,
@@ -697,43 +701,28 @@ impl Document {
         let line = self.line_of(key, from);
         Diagnostic::error(&self.source, message).at(&self.text, line, 1)
     }
-
-    /// File lines of each ledger item's `deadline`, in item order, found in one pass over the
-    /// front matter (a site may have thousands of items to point at).
-    pub fn deadline_lines(&self) -> Vec<usize> {
-        let Ok(split) = frontmatter::split(&self.source, &self.text) else {
-            return Vec::new();
-        };
-        let Some(items) = key_line(&split, "items", 1) else {
-            return Vec::new();
-        };
-        let mut lines = Vec::new();
-        let mut item_start = None;
-        for (n, line) in split.numbered_lines() {
-            if n <= items {
-                continue;
-            }
-            if frontmatter::has_key(line, "id:") {
-                item_start = Some(n);
-            }
-            if frontmatter::has_key(line, "deadline:") && item_start.take().is_some() {
-                lines.push(n);
-            }
-        }
-        lines
-    }
 }
 
-fn check_items(r: &mut Report<'_>, items: &[Item]) {
+/// Checks the ledger; returns the file line of each item's `deadline` (0 if not found).
+fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
     let mut from = key_line(r.split, "items", 1).unwrap_or(1);
-    // Item k starts at the k-th `id:` after `items:`: found in one pass over the lines.
-    let id_lines: Vec<usize> = r
-        .split
-        .numbered_lines()
-        .filter(|&(n, l)| n > from && frontmatter::has_key(l, "id:"))
-        .map(|(n, _)| n)
-        .take(items.len())
-        .collect();
+    // Item k starts at the k-th `id:` after `items:`, and its deadline is the first
+    // `deadline:` after that: both found in one pass over the lines.
+    let mut id_lines = Vec::with_capacity(items.len());
+    let mut deadline_lines = vec![0; items.len()];
+    for (n, l) in r.split.numbered_lines().filter(|&(n, _)| n > from) {
+        if frontmatter::has_key(l, "id:") {
+            if id_lines.len() == items.len() {
+                break;
+            }
+            id_lines.push(n);
+        } else if frontmatter::has_key(l, "deadline:")
+            && let Some(k) = id_lines.len().checked_sub(1)
+            && deadline_lines[k] == 0
+        {
+            deadline_lines[k] = n;
+        }
+    }
     let mut seen = std::collections::BTreeSet::new();
     for (k, item) in items.iter().enumerate() {
         let line = id_lines.get(k).copied().unwrap_or(from);
@@ -778,6 +767,7 @@ fn check_items(r: &mut Report<'_>, items: &[Item]) {
             _ => {}
         }
     }
+    deadline_lines
 }
 
 #[cfg(test)]

@@ -134,15 +134,9 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
                 if !dept_ids.contains(&rect.department.as_str()) {
                     diags.push(unknown_dept(doc, "department", 1, &rect.department));
                 }
-                let overdue = rect.items.iter().any(|i| i.is_overdue(site.today));
-                let lines = if overdue {
-                    doc.deadline_lines()
-                } else {
-                    Vec::new()
-                };
                 for (i, item) in rect.items.iter().enumerate() {
                     if item.is_overdue(site.today) {
-                        let line = lines.get(i).copied().unwrap_or(1);
+                        let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
                         diags.push(
                             crate::diagnostic::Diagnostic::warning(
                                 &doc.source,
