@@ -458,9 +458,15 @@ impl Builder {
                     changed.lock().expect("not poisoned").push(o);
                     Ok(())
                 };
-                let mut live =
-                    render::render_changed(&site, theme, Some(&mut keys), &sink, progress)
-                        .map_err(failed)?;
+                let mut live = render::render_changed(
+                    &site,
+                    theme,
+                    Some(&mut keys),
+                    &sink,
+                    &|| Ok(()),
+                    progress,
+                )
+                .map_err(failed)?;
                 let mut outputs = changed.into_inner().expect("not poisoned");
                 if let Some(live) = &mut live {
                     live.extend(statics.iter().map(|o| o.path.clone()));
@@ -470,21 +476,31 @@ impl Builder {
             })(),
             None => (|| {
                 // Everything changes: stream pages into the staging folder as they are rendered
-                // instead of holding the whole site in memory.
-                let mut staging = output::Staging::new(&root, out).map_err(io)?;
-                if once {
-                    staging = staging.without_fingerprints();
-                }
+                // instead of holding the whole site in memory. The folder is readied (the
+                // previous build surveyed) while the renderer plans its jobs.
+                let ready = std::sync::OnceLock::new();
+                let prepare = || {
+                    let staging = output::Staging::new(&root, out)?;
+                    let _ = ready.set(if once {
+                        staging.without_fingerprints()
+                    } else {
+                        staging
+                    });
+                    Ok(())
+                };
+                let staging = || ready.get().expect("readied before any output");
                 let keys = (!once).then_some(&mut keys);
                 let sink = |o: Output| {
                     count(&o);
-                    staging.write(&o)
+                    staging().write(&o)
                 };
-                render::render_changed(&site, theme, keys, &sink, progress).map_err(failed)?;
+                render::render_changed(&site, theme, keys, &sink, &prepare, progress)
+                    .map_err(failed)?;
                 statics
                     .iter()
-                    .try_for_each(|o| staging.write(o))
+                    .try_for_each(|o| staging().write(o))
                     .map_err(|e| failed(RenderError::Sink(e)))?;
+                let staging: output::Staging = ready.into_inner().expect("readied");
                 let manifest = staging.commit(out).map_err(io)?;
                 let written = manifest.len();
                 previous = Some((out.to_path_buf(), manifest));

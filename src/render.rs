@@ -1435,6 +1435,10 @@ pub enum RenderError {
 /// Where rendered outputs go, as soon as each is ready; called from many threads.
 pub type Sink<'s> = dyn Fn(Output) -> std::io::Result<()> + Sync + 's;
 
+/// Readies the sink (the writer's folder) while the jobs are planned, before any output:
+/// planning takes one thread, and the other is free.
+pub type Prepare<'p> = dyn Fn() -> std::io::Result<()> + Sync + 'p;
+
 /// Told `(pages rendered, pages to render)` after each page, from many threads: for a
 /// progress bar.
 pub type Progress<'p> = dyn Fn(usize, usize) + Sync + 'p;
@@ -1450,6 +1454,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
             all.lock().expect("not poisoned").push(o);
             Ok(())
         },
+        &|| Ok(()),
         None,
     )?;
     let mut all = all.into_inner().expect("not poisoned");
@@ -1466,15 +1471,23 @@ pub fn render_changed(
     theme: &Theme,
     keys: Option<&mut RenderKeys>,
     sink: &Sink<'_>,
+    prepare: &Prepare<'_>,
     progress: Option<&Progress<'_>>,
 ) -> Result<Option<BTreeSet<String>>, RenderError> {
     let mut keys = keys;
-    let mut cx = Ctx::new(site);
+    let ((mut cx, jobs), prepared) = rayon::join(
+        || {
+            let cx = Ctx::new(site);
+            let jobs = jobs(&cx);
+            (cx, jobs)
+        },
+        prepare,
+    );
+    prepared.map_err(RenderError::Sink)?;
     // The search index's cache goes to the one job that uses it, and comes back after.
     cx.search = keys
         .as_mut()
         .map(|k| std::sync::Mutex::new(std::mem::take(&mut k.search)));
-    let jobs = jobs(&cx);
     let salt = site_salt(site);
     let keyed: Vec<(Cow<'_, str>, u64)> = match &keys {
         Some(_) => jobs
