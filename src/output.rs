@@ -11,12 +11,13 @@
 //! the old one, which for a large site was a tenth of the whole build. What a killed build
 //! leaves beside the output, the next one writes over or removes.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
@@ -199,7 +200,7 @@ fn remove_contents(dir: &Path) -> io::Result<()> {
 
 /// What an output folder holds: path → fingerprint of the bytes (or, for a copied file, of
 /// its source's path, size and time), so a rebuild can skip files that did not change.
-pub type Manifest = HashMap<String, [u8; 32]>;
+pub type Manifest = rustc_hash::FxHashMap<String, [u8; 32]>;
 
 fn fingerprint(root: &Path, o: &Output) -> [u8; 32] {
     match &o.content {
@@ -283,10 +284,10 @@ pub struct Staging {
     dir: PathBuf,
     manifest: Mutex<Manifest>,
     /// The folders made so far, or there from the build written over.
-    dirs: Mutex<HashSet<PathBuf>>,
+    dirs: Mutex<FxHashSet<PathBuf>>,
     /// The files of the build written over that are not written yet: those left at the
     /// commit are removed.
-    stale: Mutex<HashSet<PathBuf>>,
+    stale: Mutex<FxHashSet<PathBuf>>,
     /// Its folders that held nothing.
     empty: Vec<PathBuf>,
     /// Whether to fingerprint what is written: only a later incremental build needs it.
@@ -315,7 +316,7 @@ impl Staging {
         let found = survey(&dir, Path::new(""))?;
         Ok(Staging {
             root: root.to_path_buf(),
-            manifest: Mutex::new(Manifest::new()),
+            manifest: Mutex::new(Manifest::default()),
             dirs: Mutex::new(found.dirs.into_iter().chain([dir.clone()]).collect()),
             stale: Mutex::new(found.files.into_iter().collect()),
             empty: found.empty,

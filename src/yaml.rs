@@ -21,7 +21,7 @@ pub fn from_yaml<T: DeserializeOwned>(
     // processors, end a line for libyaml: inside a value they would cut it in two and fail
     // with a puzzling error. They are read as the space they look like.
     let cleaned;
-    let yaml = if yaml.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+    let yaml = if has_line_separator(yaml) {
         cleaned = yaml.replace(['\u{85}', '\u{2028}', '\u{2029}'], " ");
         cleaned.as_str()
     } else {
@@ -44,6 +44,18 @@ pub fn from_yaml<T: DeserializeOwned>(
             Some(h) => d.with_hint(h),
             None => d,
         }
+    })
+}
+
+/// Whether `text` has U+0085, U+2028 or U+2029: their UTF-8 starts with 0xC2 or 0xE2, which
+/// are found without decoding every character of the Chinese around them.
+fn has_line_separator(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(0xC2, 0xE2, b).any(|i| {
+        matches!(
+            &b[i..b.len().min(i + 3)],
+            [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8] | [0xE2, 0x80, 0xA9]
+        )
     })
 }
 
@@ -226,6 +238,21 @@ fn kind_zh(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_separators_are_found_among_chinese() {
+        for sep in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            assert!(
+                has_line_separator(&format!("整改—措施…{sep}“完成”")),
+                "{sep:?}"
+            );
+        }
+        // Their neighbours in UTF-8 are not.
+        assert!(!has_line_separator(
+            "整改—措施…“完成”\u{2027}\u{202A}\u{84}\u{86}é"
+        ));
+        assert!(!has_line_separator(""));
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
