@@ -88,7 +88,7 @@ struct AttachmentView {
 
 #[derive(Debug, Clone, Serialize)]
 struct ProgressView<'a> {
-    date: String,
+    date: Date,
     note: &'a str,
 }
 
@@ -100,14 +100,16 @@ struct ItemView<'a> {
     problem: &'a str,
     measures: &'a str,
     responsible: &'a str,
-    deadline: String,
+    deadline: Date,
     status: &'static str,
     status_label: &'static str,
-    completed: Option<String>,
+    completed: Option<Date>,
     overdue: bool,
     progress: Vec<ProgressView<'a>>,
-    document: TitledUrl<'a>,
-    department: Cow<'a, Link>,
+    /// `{title, url}` of its document and of its department: made once and shared by every
+    /// row of theirs (each item is on three pages), as Tera values.
+    document: tera::Value,
+    department: tera::Value,
     round: u32,
     year: Option<i32>,
 }
@@ -394,6 +396,10 @@ struct Ctx<'a> {
     site_view: tera::Value,
     /// Each department's link, made once: cards and ledger rows show them many times over.
     dept_links: HashMap<&'a str, Link>,
+    /// The same, as Tera values.
+    dept_values: HashMap<&'a str, tera::Value>,
+    /// Per page: `{title, url}` as a Tera value, made when first needed.
+    doc_values: Vec<std::sync::OnceLock<tera::Value>>,
     /// Each page's card, made once when first shown: a document appears in lists, on tag
     /// pages and in other documents' related lists. A Tera value clones by reference count.
     cards: Vec<std::sync::OnceLock<tera::Value>>,
@@ -485,6 +491,10 @@ impl<'a> Ctx<'a> {
                 };
                 (d.id.as_str(), link)
             })
+            .collect::<HashMap<_, _>>();
+        let dept_values = dept_links
+            .iter()
+            .map(|(id, link)| (*id, tera::Value::from_serializable(link)))
             .collect();
         Ctx {
             site,
@@ -498,7 +508,11 @@ impl<'a> Ctx<'a> {
             by_year,
             site_view: tera::Value::from_serializable(&site_view),
             dept_links,
+            dept_values,
             cards: (0..site.pages.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            doc_values: (0..site.pages.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
             page_index: site
@@ -536,6 +550,26 @@ impl<'a> Ctx<'a> {
                 title: self.site.config.department_name(id).to_string(),
                 url: self.url(&format!("/departments/{id}/")),
             }),
+        }
+    }
+
+    fn dept_value(&self, id: &str) -> tera::Value {
+        match self.dept_values.get(id) {
+            Some(v) => v.clone(),
+            None => tera::Value::from_serializable(&*self.dept_link_ref(id)),
+        }
+    }
+
+    fn doc_value(&self, p: &Page) -> tera::Value {
+        let make = || {
+            tera::Value::from_serializable(&TitledUrl {
+                title: &p.doc.title,
+                url: self.url(p.url()),
+            })
+        };
+        match self.page_index.get(&(p as *const Page as usize)) {
+            Some(&i) => self.doc_values[i].get_or_init(make).clone(),
+            None => make(),
         }
     }
 
@@ -593,24 +627,21 @@ impl<'a> Ctx<'a> {
             problem: &i.problem,
             measures: &i.measures,
             responsible: &i.responsible,
-            deadline: i.deadline.iso(),
+            deadline: i.deadline,
             status: i.status.name(),
             status_label: i.status.label(),
-            completed: iso(i.completed),
+            completed: i.completed,
             overdue: i.is_overdue(self.site.today),
             progress: i
                 .progress
                 .iter()
                 .map(|pr| ProgressView {
-                    date: pr.date.iso(),
+                    date: pr.date,
                     note: &pr.note,
                 })
                 .collect(),
-            document: TitledUrl {
-                title: &p.doc.title,
-                url: self.url(p.url()),
-            },
-            department: self.dept_link_ref(&r.department),
+            document: self.doc_value(p),
+            department: self.dept_value(&r.department),
             round: r.round,
             year: p.doc.year(),
         })
