@@ -120,23 +120,32 @@ fn is_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
-/// What a folder to be written over holds: its files (relative), its folders, and those of
-/// them that are empty. Links and special files are removed on the way: nothing is ever
-/// written through one.
+/// What a folder to be written over holds: its files (relative, `/`-separated, as an
+/// [`Output`] names them), its folders, and those of them that are empty. Links and special
+/// files are removed on the way, so nothing is ever written through one, and so are names no
+/// output can have (not UTF-8).
 #[derive(Default)]
 struct Survey {
-    files: Vec<PathBuf>,
+    files: Vec<String>,
     dirs: Vec<PathBuf>,
     empty: Vec<PathBuf>,
 }
 
-fn survey(dir: &Path, rel: &Path) -> io::Result<Survey> {
+fn survey(dir: &Path, rel: &str) -> io::Result<Survey> {
     let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
     let mut found = entries
         .par_iter()
         .map(|e| -> io::Result<Survey> {
             let path = e.path();
-            let rel = rel.join(e.file_name());
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                remove_tree(&path)?;
+                return Ok(Survey::default());
+            };
+            let rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
             // `file_type` does not follow symlinks.
             let kind = e.file_type()?;
             if kind.is_dir() {
@@ -287,7 +296,7 @@ pub struct Staging {
     dirs: Mutex<FxHashSet<PathBuf>>,
     /// The files of the build written over that are not written yet: those left at the
     /// commit are removed.
-    stale: Mutex<FxHashSet<PathBuf>>,
+    stale: Mutex<FxHashSet<String>>,
     /// Its folders that held nothing.
     empty: Vec<PathBuf>,
     /// Whether to fingerprint what is written: only a later incremental build needs it.
@@ -313,7 +322,7 @@ impl Staging {
                 std::fs::create_dir_all(&dir)?;
             }
         }
-        let found = survey(&dir, Path::new(""))?;
+        let found = survey(&dir, "")?;
         Ok(Staging {
             root: root.to_path_buf(),
             manifest: Mutex::new(Manifest::default()),
@@ -346,7 +355,7 @@ impl Staging {
             .stale
             .lock()
             .expect("not poisoned")
-            .remove(Path::new(&o.path));
+            .remove(o.path.as_str());
         if !(over && rewrite_one(&self.root, &dest, &o.content)?) {
             if let Some(parent) = dest.parent() {
                 self.make_dir(parent)?;
@@ -397,6 +406,7 @@ impl Staging {
             for above in dir.ancestors().take_while(|a| *a != self.dir) {
                 if std::fs::symlink_metadata(above).is_ok_and(|m| !m.is_dir()) {
                     let rel = above.strip_prefix(&self.dir).unwrap_or(above);
+                    let rel = rel.to_str().unwrap_or_default();
                     if !self.stale.lock().expect("not poisoned").remove(rel) {
                         return Err(e);
                     }
@@ -433,7 +443,7 @@ impl Staging {
         })?;
         let mut emptied: Vec<PathBuf> = stale
             .iter()
-            .flat_map(|rel| rel.ancestors().skip(1))
+            .flat_map(|rel| Path::new(rel).ancestors().skip(1))
             .filter(|a| !a.as_os_str().is_empty())
             .map(|a| self.dir.join(a))
             .chain(std::mem::take(&mut self.empty))
@@ -842,6 +852,20 @@ mod tests {
             rewritten
         );
         assert_eq!(names(&keep.join("dir")), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_no_output_can_have_is_removed_from_the_previous_build() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, &[("a/index.html", "1")]).unwrap();
+        build(&out, &[("a/index.html", "2")]).unwrap();
+        let odd = std::ffi::OsStr::from_bytes(b"\xBD\xB2.html");
+        std::fs::write(previous_dir(&out).join("a").join(odd), "GBK").unwrap();
+        build(&out, &[("a/index.html", "3")]).unwrap();
+        assert_eq!(names(&out.join("a")), ["index.html"]);
     }
 
     #[cfg(unix)]

@@ -79,6 +79,9 @@ pub struct Theme {
     /// Static files: output path → a file relative to the site root, or the built-in bytes.
     /// The site wins.
     statics: BTreeMap<String, Content>,
+    /// Template name → the largest page it has rendered: the next one's buffer is made that
+    /// size, so a long list page is not copied as its buffer grows.
+    sizes: BTreeMap<String, std::sync::atomic::AtomicUsize>,
 }
 
 /// `2024-05-12` → `2024年5月12日`; anything else is shown as written.
@@ -278,18 +281,28 @@ impl Theme {
                 );
             }
         }
+        let sizes = sources
+            .keys()
+            .map(|name| (name.clone(), std::sync::atomic::AtomicUsize::new(16 * 1024)))
+            .collect();
         Ok(Theme {
             tera,
             sources,
             statics,
+            sizes,
         })
     }
 
     /// Renders a page to bytes. Straight into a buffer: a `String` would check all of every
     /// page for UTF-8 once more, and the writer wants bytes anyway.
     pub fn render(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, tera::Error> {
-        let mut out = Vec::with_capacity(32 * 1024);
+        use std::sync::atomic::Ordering::Relaxed;
+        let size = self.sizes.get(name);
+        let mut out = Vec::with_capacity(size.map_or(32 * 1024, |s| s.load(Relaxed)));
         self.tera.render_to(name, ctx, &mut out)?;
+        if let Some(s) = size {
+            s.fetch_max(out.len(), Relaxed);
+        }
         Ok(out)
     }
 
