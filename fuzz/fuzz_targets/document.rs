@@ -5,11 +5,12 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
+use pingyi::document::Details;
 use pingyi::{Document, load};
 
 fuzz_target!(|bytes: &[u8]| {
     let path = Path::new("content/2024/notices/a.md");
-    let text = match load::decode(path, bytes) {
+    let text = match load::decode(path, bytes.to_vec()) {
         Ok(t) => t,
         Err(d) => {
             let _ = d.to_string();
@@ -21,8 +22,11 @@ fuzz_target!(|bytes: &[u8]| {
         Ok(doc) => {
             assert!(doc.body_offset <= doc.text.len());
             let _ = (doc.url(), doc.year(), doc.departments(), doc.review_id());
-            for l in doc.deadline_lines() {
-                assert!(l <= lines, "deadline line {l} of {lines}");
+            if let Details::Rectification(r) = &doc.details {
+                assert_eq!(r.deadline_lines.len(), r.items.len());
+                for &l in &r.deadline_lines {
+                    assert!(l <= lines, "deadline line {l} of {lines}");
+                }
             }
             let _ = doc.error_at("file", 1, "x").to_string();
         }
