@@ -62,21 +62,18 @@ impl Date {
 
     /// `2024-05-12`: ISO 8601, as in the disclosure block and machine-readable files.
     pub fn iso(self) -> String {
-        match self.iso_digits() {
-            Some(b) => std::str::from_utf8(&b).expect("ASCII digits").to_string(),
-            None => self.0.to_string(),
-        }
+        self.with_iso(str::to_string)
     }
 
-    /// [`Date::iso`] without a `String`, for years 0 to 9999 (all others: `None`).
-    fn iso_digits(self) -> Option<[u8; 10]> {
+    /// Hands [`Date::iso`] to `f` without making a `String` for years 0 to 9999.
+    fn with_iso<R>(self, f: impl FnOnce(&str) -> R) -> R {
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
         if !(0..=9999).contains(&y) {
-            return None;
+            return f(&self.0.to_string());
         }
         let (y, m, d) = (y as u16, m as u8, d as u8);
         let digit = |n: u16| b'0' + (n % 10) as u8;
-        Some([
+        let b = [
             digit(y / 1000),
             digit(y / 100),
             digit(y / 10),
@@ -87,7 +84,8 @@ impl Date {
             b'-',
             b'0' + d / 10,
             b'0' + d % 10,
-        ])
+        ];
+        f(std::str::from_utf8(&b).expect("ASCII digits"))
     }
 
     /// Today in the site's time zone, so a build at 07:00 in Beijing does not use yesterday.
@@ -146,10 +144,7 @@ impl<'de> Deserialize<'de> for Date {
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.iso_digits() {
-            Some(b) => s.serialize_str(std::str::from_utf8(&b).expect("ASCII digits")),
-            None => s.serialize_str(&self.0.to_string()),
-        }
+        self.with_iso(|iso| s.serialize_str(iso))
     }
 }
 

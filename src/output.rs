@@ -264,17 +264,18 @@ fn rewrite_one(root: &Path, dest: &Path, content: &Content) -> io::Result<bool> 
     }
     // Over the old bytes, then cut to length: the pages the file has are written again, not
     // freed and taken anew (truncating first cost as much as the writing).
-    let len = match content {
+    match content {
         Content::Bytes(b) => f.write_all(b).map(|()| b.len() as u64),
         Content::Copy(src) => std::io::copy(&mut std::fs::File::open(root.join(src))?, &mut f),
     }
     .and_then(|len| {
         if m.len() > len {
-            f.set_len(len)?;
+            f.set_len(len)
+        } else {
+            Ok(())
         }
-        Ok(len)
-    });
-    len.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
+    })
+    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
     Ok(true)
 }
 

@@ -239,20 +239,6 @@ fn kind_zh(s: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn line_separators_are_found_among_chinese() {
-        for sep in ['\u{85}', '\u{2028}', '\u{2029}'] {
-            assert!(
-                has_line_separator(&format!("整改—措施…{sep}“完成”")),
-                "{sep:?}"
-            );
-        }
-        // Their neighbours in UTF-8 are not.
-        assert!(!has_line_separator(
-            "整改—措施…“完成”\u{2027}\u{202A}\u{84}\u{86}é"
-        ));
-        assert!(!has_line_separator(""));
-    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
@@ -353,5 +339,20 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn line_separators_are_found_among_chinese() {
+        for sep in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            assert!(
+                has_line_separator(&format!("整改—措施…{sep}“完成”")),
+                "{sep:?}"
+            );
+        }
+        // Their neighbours in UTF-8 are not.
+        assert!(!has_line_separator(
+            "整改—措施…“完成”\u{2027}\u{202A}\u{84}\u{86}é"
+        ));
+        assert!(!has_line_separator(""));
     }
 }
