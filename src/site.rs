@@ -497,6 +497,10 @@ impl<'a> Images<'a> {
             ));
         };
         let file = copied("", &rel, &meta);
+        // A source would be published as it is, a draft's too.
+        if file.name.to_ascii_lowercase().ends_with(".md") {
+            return LinkTarget::Broken(format!("图片 `{src}` 是一篇文档的源文件,不是图片"));
+        }
         let mut taken = self.taken.borrow_mut();
         match taken.get(&file.name) {
             Some(other) if *other == self.doc.source => {

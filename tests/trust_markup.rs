@@ -249,6 +249,7 @@ fn image_problems_are_named_with_their_line() {
 ![乙](b/photo.jpg)
 ![本机](file:///C:/Users/办公室/照片.jpg)
 ![自己](index.html)
+![源文件](../speeches/mobilization.md)
 ";
     let site = with_notice("", body)
         .bytes("content/2024/notices/a/photo.jpg", b"a")
@@ -274,6 +275,10 @@ fn image_problems_are_named_with_their_line() {
             "图片地址 `file:///C:/Users/办公室/照片.jpg` 是本机文件或其他协议,读者打不开",
         ),
         (19, "图片 `index.html` 发布后会盖住本页的 index.html"),
+        (
+            20,
+            "图片 `../speeches/mobilization.md` 是一篇文档的源文件,不是图片",
+        ),
     ];
     let expected: Vec<String> = expected
         .iter()
