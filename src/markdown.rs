@@ -184,44 +184,48 @@ fn first_raw(text: &str) -> Option<usize> {
 #[derive(Default)]
 struct Anchors {
     used: HashSet<String>,
+    /// The next suffix to try for a base id: thousands of "## 1" stay linear.
+    next: HashMap<String, usize>,
     /// Footnote label → (its number, its id, references so far).
     footnotes: HashMap<String, (usize, String, usize)>,
 }
 
 impl Anchors {
-    /// `base`, or `base-1`, `base-2`… as earlier headings took it; `h-base` if the theme or
-    /// the footnotes have it.
-    fn heading(&mut self, base: String) -> String {
-        let base = if anchors::is_reserved(&base) {
-            format!("{}{base}", anchors::HEADING)
+    /// `base`, or `base-1`, `base-2`… as earlier ids took it.
+    fn unique(&mut self, base: String) -> String {
+        let n = self.next.entry(base.clone()).or_insert(0);
+        let mut id = if *n == 0 {
+            base.clone()
         } else {
-            base
+            format!("{base}-{n}")
         };
-        let mut id = base.clone();
-        let mut n = 0;
         while !self.used.insert(id.clone()) {
-            n += 1;
+            *n += 1;
             id = format!("{base}-{n}");
         }
+        *n += 1;
         id
+    }
+
+    /// A heading's id: `h-base` if the theme or the footnotes have `base`.
+    fn heading(&mut self, base: String) -> String {
+        if anchors::is_reserved(&base) {
+            self.unique(format!("{}{base}", anchors::HEADING))
+        } else {
+            self.unique(base)
+        }
     }
 
     /// The number and id of the footnote `label`, in the order labels first appear (as
     /// pulldown-cmark numbers them).
     fn footnote(&mut self, label: &str) -> &mut (usize, String, usize) {
-        let n = self.footnotes.len() + 1;
-        let used = &mut self.used;
-        self.footnotes.entry(label.to_string()).or_insert_with(|| {
+        if !self.footnotes.contains_key(label) {
+            let n = self.footnotes.len() + 1;
             // A label may hold spaces or punctuation; an id may not.
-            let base = format!("{}{}", anchors::FOOTNOTE, heading_id(label));
-            let mut id = base.clone();
-            let mut k = 0;
-            while !used.insert(id.clone()) {
-                k += 1;
-                id = format!("{base}-{k}");
-            }
-            (n, id, 0)
-        })
+            let id = self.unique(format!("{}{}", anchors::FOOTNOTE, heading_id(label)));
+            self.footnotes.insert(label.to_string(), (n, id, 0));
+        }
+        self.footnotes.get_mut(label).expect("inserted above")
     }
 }
 
@@ -256,13 +260,16 @@ pub fn render(
     let mut in_first_paragraph = None::<bool>;
     let mut in_code_block = false;
     let mut depth = 0usize;
-    // Where raw HTML was last reported: one warning to a line is enough.
-    let mut raw_reported: Option<usize> = None;
+    // Where raw HTML was last seen, on a line already warned about: one warning to a line is
+    // enough. Each look starts where the last stopped, so a line of thousands stays linear.
+    let mut raw_seen: Option<usize> = None;
     let mut raw_html = |out: &mut Rendered, offset: usize, html: &str| {
-        if raw_reported.is_some_and(|r| body.get(r..offset).is_some_and(|s| !s.contains('\n'))) {
+        let same_line =
+            raw_seen.is_some_and(|r| body.get(r..offset).is_some_and(|s| !s.contains('\n')));
+        raw_seen = Some(offset);
+        if same_line {
             return;
         }
-        raw_reported = Some(offset);
         let shown: String = html.trim().chars().take(40).collect();
         out.problems.push(LinkProblem {
             offset,

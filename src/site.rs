@@ -307,12 +307,10 @@ fn make_page(
     root: &Path,
     doc: &Arc<Document>,
     cached: &CachedRender,
-    mut images: Vec<AttachmentFile>,
+    images: Vec<AttachmentFile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
     let attachments = find_attachments(root, doc, diags);
-    // An image that is also an attachment is copied once.
-    images.retain(|i| !attachments.iter().any(|a| a.source == i.source));
     let summary = doc
         .summary
         .clone()
@@ -513,15 +511,13 @@ impl<'a> Images<'a> {
                     file.name
                 ));
             }
-            Some(_) => {}
-            None => {
-                taken.insert(file.name.clone(), file.source.clone());
-            }
+            _ => {}
         }
         let url = format!("{}{}", self.page_url, crate::url::segment(&file.name));
-        let mut found = self.found.borrow_mut();
-        if !found.iter().any(|f| f.source == file.source) {
-            found.push(file);
+        // Shown before, or an attachment: copied already.
+        if !taken.contains_key(&file.name) {
+            taken.insert(file.name.clone(), file.source.clone());
+            self.found.borrow_mut().push(file);
         }
         LinkTarget::Url(url)
     }
