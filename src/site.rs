@@ -1,6 +1,6 @@
 //! [`Site`]: the published documents with their rendered Markdown, plus the indexes the pages
 //! are built from (by type, year, review, department, tag). Built from parsed documents by a
-//! pure function; nothing here reads the disk except attachment sizes.
+//! pure function; nothing here reads the disk but the metadata of attachments and images.
 
 use rustc_hash::FxHasher;
 use std::cell::RefCell;

@@ -291,6 +291,38 @@ fn image_problems_are_named_with_their_line() {
 }
 
 #[test]
+fn two_files_under_one_published_name_are_an_error() {
+    let front =
+        "attachments:\n  - {title: 甲, file: a/plan.pdf}\n  - {title: 乙, file: b/plan.pdf}\n";
+    let site = with_notice(front, "![图](c/plan.pdf)\n")
+        .bytes("content/2024/notices/a/plan.pdf", b"a")
+        .bytes("content/2024/notices/b/plan.pdf", b"b")
+        .bytes("content/2024/notices/c/plan.pdf", b"c");
+    assert_eq!(
+        check_errors(&site),
+        [
+            format!(
+                "{PLAN}:14:1: 附件 `b/plan.pdf` 与 content/2024/notices/a/plan.pdf 发布后同名 `plan.pdf`,会互相覆盖"
+            ),
+            format!(
+                "{PLAN}:16:1: 图片 `c/plan.pdf` 与 content/2024/notices/a/plan.pdf 发布后同名 `plan.pdf`,会互相覆盖"
+            ),
+        ]
+    );
+    // The same file as an attachment and an image is published once, and is no clash.
+    let site = with_notice(
+        front.split("  - {title: 乙").next().unwrap(),
+        "![图](a/plan.pdf)\n",
+    )
+    .bytes("content/2024/notices/a/plan.pdf", b"a")
+    .built();
+    assert_eq!(
+        attrs(&site.html(PAGE), "div.body img", "src"),
+        ["/2024/notices/plan/plan.pdf"]
+    );
+}
+
+#[test]
 fn an_image_from_another_host_is_a_warning() {
     let site = with_notice(
         "",
@@ -639,8 +671,12 @@ fn theme_ids() -> (BTreeSet<String>, BTreeSet<String>) {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        for (i, _) in text.match_indices(" id=") {
-            let rest = &text[i + 4..];
+        for (i, _) in text.match_indices("id=") {
+            // An attribute of its own, not `data-id=` or `aria-labelledby=`.
+            if !text[..i].ends_with(|c: char| c.is_ascii_whitespace()) {
+                continue;
+            }
+            let rest = &text[i + 3..];
             if let Some(value) = rest.strip_prefix('"') {
                 let value = &value[..value.find('"').unwrap()];
                 match value.find("{{") {
