@@ -415,7 +415,16 @@ fn find_attachments(
                 let twin = attachments
                     .iter()
                     .find(|o| o.name == file.name && o.source != file.source);
-                if let Some(twin) = twin {
+                if file.name == "index.html" {
+                    diags.push(
+                        Diagnostic::error(
+                            &doc.source,
+                            format!("附件 `{}` 发布后会盖住本页的 index.html", a.file),
+                        )
+                        .at(&doc.text, line, 1)
+                        .with_hint("给这个文件改名"),
+                    );
+                } else if let Some(twin) = twin {
                     diags.push(
                         Diagnostic::error(
                             &doc.source,

@@ -294,18 +294,23 @@ fn image_problems_are_named_with_their_line() {
 fn two_files_under_one_published_name_are_an_error() {
     let front =
         "attachments:\n  - {title: 甲, file: a/plan.pdf}\n  - {title: 乙, file: b/plan.pdf}\n";
-    let site = with_notice(front, "![图](c/plan.pdf)\n")
-        .bytes("content/2024/notices/a/plan.pdf", b"a")
-        .bytes("content/2024/notices/b/plan.pdf", b"b")
-        .bytes("content/2024/notices/c/plan.pdf", b"c");
+    let site = with_notice(
+        &format!("{front}  - {{title: 丙, file: index.html}}\n"),
+        "![图](c/plan.pdf)\n",
+    )
+    .bytes("content/2024/notices/index.html", b"<p>x</p>")
+    .bytes("content/2024/notices/a/plan.pdf", b"a")
+    .bytes("content/2024/notices/b/plan.pdf", b"b")
+    .bytes("content/2024/notices/c/plan.pdf", b"c");
     assert_eq!(
         check_errors(&site),
         [
             format!(
                 "{PLAN}:14:1: 附件 `b/plan.pdf` 与 content/2024/notices/a/plan.pdf 发布后同名 `plan.pdf`,会互相覆盖"
             ),
+            format!("{PLAN}:15:1: 附件 `index.html` 发布后会盖住本页的 index.html"),
             format!(
-                "{PLAN}:16:1: 图片 `c/plan.pdf` 与 content/2024/notices/a/plan.pdf 发布后同名 `plan.pdf`,会互相覆盖"
+                "{PLAN}:17:1: 图片 `c/plan.pdf` 与 content/2024/notices/a/plan.pdf 发布后同名 `plan.pdf`,会互相覆盖"
             ),
         ]
     );
