@@ -55,7 +55,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for d in &docs {
                 let body = &d.text[d.body_offset..];
-                black_box(markdown::render(body, false, &|href| {
+                black_box(markdown::render(body, false, &|_, href| {
                     LinkTarget::Url(href.to_string())
                 }));
             }

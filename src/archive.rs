@@ -252,7 +252,8 @@ fn relink(
                 } else {
                     file_url[1..].to_string()
                 };
-                if held.contains(&target) {
+                // File names are percent-encoded in URLs, and held as they are.
+                if held.contains(crate::url::decode(&target).as_ref()) {
                     out.push_str(&relative(at, &target));
                     out.push_str(suffix);
                 } else {

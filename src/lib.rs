@@ -14,6 +14,7 @@
 // would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod anchors;
 pub mod archive;
 pub mod cli;
 pub mod config;
@@ -31,6 +32,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
+pub mod url;
 pub mod validate;
 pub mod watch;
 pub mod yaml;

@@ -2,13 +2,15 @@
 //! work for Chinese, raw HTML escaped unless the site opts in, dangerous link schemes dropped,
 //! links between source files rewritten to URLs, and the first paragraph as a summary.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::anchors;
 use crate::slug::heading_id;
 
-/// What a relative link to another `.md` file became.
+/// What a relative link to another `.md` file, or a relative image, became.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkTarget {
     /// The target's URL (site-relative).
@@ -17,13 +19,25 @@ pub enum LinkTarget {
     Broken(String),
 }
 
-/// A link problem at a byte offset of the body.
+/// What a relative reference of the body points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefKind {
+    /// A link to another source file, `../speeches/x.md`.
+    Document,
+    /// An image's file, `photo.jpg`: copied beside the page.
+    Image,
+}
+
+/// A problem of the body at a byte offset of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkProblem {
     pub offset: usize,
     pub message: String,
-    /// Warnings are dropped links (unsafe schemes); errors are broken links.
+    /// Errors stop the build (broken links, missing images, an unclosed comment); warnings
+    /// (unsafe links, raw HTML, images from other hosts) do not.
     pub is_error: bool,
+    /// What the editor can do about it.
+    pub hint: &'static str,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -35,6 +49,16 @@ pub struct Rendered {
     pub headings: Vec<(u8, String, String)>,
     pub problems: Vec<LinkProblem>,
 }
+
+const LINK_HINT: &str = "写相对于本文件的路径,例如 ../speeches/mobilization.md";
+const UNSAFE_HINT: &str = "公开网站不输出 javascript:、vbscript:、data: 链接";
+const RAW_HTML_HINT: &str = "正文中的 HTML 标签按原样显示为文字:删去它,或改用 Markdown 的写法;编辑备注写成 <!-- 备注 -->,不会发布";
+const COMMENT_HINT: &str = "备注以 <!-- 开始、以 --> 结束,才不会发布";
+const IMAGE_HINT: &str =
+    "图片文件放在文档旁边(content/ 之内),写相对于文档的路径,例如 ![会场照片](photo.jpg)";
+const REMOTE_IMAGE_HINT: &str =
+    "把图片文件保存到文档旁边,写成 ![说明](photo.jpg):政府网站不宜让读者的浏览器访问其他网站";
+const FOOTNOTE_HINT: &str = "每个脚注只定义一次;另一条脚注换一个编号,如 [^2]";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -82,23 +106,178 @@ fn md_link(url: &str) -> Option<(&str, &str)> {
     (lower.ends_with(".md")).then_some((path, frag))
 }
 
+/// Where an image's address leads.
+#[derive(Debug, PartialEq, Eq)]
+enum ImageSource {
+    /// A file of the site, relative to the document.
+    Local,
+    /// `/assets/x.png`: the site's own static files, left as written.
+    SitePath,
+    /// `http://`, `https://` or `//host`: another host.
+    Remote,
+    /// `file:`, `C:` and other schemes a reader's browser cannot load from the site.
+    Other,
+}
+
+fn image_source(url: &str) -> ImageSource {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        return ImageSource::Remote;
+    }
+    if lower.starts_with('/') {
+        return ImageSource::SitePath;
+    }
+    let scheme_end = lower.find(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    match scheme_end {
+        Some(i) if i > 0 && lower[i..].starts_with(':') => ImageSource::Other,
+        _ => ImageSource::Local,
+    }
+}
+
+/// The length of the comment `s` begins with (`<!-- … -->`, or the short `<!-->` and
+/// `<!--->`); `None` if it never ends.
+fn comment_len(s: &str) -> Option<usize> {
+    let after = s.strip_prefix("<!--")?;
+    let end = if after.starts_with('>') {
+        1
+    } else if after.starts_with("->") {
+        2
+    } else {
+        after.find("-->")? + 3
+    };
+    Some(4 + end)
+}
+
+/// `text` without its HTML comments, and where in it an unclosed one begins (it runs to the
+/// end, and is dropped too).
+fn strip_comments(text: &str) -> (Cow<'_, str>, Option<usize>) {
+    if !text.contains("<!--") {
+        return (Cow::Borrowed(text), None);
+    }
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = 0;
+    while let Some(k) = text[rest..].find("<!--") {
+        let at = rest + k;
+        kept.push_str(&text[rest..at]);
+        match comment_len(&text[at..]) {
+            Some(len) => rest = at + len,
+            None => return (Cow::Owned(kept), Some(at)),
+        }
+    }
+    kept.push_str(&text[rest..]);
+    (Cow::Owned(kept), None)
+}
+
+/// Where the first text of `text` that is neither blank nor a comment begins.
+fn first_raw(text: &str) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        at += text[at..].find(|c: char| !c.is_whitespace())?;
+        if !text[at..].starts_with("<!--") {
+            return Some(at);
+        }
+        at += comment_len(&text[at..])?;
+    }
+}
+
+/// The ids a body gives its headings and footnotes, unique on the page.
+#[derive(Default)]
+struct Anchors {
+    used: HashSet<String>,
+    /// The next suffix to try for a base id: thousands of "## 1" stay linear.
+    next: HashMap<String, usize>,
+    /// Footnote label → (its number, its id, references so far).
+    footnotes: HashMap<String, (usize, String, usize)>,
+}
+
+impl Anchors {
+    /// `base`, or `base-1`, `base-2`… as earlier ids took it.
+    fn unique(&mut self, base: String) -> String {
+        let n = self.next.entry(base.clone()).or_insert(0);
+        let mut id = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        while !self.used.insert(id.clone()) {
+            *n += 1;
+            id = format!("{base}-{n}");
+        }
+        *n += 1;
+        id
+    }
+
+    /// A heading's id: `h-base` if the theme or the footnotes have `base`.
+    fn heading(&mut self, base: String) -> String {
+        if anchors::is_reserved(&base) {
+            self.unique(format!("{}{base}", anchors::HEADING))
+        } else {
+            self.unique(base)
+        }
+    }
+
+    /// The number and id of the footnote `label`, in the order labels first appear (as
+    /// pulldown-cmark numbers them).
+    fn footnote(&mut self, label: &str) -> &mut (usize, String, usize) {
+        if !self.footnotes.contains_key(label) {
+            let n = self.footnotes.len() + 1;
+            // A label may hold spaces or punctuation; an id may not.
+            let id = self.unique(format!("{}{}", anchors::FOOTNOTE, heading_id(label)));
+            self.footnotes.insert(label.to_string(), (n, id, 0));
+        }
+        self.footnotes.get_mut(label).expect("inserted above")
+    }
+}
+
 fn level(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-/// Renders `body`. `resolve` maps a relative `.md` link (as written) to its target.
-pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+/// Renders `body`. `resolve` maps a relative `.md` link or image (as written) to its target.
+pub fn render(
+    body: &str,
+    unsafe_html: bool,
+    resolve: &dyn Fn(RefKind, &str) -> LinkTarget,
+) -> Rendered {
     let mut out = Rendered::default();
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
 
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut anchors = Anchors::default();
+    // Footnotes that have a reference: their label links back to it.
+    let referenced: HashSet<&str> = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::FootnoteReference(l) => Some(l.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let mut defined: HashSet<&str> = HashSet::new();
     let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len());
     // Links we refused: their end tags must be dropped too.
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut in_first_paragraph = None::<bool>;
+    let mut in_code_block = false;
     let mut depth = 0usize;
+    // Where raw HTML was last seen, on a line already warned about: one warning to a line is
+    // enough. Each look starts where the last stopped, so a line of thousands stays linear.
+    let mut raw_seen: Option<usize> = None;
+    let mut raw_html = |out: &mut Rendered, offset: usize, html: &str| {
+        let same_line =
+            raw_seen.is_some_and(|r| body.get(r..offset).is_some_and(|s| !s.contains('\n')));
+        raw_seen = Some(offset);
+        if same_line {
+            return;
+        }
+        let shown: String = html.trim().chars().take(40).collect();
+        out.problems.push(LinkProblem {
+            offset,
+            message: format!("正文中的 HTML `{shown}` 会按原样显示为文字"),
+            is_error: false,
+            hint: RAW_HTML_HINT,
+        });
+    };
 
     let mut i = 0;
     while i < events.len() {
@@ -125,13 +304,7 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
                     .as_ref()
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| heading_id(&text));
-                let n = used_ids.entry(base.clone()).or_insert(0);
-                *n += 1;
-                let unique = if *n == 1 {
-                    base
-                } else {
-                    format!("{base}-{}", *n - 1)
-                };
+                let unique = anchors.heading(base);
                 out.headings.push((level(*lvl), unique.clone(), text));
                 result.push(Event::Start(Tag::Heading {
                     level: *lvl,
@@ -151,17 +324,19 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
                         offset: range.start,
                         message: format!("链接地址 `{}` 不安全,已只保留文字", shorten(dest_url)),
                         is_error: false,
+                        hint: UNSAFE_HINT,
                     });
                     dropped_links.push(true);
                 } else {
                     let dest = match md_link(dest_url) {
-                        Some((path, frag)) => match resolve(path) {
+                        Some((path, frag)) => match resolve(RefKind::Document, path) {
                             LinkTarget::Url(u) => CowStr::from(format!("{u}{frag}")),
                             LinkTarget::Broken(msg) => {
                                 out.problems.push(LinkProblem {
                                     offset: range.start,
                                     message: msg,
                                     is_error: true,
+                                    hint: LINK_HINT,
                                 });
                                 dest_url.clone()
                             }
@@ -187,6 +362,7 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
                     offset: range.start,
                     message: format!("图片地址 `{}` 不安全,已只保留说明文字", shorten(dest_url)),
                     is_error: false,
+                    hint: UNSAFE_HINT,
                 });
                 // Keep the alt text, drop the image.
                 let mut j = i + 1;
@@ -204,18 +380,194 @@ pub fn render(body: &str, unsafe_html: bool, resolve: &dyn Fn(&str) -> LinkTarge
                 i = j + 1;
                 continue;
             }
-            Event::Html(s) | Event::InlineHtml(s) if !unsafe_html => {
-                result.push(Event::Text(s.clone()));
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let mut problem = |message: String, is_error: bool, hint: &'static str| {
+                    out.problems.push(LinkProblem {
+                        offset: range.start,
+                        message,
+                        is_error,
+                        hint,
+                    })
+                };
+                let shown = shorten(dest_url);
+                let dest = match image_source(dest_url) {
+                    ImageSource::Local => match resolve(RefKind::Image, dest_url) {
+                        LinkTarget::Url(u) => CowStr::from(u),
+                        LinkTarget::Broken(msg) => {
+                            problem(msg, true, IMAGE_HINT);
+                            dest_url.clone()
+                        }
+                    },
+                    ImageSource::SitePath => dest_url.clone(),
+                    ImageSource::Remote => {
+                        problem(
+                            format!("图片 `{shown}` 来自其他网站,读者打开本页时浏览器会访问该网站"),
+                            false,
+                            REMOTE_IMAGE_HINT,
+                        );
+                        dest_url.clone()
+                    }
+                    ImageSource::Other => {
+                        problem(
+                            format!("图片地址 `{shown}` 是本机文件或其他协议,读者打不开"),
+                            true,
+                            IMAGE_HINT,
+                        );
+                        dest_url.clone()
+                    }
+                };
+                result.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
             }
-            Event::Start(Tag::HtmlBlock) if !unsafe_html => {
-                result.push(Event::Start(Tag::Paragraph));
+            Event::Start(Tag::HtmlBlock) => {
+                // The whole block at once: a comment may span its lines, and only what is
+                // left once comments are dropped is raw HTML.
+                let mut pieces: Vec<(&str, usize)> = Vec::new();
+                let mut j = i + 1;
+                while j < events.len() {
+                    match &events[j] {
+                        (Event::End(TagEnd::HtmlBlock), _) => break,
+                        (Event::Html(t) | Event::Text(t), r) => pieces.push((t, r.start)),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let text: String = pieces.iter().map(|p| p.0).collect();
+                // The source offset of a byte of `text`.
+                let source_at = |k: usize| {
+                    let mut before = 0;
+                    for (t, start) in &pieces {
+                        if k < before + t.len() {
+                            return start + (k - before);
+                        }
+                        before += t.len();
+                    }
+                    range.start
+                };
+                let (kept, unclosed) = strip_comments(&text);
+                if let Some(k) = unclosed {
+                    out.problems.push(LinkProblem {
+                        offset: source_at(k),
+                        message: "备注 `<!--` 没有结束的 `-->`,其后的正文都不会发布".into(),
+                        is_error: true,
+                        hint: COMMENT_HINT,
+                    });
+                }
+                if let Some(k) = first_raw(&text) {
+                    if unsafe_html {
+                        result.push(Event::Html(CowStr::from(kept.into_owned())));
+                    } else {
+                        raw_html(&mut out, source_at(k), &text[k..]);
+                        result.push(Event::Start(Tag::Paragraph));
+                        result.push(Event::Text(CowStr::from(kept.into_owned())));
+                        result.push(Event::End(TagEnd::Paragraph));
+                    }
+                }
+                i = j + 1;
+                continue;
             }
-            Event::End(TagEnd::HtmlBlock) if !unsafe_html => {
-                result.push(Event::End(TagEnd::Paragraph));
+            Event::InlineHtml(s) | Event::Html(s) => {
+                let (kept, unclosed) = strip_comments(s);
+                if unclosed.is_some() {
+                    out.problems.push(LinkProblem {
+                        offset: range.start,
+                        message: "备注 `<!--` 没有结束的 `-->`".into(),
+                        is_error: true,
+                        hint: COMMENT_HINT,
+                    });
+                }
+                if !kept.is_empty() {
+                    if unsafe_html {
+                        result.push(event.clone());
+                    } else {
+                        raw_html(&mut out, range.start, &kept);
+                        result.push(Event::Text(s.clone()));
+                    }
+                }
+            }
+            // A comment the parser did not take as one (`<!-- 备注` with no end in a
+            // paragraph) would be published as text.
+            Event::Text(t)
+                if !in_code_block
+                    && body[range.start..].starts_with("<!--")
+                    && t.starts_with('<') =>
+            {
+                out.problems.push(LinkProblem {
+                    offset: range.start,
+                    message: "备注 `<!--` 没有结束的 `-->`,会显示在公开的页面上".into(),
+                    is_error: true,
+                    hint: COMMENT_HINT,
+                });
+                result.push(event.clone());
+            }
+            Event::FootnoteReference(label) => {
+                let (n, id, refs) = anchors.footnote(label);
+                *refs += 1;
+                // `fnref-1`, then `fnref-1_2`: no footnote's id has `_` (see `heading_id`).
+                let stem = &id[anchors::FOOTNOTE.len()..];
+                let ref_id = match *refs {
+                    1 => format!("{}{stem}", anchors::FOOTNOTE_REF),
+                    k => format!("{}{stem}_{k}", anchors::FOOTNOTE_REF),
+                };
+                result.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\" id=\"{ref_id}\"><a href=\"#{id}\">{n}</a></sup>"
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                if !defined.insert(label.as_ref()) {
+                    out.problems.push(LinkProblem {
+                        offset: range.start,
+                        message: format!("脚注 [^{label}] 重复定义,只用第一个定义"),
+                        is_error: false,
+                        hint: FOOTNOTE_HINT,
+                    });
+                    // Skip this definition whole: one id, one text to a footnote.
+                    let mut j = i + 1;
+                    let mut nest = 0;
+                    while j < events.len() {
+                        match &events[j].0 {
+                            Event::Start(Tag::FootnoteDefinition(_)) => nest += 1,
+                            Event::End(TagEnd::FootnoteDefinition) if nest == 0 => break,
+                            Event::End(TagEnd::FootnoteDefinition) => nest -= 1,
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    i = j + 1;
+                    continue;
+                }
+                let is_referenced = referenced.contains(label.as_ref());
+                let (n, id, _) = anchors.footnote(label);
+                let number = if is_referenced {
+                    let back = &id[anchors::FOOTNOTE.len()..];
+                    format!("<a href=\"#{}{back}\">{n}</a>", anchors::FOOTNOTE_REF)
+                } else {
+                    n.to_string()
+                };
+                result.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>\n"
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                result.push(Event::Html(CowStr::from("</div>\n")));
             }
             _ => result.push(event.clone()),
         }
 
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
         // The first top-level paragraph is the default summary.
         match event {
             Event::Start(Tag::Paragraph) if depth == 0 && in_first_paragraph.is_none() => {
@@ -261,7 +613,7 @@ mod tests {
     use super::*;
 
     fn md(body: &str) -> Rendered {
-        render(body, false, &|p| {
+        render(body, false, &|_, p| {
             if p == "../speeches/a.md" {
                 LinkTarget::Url("/2024/speeches/a/".into())
             } else {
@@ -297,7 +649,7 @@ mod tests {
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(r.html.contains("&lt;b&gt;"));
-        let r = render("<b>粗</b>\n", true, &|_| LinkTarget::Url(String::new()));
+        let r = render("<b>粗</b>\n", true, &|_, _| LinkTarget::Url(String::new()));
         assert!(r.html.contains("<b>粗</b>"));
     }
 
@@ -344,6 +696,34 @@ mod tests {
         let r = md("[外部](https://www.npc.gov.cn/) [附件](plan.pdf)\n");
         assert!(r.problems.is_empty());
         assert!(r.html.contains(r#"href="plan.pdf""#));
+    }
+
+    #[test]
+    fn comments_are_cut_out_and_an_open_one_runs_to_the_end() {
+        let cut = |s| {
+            let (kept, open) = strip_comments(s);
+            (kept.into_owned(), open)
+        };
+        assert_eq!(cut("a<!-- x -->b<!---->c<!-->d"), ("abcd".into(), None));
+        assert_eq!(cut("a<!-- x -- y > z -->b"), ("ab".into(), None));
+        assert_eq!(cut("a<!-- 备注"), ("a".into(), Some(1)));
+        assert_eq!(first_raw(" <!-- x -->\n <b>"), Some(13));
+        assert_eq!(first_raw(" <!-- x -->\n"), None);
+    }
+
+    #[test]
+    fn images_are_local_or_from_somewhere_else() {
+        for (url, source) in [
+            ("photo.jpg", ImageSource::Local),
+            ("../图片/会场 1.png", ImageSource::Local),
+            ("/assets/logo.png", ImageSource::SitePath),
+            ("HTTPS://x.cn/a.png", ImageSource::Remote),
+            ("//x.cn/a.png", ImageSource::Remote),
+            ("file:///C:/a.png", ImageSource::Other),
+            ("C:/a.png", ImageSource::Other),
+        ] {
+            assert_eq!(image_source(url), source, "{url}");
+        }
     }
 
     #[test]

@@ -889,7 +889,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|a| AttachmentView {
                 title: a.title.clone(),
-                url: self.url(&format!("{url}{}", a.name)),
+                url: self.url(&format!("{url}{}", crate::url::segment(&a.name))),
                 ext: Path::new(&a.name)
                     .extension()
                     .map(|e| e.to_string_lossy().to_uppercase())
@@ -1572,13 +1572,13 @@ pub fn render_changed(
         return Err(RenderError::Content(diags));
     }
 
-    // Attachments are keyed too, by where they come from and their size.
+    // Attachments and images are keyed too, by where they come from, their size and time.
     let mut attachments = Vec::new();
     for p in &site.pages {
-        for a in &p.attachments {
+        for a in p.copies() {
             let path = format!("{}{}", &p.url()[1..], a.name);
             let mut h = FxHasher::default();
-            (&a.source, a.size).hash(&mut h);
+            (&a.source, a.size, a.modified).hash(&mut h);
             attachments.push((path, h.finish(), a.source.clone()));
         }
     }
@@ -1619,7 +1619,7 @@ pub fn render_changed(
         let mut live: BTreeSet<String> =
             jobs.iter().flat_map(|j| job_paths(&cx, j, &jobs)).collect();
         for p in &site.pages {
-            for a in &p.attachments {
+            for a in p.copies() {
                 live.insert(format!("{}{}", &p.url()[1..], a.name));
             }
         }
@@ -2189,7 +2189,7 @@ fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
             .iter()
             .map(|a| AttachmentRow {
                 title: &a.title,
-                url: format!("{base}{}{}", p.url(), a.name),
+                url: format!("{base}{}{}", p.url(), crate::url::segment(&a.name)),
                 bytes: a.size,
             })
             .collect(),

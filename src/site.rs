@@ -1,12 +1,14 @@
 //! [`Site`]: the published documents with their rendered Markdown, plus the indexes the pages
 //! are built from (by type, year, review, department, tag). Built from parsed documents by a
-//! pure function; nothing here reads the disk except attachment sizes.
+//! pure function; nothing here reads the disk but the metadata of attachments and images.
 
 use rustc_hash::FxHasher;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -16,7 +18,7 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator};
 use crate::document::{Document, Kind};
 use crate::load::slash_path;
-use crate::markdown::{self, LinkTarget, Rendered};
+use crate::markdown::{self, LinkTarget, RefKind, Rendered};
 use crate::slug;
 
 /// Options that decide what is published.
@@ -29,15 +31,18 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
 }
 
-/// An attachment found on disk.
+/// A file found on disk and copied next to its page: an attachment, or an image of the body.
 #[derive(Debug, Clone)]
 pub struct AttachmentFile {
+    /// The attachment's title; empty for an image.
     pub title: String,
-    /// The file name, as published next to the page.
+    /// The file name, as published next to the page (its URL percent-encodes it).
     pub name: String,
     /// Relative to the site root.
     pub source: PathBuf,
     pub size: u64,
+    /// When the file last changed: an edit that keeps the size is copied again too.
+    pub modified: Option<SystemTime>,
 }
 
 /// A published document with its HTML.
@@ -50,6 +55,8 @@ pub struct Page {
     /// 摘要: `summary`, else the first paragraph.
     pub summary: String,
     pub attachments: Vec<AttachmentFile>,
+    /// The body's images, copied next to the page like the attachments.
+    pub images: Vec<AttachmentFile>,
     /// Changes whenever anything shown of this document changes: what the page itself and
     /// pages that show the whole document compare to know whether to render again.
     pub hash: u64,
@@ -93,8 +100,8 @@ pub fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let decoded = percent_decode(rel);
-    for c in Path::new(&decoded).components() {
+    let decoded = crate::url::decode(rel);
+    for c in Path::new(decoded.as_ref()).components() {
         match c {
             Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
             Component::CurDir => {}
@@ -107,36 +114,14 @@ pub fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(PathBuf::from(out.join("/")))
 }
 
-/// Editors' Markdown previews write spaces and Chinese in links percent-encoded.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 /// Markdown rendered for a document, with what it depended on, so a rebuild can reuse it.
 #[derive(Debug, Clone)]
 pub struct CachedRender {
     doc: Arc<Document>,
     base_path: String,
     unsafe_html: bool,
-    /// Every link to a source file the body has, and what it resolved to.
-    links: Vec<(String, LinkTarget)>,
+    /// Every link to a source file and every image the body has, and what it resolved to.
+    links: Vec<(RefKind, String, LinkTarget)>,
     content: Arc<Rendered>,
     /// The page made from it, reused while nothing it depends on changes.
     page: Option<Arc<Page>>,
@@ -206,22 +191,30 @@ pub fn assemble(
                 return (None, diags);
             }
             let dir = doc.dir().to_path_buf();
+            let images = Images::new(root, &doc, &base_path);
+            let resolve_ref = |kind: RefKind, link: &str| match kind {
+                RefKind::Document => resolve_in(&dir, link),
+                RefKind::Image => images.resolve(link),
+            };
+            // Replaying the references also finds the images again: they may have changed.
             let reusable = cache.get(&doc_key(&doc)).filter(|c| {
                 Arc::ptr_eq(&c.doc, &doc)
                     && c.base_path == base_path
                     && c.unsafe_html == unsafe_html
-                    && c.links.iter().all(|(l, t)| resolve_in(&dir, l) == *t)
+                    && c.links.iter().all(|(k, l, t)| resolve_ref(*k, l) == *t)
             });
             let cached = match reusable {
                 Some(c) => Arc::clone(c),
                 None => {
+                    images.forget();
                     let links = std::sync::Mutex::new(Vec::new());
-                    let resolve = |link: &str| {
-                        let t = resolve_in(&dir, link);
-                        links
-                            .lock()
-                            .expect("not poisoned")
-                            .push((link.to_string(), t.clone()));
+                    let resolve = |kind: RefKind, link: &str| {
+                        let t = resolve_ref(kind, link);
+                        links.lock().expect("not poisoned").push((
+                            kind,
+                            link.to_string(),
+                            t.clone(),
+                        ));
                         t
                     };
                     let rendered = markdown::render(doc.body(), unsafe_html, &resolve);
@@ -244,18 +237,19 @@ pub fn assemble(
                     Diagnostic::warning(&doc.source, &p.message)
                 };
                 let at = doc.body_offset + p.offset;
-                diags.push(d.at_offset(&mut locator, at).with_hint(if p.is_error {
-                    "写相对于本文件的路径,例如 ../speeches/mobilization.md"
-                } else {
-                    "公开网站不输出 javascript:、vbscript:、data: 链接"
-                }));
+                diags.push(d.at_offset(&mut locator, at).with_hint(p.hint));
             }
-            // Attachments are looked at on every build: their files may have changed.
-            if let (Some(page), true) = (&cached.page, doc.attachments.is_empty()) {
+            // Attachments and images are looked at on every build: their files may have
+            // changed.
+            let images = images.found.into_inner();
+            if let (Some(page), true) = (
+                &cached.page,
+                doc.attachments.is_empty() && images.is_empty(),
+            ) {
                 let page = Arc::clone(page);
                 return (Some((page, cached)), diags);
             }
-            let page = Arc::new(make_page(root, &doc, &cached, &mut diags));
+            let page = Arc::new(make_page(root, &doc, &cached, images, &mut diags));
             let mut next = (*cached).clone();
             next.page = Some(Arc::clone(&page));
             (Some((page, Arc::new(next))), diags)
@@ -313,6 +307,7 @@ fn make_page(
     root: &Path,
     doc: &Arc<Document>,
     cached: &CachedRender,
+    images: Vec<AttachmentFile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
     let attachments = find_attachments(root, doc, diags);
@@ -363,45 +358,90 @@ fn make_page(
         content: Arc::clone(&cached.content),
         summary,
         attachments,
+        images,
         hash,
         card_hash,
         ledger_hash,
     }
 }
 
-/// The attachments of `doc` that exist inside `content/`; a diagnostic for each that does not.
+/// `rel` (inside `content/`) as a plain file of the site, not through a link out of it.
+fn locate(root: &Path, rel: &Path) -> Option<std::fs::Metadata> {
+    let abs = root.join(rel);
+    let inside = abs
+        .canonicalize()
+        .ok()
+        .zip(root.canonicalize().ok())
+        .is_some_and(|(a, r)| a.starts_with(r));
+    let meta = std::fs::metadata(&abs).ok().filter(|m| m.is_file())?;
+    inside.then_some(meta)
+}
+
+/// The file `rel` as copied next to a page.
+fn copied(title: &str, rel: &Path, meta: &std::fs::Metadata) -> AttachmentFile {
+    AttachmentFile {
+        title: title.to_string(),
+        name: file_name(rel),
+        source: slash_path(rel),
+        size: meta.len(),
+        modified: meta.modified().ok(),
+    }
+}
+
+fn file_name(rel: &Path) -> String {
+    rel.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The attachments of `doc` that exist inside `content/`; a diagnostic for each that does not,
+/// and for one that would be published under the name another file of the page has.
 fn find_attachments(
     root: &Path,
     doc: &Document,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<AttachmentFile> {
-    let mut attachments = Vec::new();
+    let mut attachments: Vec<AttachmentFile> = Vec::new();
     let mut from = 1;
     for a in &doc.attachments {
         let line = doc.line_of("file", from);
         from = line + 1;
         let found = join_relative(doc.dir(), &a.file)
             .filter(|p| p.starts_with(crate::load::CONTENT_DIR))
-            .and_then(|rel| {
-                let abs = root.join(&rel);
-                let inside = abs
-                    .canonicalize()
-                    .ok()
-                    .zip(root.canonicalize().ok())
-                    .is_some_and(|(a, r)| a.starts_with(r));
-                let meta = std::fs::metadata(&abs).ok().filter(|m| m.is_file())?;
-                inside.then_some((rel, meta.len()))
-            });
+            .and_then(|rel| Some((locate(root, &rel)?, rel)));
         match found {
-            Some((rel, size)) => attachments.push(AttachmentFile {
-                title: a.title.clone(),
-                name: rel
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                source: slash_path(&rel),
-                size,
-            }),
+            Some((meta, rel)) => {
+                let file = copied(&a.title, &rel, &meta);
+                let twin = attachments
+                    .iter()
+                    .find(|o| o.name == file.name && o.source != file.source);
+                if file.name == "index.html" {
+                    diags.push(
+                        Diagnostic::error(
+                            &doc.source,
+                            format!("附件 `{}` 发布后会盖住本页的 index.html", a.file),
+                        )
+                        .at(&doc.text, line, 1)
+                        .with_hint("给这个文件改名"),
+                    );
+                } else if let Some(twin) = twin {
+                    diags.push(
+                        Diagnostic::error(
+                            &doc.source,
+                            format!(
+                                "附件 `{}` 与 {} 发布后同名 `{}`,会互相覆盖",
+                                a.file,
+                                twin.source.display(),
+                                file.name
+                            ),
+                        )
+                        .at(&doc.text, line, 1)
+                        .with_hint("给其中一个文件改名"),
+                    );
+                } else {
+                    attachments.push(file);
+                }
+            }
             None => diags.push(
                 Diagnostic::error(&doc.source, format!("附件 `{}` 不存在", a.file))
                     .at(&doc.text, line, 1)
@@ -410,6 +450,86 @@ fn find_attachments(
         }
     }
     attachments
+}
+
+/// Finds the images of one document's body while its Markdown is rendered: each must be a
+/// file inside `content/`, and no two files may be published under one name next to the page.
+struct Images<'a> {
+    root: &'a Path,
+    doc: &'a Document,
+    /// Where the copies are published: `{base_path}{document URL}`.
+    page_url: String,
+    /// Published name → the file it is: the page itself, its attachments, then the images
+    /// met so far.
+    taken: RefCell<BTreeMap<String, PathBuf>>,
+    found: RefCell<Vec<AttachmentFile>>,
+}
+
+impl<'a> Images<'a> {
+    fn new(root: &'a Path, doc: &'a Document, base_path: &str) -> Images<'a> {
+        let images = Images {
+            root,
+            doc,
+            page_url: format!("{base_path}{}", doc.url()),
+            taken: RefCell::default(),
+            found: RefCell::default(),
+        };
+        images.forget();
+        images
+    }
+
+    /// Back to no image found, before the body is rendered again.
+    fn forget(&self) {
+        let mut taken = self.taken.borrow_mut();
+        taken.clear();
+        taken.insert("index.html".into(), self.doc.source.clone());
+        for a in &self.doc.attachments {
+            if let Some(rel) = join_relative(self.doc.dir(), &a.file) {
+                taken.entry(file_name(&rel)).or_insert(slash_path(&rel));
+            }
+        }
+        self.found.borrow_mut().clear();
+    }
+
+    fn resolve(&self, src: &str) -> LinkTarget {
+        let Some(rel) =
+            join_relative(self.doc.dir(), src).filter(|p| p.starts_with(crate::load::CONTENT_DIR))
+        else {
+            return LinkTarget::Broken(format!("图片 `{src}` 在 content/ 之外,不会发布"));
+        };
+        let Some(meta) = locate(self.root, &rel) else {
+            return LinkTarget::Broken(format!(
+                "图片 `{src}` 不存在(找的是 {})",
+                slash_path(&rel).display()
+            ));
+        };
+        let file = copied("", &rel, &meta);
+        // A source would be published as it is, a draft's too.
+        if file.name.to_ascii_lowercase().ends_with(".md") {
+            return LinkTarget::Broken(format!("图片 `{src}` 是一篇文档的源文件,不是图片"));
+        }
+        let mut taken = self.taken.borrow_mut();
+        match taken.get(&file.name) {
+            Some(other) if *other == self.doc.source => {
+                return LinkTarget::Broken(format!("图片 `{src}` 发布后会盖住本页的 index.html"));
+            }
+            Some(other) if *other != file.source => {
+                return LinkTarget::Broken(format!(
+                    "图片 `{src}` 与 {} 发布后同名 `{}`,会互相覆盖",
+                    other.display(),
+                    file.name
+                ));
+            }
+            _ => {}
+        }
+        let url = format!("{}{}", self.page_url, crate::url::segment(&file.name));
+        // Shown before, or an attachment: copied already.
+        if !taken.contains_key(&file.name) {
+            taken.insert(file.name.clone(), file.source.clone());
+            self.found.borrow_mut().push(file);
+        }
+        LinkTarget::Url(url)
+    }
 }
 
 /// The path part of a base URL: `https://x.gov.cn/rd` → `/rd`; empty at the host's root.
@@ -425,6 +545,11 @@ impl Page {
     /// Site-relative URL of the document.
     pub fn url(&self) -> &str {
         self.doc.url()
+    }
+
+    /// Every file copied next to the page: its attachments and its images.
+    pub fn copies(&self) -> impl Iterator<Item = &AttachmentFile> {
+        self.attachments.iter().chain(&self.images)
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use pingyi::markdown::{LinkTarget, is_dangerous_url, render};
+use pingyi::markdown::{LinkTarget, RefKind, is_dangerous_url, render};
 use pingyi::site::join_relative;
 
 /// Every `href`/`src` value in `html`, entities decoded as a browser would.
@@ -31,7 +31,8 @@ fn urls(html: &str) -> Vec<String> {
 fuzz_target!(|input: (bool, &str)| {
     let (unsafe_html, body) = input;
     let dir = Path::new("content/2024/notices");
-    let resolve = |p: &str| match join_relative(dir, p) {
+    // Documents and images alike: a URL inside the site, or broken.
+    let resolve = |_: RefKind, p: &str| match join_relative(dir, p) {
         Some(t) if t.starts_with("content") => LinkTarget::Url(format!("/{}/", t.display())),
         _ => LinkTarget::Broken(format!("链接的文件 `{p}` 不存在")),
     };
