@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::is_url_safe;
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Locator};
 use crate::frontmatter::{self, Split, key_line};
 use crate::slug;
 use crate::yaml::from_yaml;
@@ -703,39 +703,71 @@ impl Document {
     }
 }
 
-/// Checks the ledger; returns the file line of each item's `deadline` (0 if not found).
-fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
-    let mut from = key_line(r.split, "items", 1).unwrap_or(1);
-    // Item k starts at the k-th `id:` after `items:`, and its deadline is the first
-    // `deadline:` after that: both found in one pass over the lines.
-    let mut id_lines = Vec::with_capacity(items.len());
-    let mut deadline_lines = vec![0; items.len()];
-    for (n, l) in r.split.numbered_lines().filter(|&(n, _)| n > from) {
+/// The file lines of each ledger item's keys (0 where not found), from one pass over the
+/// front matter: a ledger may have thousands of items, and a search from the start of the text
+/// for each would take time that grows with the square of the ledger.
+#[derive(Debug, Clone, Copy, Default)]
+struct ItemLines {
+    id: usize,
+    deadline: usize,
+    status: usize,
+    completed: usize,
+}
+
+fn item_lines(split: &Split<'_>, items_line: usize, count: usize) -> Vec<ItemLines> {
+    // Item k starts at the k-th `id:` after `items:`; its other keys are the first of each
+    // after that.
+    let mut lines: Vec<ItemLines> = Vec::with_capacity(count);
+    for (n, l) in split.numbered_lines().filter(|&(n, _)| n > items_line) {
         if frontmatter::has_key(l, "id:") {
-            if id_lines.len() == items.len() {
+            if lines.len() == count {
                 break;
             }
-            id_lines.push(n);
-        } else if frontmatter::has_key(l, "deadline:")
-            && let Some(k) = id_lines.len().checked_sub(1)
-            && deadline_lines[k] == 0
-        {
-            deadline_lines[k] = n;
+            lines.push(ItemLines {
+                id: n,
+                ..ItemLines::default()
+            });
+        }
+        // Not `else`: an item in flow style has every key on its `id:` line.
+        let Some(item) = lines.last_mut() else {
+            continue;
+        };
+        for (key, slot) in [
+            ("deadline:", &mut item.deadline),
+            ("status:", &mut item.status),
+            ("completed:", &mut item.completed),
+        ] {
+            if *slot == 0 && frontmatter::has_key(l, key) {
+                *slot = n;
+            }
         }
     }
+    lines.resize(count, ItemLines::default());
+    lines
+}
+
+/// Checks the ledger; returns the file line of each item's `deadline` (0 if not found).
+fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
+    let items_line = key_line(r.split, "items", 1).unwrap_or(1);
+    let lines = item_lines(r.split, items_line, items.len());
+    let mut locator = Locator::new(r.text);
     let mut seen = std::collections::BTreeSet::new();
-    for (k, item) in items.iter().enumerate() {
-        let line = id_lines.get(k).copied().unwrap_or(from);
-        from = line;
+    let mut last = items_line;
+    for (item, at) in items.iter().zip(&lines) {
+        let line = if at.id == 0 { last } else { at.id };
+        last = line;
+        let or_item = |l: usize| if l == 0 { line } else { l };
         if !seen.insert(item.id.as_str()) {
             r.diags.push(
-                Diagnostic::error(r.path, format!("整改事项 id `{}` 重复", item.id))
-                    .at(r.text, line, 1),
+                Diagnostic::error(r.path, format!("整改事项 id `{}` 重复", item.id)).at_line(
+                    &mut locator,
+                    line,
+                    1,
+                ),
             );
         }
         match (item.status, item.completed) {
             (Status::Done, None) => {
-                let at = key_line(r.split, "status", line).unwrap_or(line);
                 r.diags.push(
                     Diagnostic::error(
                         r.path,
@@ -744,12 +776,11 @@ fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
                             item.id
                         ),
                     )
-                    .at(r.text, at, 1)
+                    .at_line(&mut locator, or_item(at.status), 1)
                     .with_hint("加一行 completed: YYYY-MM-DD"),
                 );
             }
             (status, Some(_)) if status != Status::Done => {
-                let at = key_line(r.split, "completed", line).unwrap_or(line);
                 r.diags.push(
                     Diagnostic::error(
                         r.path,
@@ -760,14 +791,14 @@ fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
                             status.label()
                         ),
                     )
-                    .at(r.text, at, 1)
+                    .at_line(&mut locator, or_item(at.completed), 1)
                     .with_hint("只有 status: done 的事项才有 completed"),
                 );
             }
             _ => {}
         }
     }
-    deadline_lines
+    lines.iter().map(|l| l.deadline).collect()
 }
 
 #[cfg(test)]

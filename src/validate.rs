@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::document::{Details, Document, Kind};
 use crate::site::Site;
 
@@ -134,11 +134,14 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
                 if !dept_ids.contains(&rect.department.as_str()) {
                     diags.push(unknown_dept(doc, "department", 1, &rect.department));
                 }
+                // Deadline lines only go forward: one pass over the text, however many items
+                // are overdue.
+                let mut deadlines = Locator::new(&doc.text);
                 for (i, item) in rect.items.iter().enumerate() {
                     if item.is_overdue(site.today) {
                         let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
                         diags.push(
-                            crate::diagnostic::Diagnostic::warning(
+                            Diagnostic::warning(
                                 &doc.source,
                                 format!(
                                     "整改事项 {} 已逾期:时限 {},状态仍为 {}",
@@ -147,7 +150,7 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
                                     item.status.label()
                                 ),
                             )
-                            .at(&doc.text, line, 1),
+                            .at_line(&mut deadlines, line, 1),
                         );
                     }
                 }
