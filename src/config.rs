@@ -172,6 +172,17 @@ impl Config {
                 );
             }
         }
+        for &year in &config.archived_years {
+            if !crate::document::content_year(year) {
+                diags.push(
+                    Diagnostic::error(path, crate::document::year_message(year)).at(
+                        text,
+                        line_of("archived_years"),
+                        1,
+                    ),
+                );
+            }
+        }
         // The badge's addresses go into `src` and `href` on every page: only web addresses
         // and site paths, never `javascript:` or `data:`.
         if let Some(badge) = &config.gov_badge {

@@ -219,6 +219,9 @@ pub struct Rectification {
     /// The file line of each item's `deadline` (0 if none), for warnings about overdue items.
     #[serde(skip)]
     pub deadline_lines: Vec<usize>,
+    /// The file line of each item's `completed` (0 if none), for errors about its date.
+    #[serde(skip)]
+    pub completed_lines: Vec<usize>,
 }
 
 /// What only one type has.
@@ -373,6 +376,19 @@ fn shown(s: &str) -> String {
         .collect()
 }
 
+/// Whether a year, like a date, lies within [`Date::EARLIEST`] and [`Date::LATEST`].
+pub fn content_year(year: i32) -> bool {
+    (i32::from(Date::EARLIEST.year())..=i32::from(Date::LATEST.year())).contains(&year)
+}
+
+pub fn year_message(year: i32) -> String {
+    format!(
+        "年度 {year} 不在 {} 至 {} 之间,多半是笔误",
+        Date::EARLIEST.year(),
+        Date::LATEST.year()
+    )
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -514,6 +530,9 @@ impl Document {
                         Some("只能用小写字母、数字和 -,通常写年度,例如 id: \"2024\"".into()),
                     );
                 }
+                if let Some(year) = raw.year.filter(|y| !content_year(*y)) {
+                    r.at_key("year", 1, year_message(year), None);
+                }
                 let stages = raw.stages.unwrap_or_default();
                 let mut from = 1;
                 for s in &stages {
@@ -561,7 +580,7 @@ impl Document {
                         ),
                     );
                 }
-                let deadline_lines = check_items(&mut r, &items);
+                let (deadline_lines, completed_lines) = check_items(&mut r, &items);
                 if let Some(0) = raw.round {
                     r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);
                 }
@@ -570,6 +589,7 @@ impl Document {
                     round: raw.round.unwrap_or(1),
                     items,
                     deadline_lines,
+                    completed_lines,
                 })
             }
             Kind::Page => Details::Page,
@@ -746,8 +766,9 @@ fn item_lines(split: &Split<'_>, items_line: usize, count: usize) -> Vec<ItemLin
     lines
 }
 
-/// Checks the ledger; returns the file line of each item's `deadline` (0 if not found).
-fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
+/// Checks the ledger; returns the file lines of each item's `deadline` and `completed` (0 if
+/// not found).
+fn check_items(r: &mut Report<'_>, items: &[Item]) -> (Vec<usize>, Vec<usize>) {
     let items_line = key_line(r.split, "items", 1).unwrap_or(1);
     let lines = item_lines(r.split, items_line, items.len());
     let mut locator = Locator::new(r.text);
@@ -798,7 +819,10 @@ fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
             _ => {}
         }
     }
-    lines.iter().map(|l| l.deadline).collect()
+    (
+        lines.iter().map(|l| l.deadline).collect(),
+        lines.iter().map(|l| l.completed).collect(),
+    )
 }
 
 #[cfg(test)]
