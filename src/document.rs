@@ -417,6 +417,7 @@ impl Document {
             split: &split,
             diags: Vec::new(),
         };
+        check_body(&mut r);
         let mut missing: Vec<&str> = Vec::new();
 
         let title = non_empty(raw.title.clone());
@@ -721,6 +722,30 @@ impl Document {
         let line = self.line_of(key, from);
         Diagnostic::error(&self.source, message).at(&self.text, line, 1)
     }
+}
+
+/// Refuses a body with a control character or noncharacter (see [`crate::plain`]): the first
+/// is pointed at, and how many there are is said.
+fn check_body(r: &mut Report<'_>) {
+    let body = r.split.body;
+    let Some((at, c)) = crate::plain::find_forbidden(body) else {
+        return;
+    };
+    let count = body.chars().filter(|&c| crate::plain::forbidden(c)).count();
+    let offset = r.text.len() - body.len() + at;
+    let more = if count > 1 {
+        format!(";正文中共有 {count} 处")
+    } else {
+        String::new()
+    };
+    r.diags.push(
+        Diagnostic::error(
+            r.path,
+            format!("正文含有不能发布的{}{more}", crate::plain::describe(c)),
+        )
+        .at_offset(&mut Locator::new(r.text), offset)
+        .with_hint("这个字符看不见,多半是从其他软件粘贴时带入的;请删除它"),
+    );
 }
 
 /// The file lines of each ledger item's keys (0 where not found), from one pass over the

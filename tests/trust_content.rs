@@ -25,6 +25,220 @@ fn one_error(site: &TestSite) -> Diagnostic {
 }
 
 // ---------------------------------------------------------------------------------------------
+// No control characters in the output.
+
+#[test]
+fn control_characters_written_as_yaml_escapes_are_errors_naming_the_field() {
+    // (document, text replaced, replacement, line, field in the message, character named)
+    let cases: &[(&str, &str, &str, usize, &str, &str)] = &[
+        (
+            "notices/plan.md",
+            "title: 关于开展2024年度工作评议的实施方案",
+            "title: \"关于\\0开展\"",
+            2,
+            "title",
+            "U+0000",
+        ),
+        (
+            "notices/plan.md",
+            "issuer: 测试市人大常委会办公厅",
+            "issuer: \"\\e[2J测试市\"",
+            10,
+            "issuer",
+            "U+001B",
+        ),
+        (
+            "speeches/mobilization.md",
+            "tags: [工作评议]",
+            "tags: [工作评议, \"\\uFFFE\"]",
+            9,
+            "tags[1]",
+            "U+FFFE",
+        ),
+        (
+            "speeches/mobilization.md",
+            "speaker: 李明华",
+            "speaker: \"李\\N明华\"",
+            6,
+            "speaker",
+            "U+0085",
+        ),
+        (
+            "rectifications/transport.md",
+            "problem: 出租车拒载",
+            "problem: \"出租车\\x1b拒载\"",
+            16,
+            "items[1].problem",
+            "U+001B",
+        ),
+        (
+            "rectifications/transport.md",
+            "note: 开展专项整治",
+            "note: \"专项\\uFFFF整治\"",
+            23,
+            "items[1].progress[0].note",
+            "U+FFFF",
+        ),
+        (
+            "rectifications/transport.md",
+            "responsible: 公交科",
+            "responsible: \"公交科\\uFDD0\"",
+            12,
+            "items[0].responsible",
+            "U+FDD0",
+        ),
+        (
+            "notices/plan.md",
+            "index_no: CS-2024-001",
+            "index_no: \"CS\\a-2024\"",
+            9,
+            "index_no",
+            "U+0007",
+        ),
+        (
+            "notices/plan.md",
+            "doc_number: 测",
+            "attachments: [{title: \"方案\\r全文\", file: plan.pdf}]\ndoc_number: 测",
+            8,
+            "attachments[0].title",
+            "U+000D",
+        ),
+        // A NUL cannot reach a path either (`hostile::slugs_that_leave_the_site_are_refused`).
+        (
+            "notices/plan.md",
+            "index_no: CS-2024-001",
+            "index_no: CS-2024-001\nslug: \"a\\0b\"",
+            10,
+            "slug",
+            "U+0000",
+        ),
+        (
+            "notices/plan.md",
+            "doc_number: 测",
+            "attachments: [{title: 全文, file: \"plan\\0.pdf\"}]\ndoc_number: 测",
+            8,
+            "attachments[0].file",
+            "U+0000",
+        ),
+    ];
+    for &(doc, from, to, line, field, named) in cases {
+        let rel = format!("content/2024/{doc}");
+        let original = match doc {
+            "notices/plan.md" => NOTICE,
+            "speeches/mobilization.md" => SPEECH,
+            _ => RECTIFICATION,
+        };
+        assert!(original.contains(from), "{from}");
+        let text = original.replacen(from, to, 1);
+        let site = TestSite::valid()
+            .file(&rel, &text)
+            .file("content/2024/notices/plan.pdf", "%PDF");
+        let e = one_error(&site);
+        assert_eq!(e.path, Path::new(&rel), "{field}: {e}");
+        assert_eq!(e.line, Some(line), "{field}: {e}");
+        assert!(
+            e.message.contains(&format!("字段 `{field}`")) && e.message.contains(named),
+            "{field}: {}",
+            e.message
+        );
+        assert!(
+            e.hint.as_deref().unwrap_or_default().contains("转义"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_site_yaml_are_errors_naming_the_field() {
+    let site = TestSite::valid().file(
+        "site.yaml",
+        &SITE_YAML.replace(
+            "organizer: 测试市人大常委会办公厅",
+            "organizer: \"测试市\\e]0;owned\\a办公厅\"",
+        ),
+    );
+    let e = one_error(&site);
+    assert_eq!(e.location(), "site.yaml:3:12");
+    assert!(
+        e.message.contains("字段 `organizer`") && e.message.contains("ESC"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn line_breaks_only_in_the_fields_that_hold_running_text() {
+    // A title on two lines is a mistake, at its line.
+    let site = TestSite::valid().file(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace(
+            "title: 关于开展2024年度工作评议的实施方案",
+            "title: \"第一行\\n第二行\"",
+        ),
+    );
+    let e = one_error(&site);
+    assert_eq!(e.line, Some(2));
+    assert!(
+        e.message.contains("字段 `title`") && e.message.contains("不能换行"),
+        "{}",
+        e.message
+    );
+    // Running text may have line breaks, and a `|` block's last line break is no mistake.
+    let rectification = RECTIFICATION
+        .replace(
+            "problem: 公交准点率低",
+            "problem: |\n      公交准点率低\n      高峰时段尤甚",
+        )
+        .replace("note: 开展专项整治", "note: \"开展\\n专项整治\"");
+    let notice = NOTICE.replace(
+        "title: 关于开展2024年度工作评议的实施方案",
+        "title: |\n  关于开展2024年度工作评议的实施方案\nsummary: >\n  第一段\n\n  第二段\n",
+    );
+    TestSite::valid()
+        .file("content/2024/rectifications/transport.md", &rectification)
+        .file("content/2024/notices/plan.md", &notice)
+        .built();
+}
+
+#[test]
+fn control_characters_in_a_body_are_errors_at_their_line_and_never_reach_the_feed() {
+    let body = "第一段。\n\n第二段\u{1b}[31m红字,\u{fffe}又一个。\n\n第三段\u{7}。\n";
+    let site = TestSite::valid().file(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("方案正文。\n", body),
+    );
+    let e = one_error(&site);
+    assert_eq!(e.location(), "content/2024/notices/plan.md:15:4");
+    assert!(
+        e.message.contains("ESC") && e.message.contains("共有 3 处"),
+        "{}",
+        e.message
+    );
+    // Nor can one hide a scheme from the link filter
+    // (`hostile::javascript_links_in_every_disguise_keep_only_their_text`).
+    let site = TestSite::valid().file(
+        "content/2024/notices/plan.md",
+        &NOTICE.replace("方案正文。", "[点我](<\u{1}javascript:alert(1)>)"),
+    );
+    let e = one_error(&site);
+    assert_eq!(e.location(), "content/2024/notices/plan.md:13:7");
+    assert!(e.message.contains("U+0001"), "{}", e.message);
+    // Tabs stay fine.
+    let site = TestSite::valid()
+        .file(
+            "content/2024/notices/plan.md",
+            &NOTICE.replace("方案正文。", "方案\t正文。"),
+        )
+        .built();
+    assert!(
+        !site
+            .read("feed.xml")
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Dates that cannot be true.
 
 #[test]
