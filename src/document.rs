@@ -481,6 +481,21 @@ impl Document {
         }
 
         let slug = match non_empty(raw.slug.clone()) {
+            Some(s) if is_url_safe(&s) && s.len() > slug::MAX_BYTES => {
+                r.at_key(
+                    "slug",
+                    1,
+                    format!(
+                        "slug 长 {} 字节,超过了 {} 字节的上限",
+                        s.len(),
+                        slug::MAX_BYTES
+                    ),
+                    Some(
+                        "网址的一段不宜过长:请取一个简短的 slug,例如几个关键词的拼音或英文".into(),
+                    ),
+                );
+                String::new()
+            }
             Some(s) if is_url_safe(&s) => s,
             Some(s) => {
                 let hint = match slug::derive(&s) {
@@ -501,9 +516,9 @@ impl Document {
                     .map(|s| s.to_string_lossy())
                     .unwrap_or_default();
                 if is_url_safe(&stem) {
-                    stem.into_owned()
+                    slug::cap(stem.to_string(), &stem)
                 } else {
-                    match slug::derive(&stem) {
+                    match slug::derive_capped(&stem) {
                         Some(s) => s,
                         None => {
                             r.diags.push(
@@ -523,7 +538,18 @@ impl Document {
         let details = match kind {
             Kind::Review => {
                 let id = non_empty(raw.id).unwrap_or_default();
-                if !id.is_empty() && !is_url_safe(&id) {
+                if id.len() > slug::MAX_BYTES && is_url_safe(&id) {
+                    r.at_key(
+                        "id",
+                        1,
+                        format!(
+                            "评议活动 id 长 {} 字节,超过了 {} 字节的上限",
+                            id.len(),
+                            slug::MAX_BYTES
+                        ),
+                        Some("通常写年度,例如 id: \"2024\"".into()),
+                    );
+                } else if !id.is_empty() && !is_url_safe(&id) {
                     r.at_key(
                         "id",
                         1,

@@ -289,7 +289,7 @@ pub fn assemble(
     let mut tag_slugs = BTreeMap::new();
     let mut used = BTreeSet::new();
     for t in tags {
-        let base = slug::derive(t).unwrap_or_else(|| "tag".into());
+        let base = slug::derive_capped(t).unwrap_or_else(|| "tag".into());
         let mut s = base.clone();
         let mut n = 2;
         while !used.insert(s.clone()) {
@@ -393,15 +393,42 @@ fn find_attachments(
                 inside.then_some((rel, meta.len()))
             });
         match found {
-            Some((rel, size)) => attachments.push(AttachmentFile {
-                title: a.title.clone(),
-                name: rel
+            Some((rel, size)) => {
+                let name = rel
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                source: slash_path(&rel),
-                size,
-            }),
+                    .unwrap_or_default();
+                // Attachments are published beside the page, by file name alone: two of one
+                // name (from two folders), or one named like the page, would be written to
+                // one path.
+                let clash = if name == "index.html" {
+                    Some("与页面本身的文件 index.html 重名".to_string())
+                } else {
+                    attachments
+                        .iter()
+                        .find(|o: &&AttachmentFile| o.name == name)
+                        .map(|o| format!("与附件 `{}` 重名", o.source.display()))
+                };
+                if let Some(clash) = clash {
+                    diags.push(
+                        Diagnostic::error(
+                            &doc.source,
+                            format!("附件 `{}` 发布后的文件名 {name} {clash}", a.file),
+                        )
+                        .at(&doc.text, line, 1)
+                        .with_hint(
+                            "附件与页面发布在同一个文件夹中,文件名不能相同;请给其中一个文件改名",
+                        ),
+                    );
+                    continue;
+                }
+                attachments.push(AttachmentFile {
+                    title: a.title.clone(),
+                    name,
+                    source: slash_path(&rel),
+                    size,
+                })
+            }
             None => diags.push(
                 Diagnostic::error(&doc.source, format!("附件 `{}` 不存在", a.file))
                     .at(&doc.text, line, 1)

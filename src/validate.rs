@@ -26,6 +26,7 @@ pub const RESERVED: &[&str] = &[
     "data",
     "assets",
     "page",
+    "search",
 ];
 
 /// Each document's diagnostics from the last run, reused while the document and what it is

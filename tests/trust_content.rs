@@ -24,6 +24,208 @@ fn one_error(site: &TestSite) -> Diagnostic {
     errors.into_iter().next().unwrap()
 }
 
+/// The folders under `dir` of the built site, by name.
+fn folders(site: &TestSite, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.out().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn notice(front: &str) -> String {
+    NOTICE.replace("---\n方案正文。\n", &format!("{front}---\n方案正文。\n"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every path fits the file system.
+
+/// 77 characters: a file name of 231 bytes, whose pinyin is over 255 (a path segment no file
+/// system takes).
+const LONG_NAME: &str = "关于进一步加强和改进全市住房保障工作推进保障性租赁住房建设切实解决新市民青年人住房困难问题的实施意见和配套措施说明以及城镇老旧小区改造中加装电梯的补充规定";
+
+#[test]
+fn a_long_chinese_file_name_builds_at_a_short_stable_address() {
+    let rel = format!("content/2024/notices/{LONG_NAME}.md");
+    let built = |other: &str| {
+        TestSite::valid()
+            .file(&rel, &NOTICE.replace("方案正文", "长文件名的通知"))
+            .file(
+                "content/2024/notices/another.md",
+                &NOTICE.replace("方案正文", other),
+            )
+            .built()
+    };
+    let site = built("一");
+    let slugs: Vec<String> = folders(&site, "2024/notices")
+        .into_iter()
+        .filter(|s| s.starts_with("guan-yu-jin-yi-bu"))
+        .collect();
+    assert_eq!(slugs.len(), 1, "{slugs:?}");
+    let slug = &slugs[0];
+    assert!(slug.len() <= 80, "{slug} is {} bytes", slug.len());
+    assert!(
+        site.read(&format!("2024/notices/{slug}/index.html"))
+            .contains("长文件名的通知")
+    );
+    // The same name gives the same address in another build of another site.
+    let again = built("二");
+    assert!(
+        again
+            .out()
+            .join(format!("2024/notices/{slug}/index.html"))
+            .is_file()
+    );
+}
+
+#[test]
+fn two_long_names_that_begin_alike_get_two_addresses() {
+    let a = format!("content/2024/notices/{LONG_NAME}(一).md");
+    let b = format!("content/2024/notices/{LONG_NAME}(二).md");
+    let site = TestSite::valid().file(&a, NOTICE).file(&b, NOTICE).built();
+    let slugs: Vec<String> = folders(&site, "2024/notices")
+        .into_iter()
+        .filter(|s| s.starts_with("guan-yu"))
+        .collect();
+    assert_eq!(slugs.len(), 2, "{slugs:?}");
+    assert!(slugs.iter().all(|s| s.len() <= 80), "{slugs:?}");
+}
+
+#[test]
+fn long_tags_get_short_distinct_addresses() {
+    let speech = SPEECH.replace(
+        "tags: [工作评议]",
+        &format!("tags: [\"{LONG_NAME}一\", \"{LONG_NAME}二\", 工作评议]"),
+    );
+    let site = TestSite::valid()
+        .file("content/2024/speeches/mobilization.md", &speech)
+        .built();
+    let tags = folders(&site, "tags");
+    let long: Vec<&String> = tags.iter().filter(|t| t.starts_with("guan-yu")).collect();
+    assert_eq!(long.len(), 2, "{tags:?}");
+    assert!(long.iter().all(|t| t.len() <= 80), "{tags:?}");
+    assert!(tags.contains(&"gong-zuo-ping-yi".to_string()), "{tags:?}");
+    for t in long {
+        assert!(
+            site.read(&format!("tags/{t}/index.html"))
+                .contains("在工作评议动员会上的讲话")
+        );
+    }
+}
+
+#[test]
+fn an_explicit_slug_over_80_bytes_is_an_error_at_its_line() {
+    let site = TestSite::valid().file(
+        "content/2024/notices/plan.md",
+        &notice(&format!("slug: {}\n", "a".repeat(81))),
+    );
+    let e = one_error(&site);
+    assert_eq!(e.location(), "content/2024/notices/plan.md:12:1");
+    assert!(
+        e.message.contains("81 字节") && e.message.contains("80"),
+        "{}",
+        e.message
+    );
+    // 80 is fine.
+    TestSite::valid()
+        .file(
+            "content/2024/notices/plan.md",
+            &notice(&format!("slug: {}\n", "a".repeat(80))),
+        )
+        .built();
+}
+
+#[test]
+fn review_and_department_ids_over_80_bytes_are_errors_at_their_lines() {
+    let id = "x".repeat(300);
+    let site = TestSite::valid()
+        .file(
+            "site.yaml",
+            &format!("{SITE_YAML}  - id: {id}\n    name: 测试市第三局\n"),
+        )
+        .file(
+            "content/2024/review.md",
+            &REVIEW.replace("id: \"2024\"", &format!("id: \"{id}\"")),
+        );
+    let errors = error_lines(&site);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("site.yaml:10:1 部门 id 长 300 字节")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("content/2024/review.md:5:1 评议活动 id 长 300 字节")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_document_at_the_address_another_one_derives_is_an_error_naming_both() {
+    let long = format!("content/2024/notices/{LONG_NAME}.md");
+    // Find the address the long name gets, then give a second document that slug.
+    let site = TestSite::valid().file(&long, NOTICE).built();
+    let slug = folders(&site, "2024/notices")
+        .into_iter()
+        .find(|s| s.starts_with("guan-yu"))
+        .unwrap();
+    let site = TestSite::valid().file(&long, NOTICE).file(
+        "content/2024/notices/other.md",
+        &notice(&format!("slug: {slug}\n")),
+    );
+    let errors = error_lines(&site);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    for e in &errors {
+        assert!(
+            e.contains(&format!("/2024/notices/{slug}/"))
+                && e.contains(&long)
+                && e.contains("content/2024/notices/other.md"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn attachments_that_would_share_a_path_are_errors_naming_the_document() {
+    let site = TestSite::valid()
+        .file(
+            "content/2024/notices/plan.md",
+            &notice(
+                "attachments:\n  - {title: 一, file: a/x.pdf}\n  - {title: 二, file: b/x.pdf}\n  - {title: 三, file: index.html}\n",
+            ),
+        )
+        .file("content/2024/notices/a/x.pdf", "%PDF-1")
+        .file("content/2024/notices/b/x.pdf", "%PDF-2")
+        .file("content/2024/notices/index.html", "<p>");
+    let errors = error_lines(&site);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("content/2024/notices/plan.md:14:1 附件 `b/x.pdf`"),
+        "{errors:#?}"
+    );
+    assert!(errors[0].contains("a/x.pdf"), "{errors:#?}");
+    assert!(
+        errors[1].starts_with("content/2024/notices/plan.md:15:1 附件 `index.html`"),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_page_at_the_search_page_address_is_an_error_naming_it() {
+    let site = TestSite::valid().file(
+        "content/search.md",
+        "---\ntitle: 搜索\ntype: page\n---\n正文\n",
+    );
+    let e = one_error(&site);
+    assert_eq!(e.location(), "content/search.md:1:1");
+    assert!(e.message.contains("/search/"), "{}", e.message);
+}
+
 // ---------------------------------------------------------------------------------------------
 // No control characters in the output.
 
