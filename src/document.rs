@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::is_url_safe;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator};
-use crate::frontmatter::{self, Split, key_line};
+use crate::frontmatter::{self, KeyLines, Split, key_line};
 use crate::slug;
 use crate::yaml::from_yaml;
 
@@ -561,9 +561,10 @@ impl Document {
                     r.at_key("year", 1, year_message(year), None);
                 }
                 let stages = raw.stages.unwrap_or_default();
+                let (names, mut locator) = (KeyLines::new(&split, "name"), Locator::new(text));
                 let mut from = 1;
                 for s in &stages {
-                    let line = key_line(&split, "name", from).unwrap_or(from);
+                    let line = names.from(from).unwrap_or(from);
                     from = line + 1;
                     if s.end < s.start {
                         r.diags.push(
@@ -571,7 +572,7 @@ impl Document {
                                 path,
                                 format!("阶段「{}」的结束日期早于开始日期", s.name),
                             )
-                            .at(text, line, 1),
+                            .at_line(&mut locator, line, 1),
                         );
                     }
                 }
@@ -622,20 +623,20 @@ impl Document {
             Kind::Page => Details::Page,
         };
 
+        let (files, mut locator) = (KeyLines::new(&split, "file"), Locator::new(text));
         let mut from = 1;
         for a in raw.attachments.iter().flatten() {
-            let line = key_line(&split, "file", from).unwrap_or(from);
+            let line = files.from(from).unwrap_or(from);
             from = line + 1;
             if a.file.contains('\\')
                 || Path::new(&a.file).is_absolute()
                 || a.file.trim().is_empty()
                 || a.file.contains(char::is_control)
             {
-                r.at_key(
-                    "file",
-                    line,
-                    format!("附件路径 `{}` 无效", shown(&a.file)),
-                    Some("写相对于本文档的路径,用 / 分隔,例如 plan.pdf".into()),
+                r.diags.push(
+                    Diagnostic::error(path, format!("附件路径 `{}` 无效", shown(&a.file)))
+                        .at_line(&mut locator, line, 1)
+                        .with_hint("写相对于本文档的路径,用 / 分隔,例如 plan.pdf"),
                 );
             }
         }
