@@ -65,7 +65,7 @@ pub fn cap(slug: String, text: &str) -> String {
     )
 }
 
-/// [`derive`], capped to [`MAX_BYTES`] by [`cap`].
+/// [`derive()`], capped to [`MAX_BYTES`] by [`cap`].
 pub fn derive_capped(text: &str) -> Option<String> {
     derive(text).map(|s| cap(s, text))
 }
