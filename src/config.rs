@@ -166,9 +166,34 @@ impl Config {
                     .with_hint("id 会出现在网址 /departments/{id}/ 中,例如 housing"),
                 );
             }
+            if d.id.len() > crate::slug::MAX_BYTES && is_url_safe(&d.id) {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "部门 id 长 {} 字节,超过了 {} 字节的上限",
+                            d.id.len(),
+                            crate::slug::MAX_BYTES
+                        ),
+                    )
+                    .at(text, line, 1)
+                    .with_hint("id 会出现在网址 /departments/{id}/ 中,请取简短的英文,例如 housing"),
+                );
+            }
             if !seen.insert(d.id.as_str()) {
                 diags.push(
                     Diagnostic::error(path, format!("部门 id `{}` 重复", d.id)).at(text, line, 1),
+                );
+            }
+        }
+        for &year in &config.archived_years {
+            if !crate::document::content_year(year) {
+                diags.push(
+                    Diagnostic::error(path, crate::document::year_message(year)).at(
+                        text,
+                        line_of("archived_years"),
+                        1,
+                    ),
                 );
             }
         }

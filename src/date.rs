@@ -39,6 +39,27 @@ impl Date {
             .map_err(|_| format!("日期 `{s}` 不存在,请检查月份和日"))
     }
 
+    /// The earliest and latest date a document or `site.yaml` may carry: before the People's
+    /// Republic and its congresses, or after 2100, a date is a typo (`0023-05-01`).
+    pub const EARLIEST: Date = Date(jiff::civil::date(1949, 1, 1));
+    pub const LATEST: Date = Date(jiff::civil::date(2100, 12, 31));
+
+    /// [`Date::parse`] for a date written in content: also within [`Date::EARLIEST`] and
+    /// [`Date::LATEST`].
+    pub fn parse_content(s: &str) -> Result<Date, String> {
+        let d = Date::parse(s)?;
+        if (Date::EARLIEST..=Date::LATEST).contains(&d) {
+            Ok(d)
+        } else {
+            Err(format!(
+                "日期 `{}` 不在 {} 至 {} 之间,多半是笔误",
+                s.trim(),
+                Date::EARLIEST,
+                Date::LATEST
+            ))
+        }
+    }
+
     pub fn year(self) -> i16 {
         self.0.year()
     }
@@ -129,13 +150,13 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date YYYY-MM-DD")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
-                Date::parse(v).map_err(E::custom)
+                Date::parse_content(v).map_err(E::custom)
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Date, E> {
-                Date::parse(&v.to_string()).map_err(E::custom)
+                Date::parse_content(&v.to_string()).map_err(E::custom)
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Date, E> {
-                Date::parse(&v.to_string()).map_err(E::custom)
+                Date::parse_content(&v.to_string()).map_err(E::custom)
             }
         }
         d.deserialize_str(V)
@@ -176,6 +197,18 @@ mod tests {
                 .unwrap_err()
                 .contains("YYYY-MM-DD")
         );
+    }
+
+    #[test]
+    fn content_dates_stay_within_1949_and_2100() {
+        assert!(Date::parse_content("1949-01-01").is_ok());
+        assert!(Date::parse_content("2100-12-31").is_ok());
+        for typo in ["0023-05-01", "1948-12-31", "2101-01-01", "9999-12-31"] {
+            let e = Date::parse_content(typo).unwrap_err();
+            assert!(e.contains(typo) && e.contains("1949-01-01"), "{e}");
+            // A date, just not one content may carry (`--today` may).
+            assert!(Date::parse(typo).is_ok());
+        }
     }
 
     #[test]

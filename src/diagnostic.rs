@@ -65,6 +65,17 @@ impl Diagnostic {
         self
     }
 
+    /// [`Diagnostic::at`] through `locator`: lines in increasing order cost one pass over the
+    /// text in all, where `at` walks the text from its start each time.
+    pub fn at_line(mut self, locator: &mut Locator<'_>, line: usize, column: usize) -> Self {
+        self.line = Some(line.max(1));
+        self.column = Some(column.max(1));
+        if let Some(src) = locator.line(line.max(1)) {
+            self.keep_line(src.trim_end_matches('\r'), column.max(1));
+        }
+        self
+    }
+
     /// Points at byte `offset` of the text `locator` walks, and keeps that line for display.
     pub fn at_offset(mut self, locator: &mut Locator<'_>, offset: usize) -> Self {
         let (line, column) = locator.locate(offset);
@@ -167,6 +178,34 @@ impl<'a> Locator<'a> {
             line_start: 0,
             column: 1,
         }
+    }
+
+    /// The text of 1-based `line`, without its line end (`\n` or `\r\n`); `None` past the last line. Moves the
+    /// locator to the line's start: found by searching for line ends only, not by decoding.
+    pub fn line(&mut self, line: usize) -> Option<&'a str> {
+        if line < self.line || self.offset != self.line_start {
+            // Back to the start of the current line, or of the text when going backwards.
+            if line < self.line {
+                *self = Locator::new(self.text);
+            } else {
+                self.offset = self.line_start;
+                self.column = 1;
+            }
+        }
+        let bytes = self.text.as_bytes();
+        while self.line < line {
+            let next = memchr::memchr(b'\n', &bytes[self.offset..])?;
+            self.offset += next + 1;
+            self.line_start = self.offset;
+            self.line += 1;
+        }
+        if self.offset >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.offset..];
+        let line = rest.split('\n').next().unwrap_or(rest);
+        // As `str::lines` has it.
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
 
     /// The 1-based line and column (in characters) of byte `offset` (clamped to the text and
@@ -294,6 +333,23 @@ mod tests {
         let d = Diagnostic::warning("a.md", "x").at_offset(&mut Locator::new(text), 9);
         assert_eq!(d.location(), "a.md:2:3");
         assert_eq!(d.source_line.as_deref(), Some("中文x"));
+    }
+
+    #[test]
+    fn lines_found_by_the_locator_are_the_lines_of_the_text() {
+        for text in ["", "a", "a\n", "a\n\n", "ab\n中文x\n\nz", "\n\nx\r\ny\n"] {
+            let mut l = Locator::new(text);
+            // Forwards, backwards, the same line twice, after an offset lookup, past the end.
+            for n in [1, 2, 3, 3, 1, 4, 2, 5, 9] {
+                assert_eq!(l.line(n), text.lines().nth(n - 1), "{text:?} line {n}");
+                l.locate(text.len() / 2);
+            }
+            let mut l = Locator::new(text);
+            for n in 1..6 {
+                let a = Diagnostic::warning("a.md", "x").at(text, n, 2);
+                assert_eq!(Diagnostic::warning("a.md", "x").at_line(&mut l, n, 2), a);
+            }
+        }
     }
 
     #[test]

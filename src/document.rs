@@ -1,7 +1,8 @@
 //! A document and its types (review, speech, notice, rectification, page): front matter
 //! deserialised and checked for the rules that need only the document itself.
 //!
-//! Rules that need the whole site (ids that exist, unique URLs, links) are in `validate`.
+//! The rectification ledger's items and their own checks are in `ledger`; rules that need
+//! the whole site (ids that exist, unique URLs, links, overdue items) are in `validate`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::is_url_safe;
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
-use crate::frontmatter::{self, Split, key_line};
+use crate::diagnostic::{Diagnostic, Locator};
+use crate::frontmatter::{self, KeyLines, Split, key_line};
 use crate::slug;
 use crate::yaml::from_yaml;
+
+mod ledger;
+
+use ledger::check_items;
+pub use ledger::{Item, Progress, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,31 +62,6 @@ impl Kind {
             Kind::Notice => "通知公告",
             Kind::Rectification => "整改公告",
             Kind::Page => "页面",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Registered,
-    InProgress,
-    Done,
-}
-
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Registered => "已登记",
-            Status::InProgress => "整改中",
-            Status::Done => "已销号",
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Registered => "registered",
-            Status::InProgress => "in_progress",
-            Status::Done => "done",
         }
     }
 }
@@ -153,36 +134,6 @@ pub struct VoteResult {
     pub verdict: Verdict,
 }
 
-#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Progress {
-    pub date: Date,
-    pub note: String,
-}
-
-/// One line of the rectification ledger (事前登记、事中督办、事后销号).
-#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Item {
-    pub id: String,
-    pub problem: String,
-    pub measures: String,
-    pub responsible: String,
-    pub deadline: Date,
-    pub status: Status,
-    #[serde(default)]
-    pub completed: Option<Date>,
-    #[serde(default)]
-    pub progress: Vec<Progress>,
-}
-
-impl Item {
-    /// Past its deadline and not closed (逾期).
-    pub fn is_overdue(&self, today: Date) -> bool {
-        self.status != Status::Done && self.deadline < today
-    }
-}
-
 fn one() -> u32 {
     1
 }
@@ -219,6 +170,9 @@ pub struct Rectification {
     /// The file line of each item's `deadline` (0 if none), for warnings about overdue items.
     #[serde(skip)]
     pub deadline_lines: Vec<usize>,
+    /// The file line of each item's `completed` (0 if none), for errors about its date.
+    #[serde(skip)]
+    pub completed_lines: Vec<usize>,
 }
 
 /// What only one type has.
@@ -373,6 +327,19 @@ fn shown(s: &str) -> String {
         .collect()
 }
 
+/// Whether a year, like a date, lies within [`Date::EARLIEST`] and [`Date::LATEST`].
+pub fn content_year(year: i32) -> bool {
+    (i32::from(Date::EARLIEST.year())..=i32::from(Date::LATEST.year())).contains(&year)
+}
+
+pub fn year_message(year: i32) -> String {
+    format!(
+        "年度 {year} 不在 {} 至 {} 之间,多半是笔误",
+        Date::EARLIEST.year(),
+        Date::LATEST.year()
+    )
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -401,6 +368,7 @@ impl Document {
             split: &split,
             diags: Vec::new(),
         };
+        check_body(&mut r);
         let mut missing: Vec<&str> = Vec::new();
 
         let title = non_empty(raw.title.clone());
@@ -464,6 +432,21 @@ impl Document {
         }
 
         let slug = match non_empty(raw.slug.clone()) {
+            Some(s) if is_url_safe(&s) && s.len() > slug::MAX_BYTES => {
+                r.at_key(
+                    "slug",
+                    1,
+                    format!(
+                        "slug 长 {} 字节,超过了 {} 字节的上限",
+                        s.len(),
+                        slug::MAX_BYTES
+                    ),
+                    Some(
+                        "网址的一段不宜过长:请取一个简短的 slug,例如几个关键词的拼音或英文".into(),
+                    ),
+                );
+                String::new()
+            }
             Some(s) if is_url_safe(&s) => s,
             Some(s) => {
                 let hint = match slug::derive(&s) {
@@ -484,9 +467,9 @@ impl Document {
                     .map(|s| s.to_string_lossy())
                     .unwrap_or_default();
                 if is_url_safe(&stem) {
-                    stem.into_owned()
+                    slug::cap(stem.to_string(), &stem)
                 } else {
-                    match slug::derive(&stem) {
+                    match slug::derive_capped(&stem) {
                         Some(s) => s,
                         None => {
                             r.diags.push(
@@ -506,7 +489,18 @@ impl Document {
         let details = match kind {
             Kind::Review => {
                 let id = non_empty(raw.id).unwrap_or_default();
-                if !id.is_empty() && !is_url_safe(&id) {
+                if id.len() > slug::MAX_BYTES && is_url_safe(&id) {
+                    r.at_key(
+                        "id",
+                        1,
+                        format!(
+                            "评议活动 id 长 {} 字节,超过了 {} 字节的上限",
+                            id.len(),
+                            slug::MAX_BYTES
+                        ),
+                        Some("通常写年度,例如 id: \"2024\"".into()),
+                    );
+                } else if !id.is_empty() && !is_url_safe(&id) {
                     r.at_key(
                         "id",
                         1,
@@ -514,10 +508,14 @@ impl Document {
                         Some("只能用小写字母、数字和 -,通常写年度,例如 id: \"2024\"".into()),
                     );
                 }
+                if let Some(year) = raw.year.filter(|y| !content_year(*y)) {
+                    r.at_key("year", 1, year_message(year), None);
+                }
                 let stages = raw.stages.unwrap_or_default();
+                let (names, mut locator) = (KeyLines::new(&split, "name"), Locator::new(text));
                 let mut from = 1;
                 for s in &stages {
-                    let line = key_line(&split, "name", from).unwrap_or(from);
+                    let line = names.from(from).unwrap_or(from);
                     from = line + 1;
                     if s.end < s.start {
                         r.diags.push(
@@ -525,7 +523,7 @@ impl Document {
                                 path,
                                 format!("阶段「{}」的结束日期早于开始日期", s.name),
                             )
-                            .at(text, line, 1),
+                            .at_line(&mut locator, line, 1),
                         );
                     }
                 }
@@ -561,7 +559,7 @@ impl Document {
                         ),
                     );
                 }
-                let deadline_lines = check_items(&mut r, &items);
+                let (deadline_lines, completed_lines) = check_items(&mut r, &items);
                 if let Some(0) = raw.round {
                     r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);
                 }
@@ -570,25 +568,26 @@ impl Document {
                     round: raw.round.unwrap_or(1),
                     items,
                     deadline_lines,
+                    completed_lines,
                 })
             }
             Kind::Page => Details::Page,
         };
 
+        let (files, mut locator) = (KeyLines::new(&split, "file"), Locator::new(text));
         let mut from = 1;
         for a in raw.attachments.iter().flatten() {
-            let line = key_line(&split, "file", from).unwrap_or(from);
+            let line = files.from(from).unwrap_or(from);
             from = line + 1;
             if a.file.contains('\\')
                 || Path::new(&a.file).is_absolute()
                 || a.file.trim().is_empty()
                 || a.file.contains(char::is_control)
             {
-                r.at_key(
-                    "file",
-                    line,
-                    format!("附件路径 `{}` 无效", shown(&a.file)),
-                    Some("写相对于本文档的路径,用 / 分隔,例如 plan.pdf".into()),
+                r.diags.push(
+                    Diagnostic::error(path, format!("附件路径 `{}` 无效", shown(&a.file)))
+                        .at_line(&mut locator, line, 1)
+                        .with_hint("写相对于本文档的路径,用 / 分隔,例如 plan.pdf"),
                 );
             }
         }
@@ -703,71 +702,28 @@ impl Document {
     }
 }
 
-/// Checks the ledger; returns the file line of each item's `deadline` (0 if not found).
-fn check_items(r: &mut Report<'_>, items: &[Item]) -> Vec<usize> {
-    let mut from = key_line(r.split, "items", 1).unwrap_or(1);
-    // Item k starts at the k-th `id:` after `items:`, and its deadline is the first
-    // `deadline:` after that: both found in one pass over the lines.
-    let mut id_lines = Vec::with_capacity(items.len());
-    let mut deadline_lines = vec![0; items.len()];
-    for (n, l) in r.split.numbered_lines().filter(|&(n, _)| n > from) {
-        if frontmatter::has_key(l, "id:") {
-            if id_lines.len() == items.len() {
-                break;
-            }
-            id_lines.push(n);
-        } else if frontmatter::has_key(l, "deadline:")
-            && let Some(k) = id_lines.len().checked_sub(1)
-            && deadline_lines[k] == 0
-        {
-            deadline_lines[k] = n;
-        }
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for (k, item) in items.iter().enumerate() {
-        let line = id_lines.get(k).copied().unwrap_or(from);
-        from = line;
-        if !seen.insert(item.id.as_str()) {
-            r.diags.push(
-                Diagnostic::error(r.path, format!("整改事项 id `{}` 重复", item.id))
-                    .at(r.text, line, 1),
-            );
-        }
-        match (item.status, item.completed) {
-            (Status::Done, None) => {
-                let at = key_line(r.split, "status", line).unwrap_or(line);
-                r.diags.push(
-                    Diagnostic::error(
-                        r.path,
-                        format!(
-                            "整改事项 {} 已销号(done),但没有填写完成日期 completed",
-                            item.id
-                        ),
-                    )
-                    .at(r.text, at, 1)
-                    .with_hint("加一行 completed: YYYY-MM-DD"),
-                );
-            }
-            (status, Some(_)) if status != Status::Done => {
-                let at = key_line(r.split, "completed", line).unwrap_or(line);
-                r.diags.push(
-                    Diagnostic::error(
-                        r.path,
-                        format!(
-                            "整改事项 {} 状态为 {}({}),不应填写完成日期 completed",
-                            item.id,
-                            status.name(),
-                            status.label()
-                        ),
-                    )
-                    .at(r.text, at, 1)
-                    .with_hint("只有 status: done 的事项才有 completed"),
-                );
-            }
-            _ => {}
-        }
-    }
-    deadline_lines
+/// Refuses a body with a control character or noncharacter (see [`crate::plain`]): the first
+/// is pointed at, and how many there are is said.
+fn check_body(r: &mut Report<'_>) {
+    let body = r.split.body;
+    let Some((at, c)) = crate::plain::find_forbidden(body) else {
+        return;
+    };
+    let count = body.chars().filter(|&c| crate::plain::forbidden(c)).count();
+    let offset = r.text.len() - body.len() + at;
+    let more = if count > 1 {
+        format!(";正文中共有 {count} 处")
+    } else {
+        String::new()
+    };
+    r.diags.push(
+        Diagnostic::error(
+            r.path,
+            format!("正文含有不能发布的{}{more}", crate::plain::describe(c)),
+        )
+        .at_offset(&mut Locator::new(r.text), offset)
+        .with_hint("这个字符看不见,多半是从其他软件粘贴时带入的;请删除它"),
+    );
 }
 
 #[cfg(test)]

@@ -78,6 +78,28 @@ pub fn key_line(split: &Split<'_>, key: &str, from: usize) -> Option<usize> {
         .map(|(n, _)| n)
 }
 
+/// Every line of the YAML block whose key is `key`: [`key_line`] for each item of a list
+/// without a search from the start of the block for each.
+pub struct KeyLines(Vec<usize>);
+
+impl KeyLines {
+    pub fn new(split: &Split<'_>, key: &str) -> KeyLines {
+        let pattern = format!("{key}:");
+        KeyLines(
+            split
+                .numbered_lines()
+                .filter(|(_, l)| has_key(l, &pattern))
+                .map(|(n, _)| n)
+                .collect(),
+        )
+    }
+
+    /// The first at or after file line `from`, as [`key_line`] finds it.
+    pub fn from(&self, from: usize) -> Option<usize> {
+        self.0.get(self.0.partition_point(|&l| l < from)).copied()
+    }
+}
+
 /// True if `line` has `pattern` (`key:`) as a key, in block (`key:`, `- key:`) or flow
 /// (`{a: 1, key: 2}`) style.
 pub fn has_key(line: &str, pattern: &str) -> bool {
@@ -150,6 +172,10 @@ mod tests {
         let b = key_line(&s, "id", 4).unwrap();
         assert_eq!(b, 5);
         assert_eq!(key_line(&s, "status", b), Some(6));
+        let ids = KeyLines::new(&s, "id");
+        for from in 0..9 {
+            assert_eq!(ids.from(from), key_line(&s, "id", from), "from {from}");
+        }
         assert!(has_key("  - {title: 全文, file: a.pdf}", "file:"));
         assert!(!has_key("  - {title: profile: x}", "file:"));
     }

@@ -25,6 +25,7 @@ pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod plain;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -283,7 +283,7 @@ pub fn assemble(
     let mut tag_slugs = BTreeMap::new();
     let mut used = BTreeSet::new();
     for t in tags {
-        let base = slug::derive(t).unwrap_or_else(|| "tag".into());
+        let base = slug::derive_capped(t).unwrap_or_else(|| "tag".into());
         let mut s = base.clone();
         let mut n = 2;
         while !used.insert(s.clone()) {
@@ -402,9 +402,17 @@ fn find_attachments(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<AttachmentFile> {
     let mut attachments: Vec<AttachmentFile> = Vec::new();
+    if doc.attachments.is_empty() {
+        return attachments;
+    }
+    // Each attachment's line from one pass over the front matter, not a search for each.
+    let files = crate::frontmatter::split(&doc.source, &doc.text)
+        .map(|s| crate::frontmatter::KeyLines::new(&s, "file"))
+        .ok();
+    let mut locator = Locator::new(&doc.text);
     let mut from = 1;
     for a in &doc.attachments {
-        let line = doc.line_of("file", from);
+        let line = files.as_ref().and_then(|f| f.from(from)).unwrap_or(1);
         from = line + 1;
         let found = join_relative(doc.dir(), &a.file)
             .filter(|p| p.starts_with(crate::load::CONTENT_DIR))
@@ -421,7 +429,7 @@ fn find_attachments(
                             &doc.source,
                             format!("附件 `{}` 发布后会盖住本页的 index.html", a.file),
                         )
-                        .at(&doc.text, line, 1)
+                        .at_line(&mut locator, line, 1)
                         .with_hint("给这个文件改名"),
                     );
                 } else if let Some(twin) = twin {
@@ -435,7 +443,7 @@ fn find_attachments(
                                 file.name
                             ),
                         )
-                        .at(&doc.text, line, 1)
+                        .at_line(&mut locator, line, 1)
                         .with_hint("给其中一个文件改名"),
                     );
                 } else {
@@ -444,7 +452,7 @@ fn find_attachments(
             }
             None => diags.push(
                 Diagnostic::error(&doc.source, format!("附件 `{}` 不存在", a.file))
-                    .at(&doc.text, line, 1)
+                    .at_line(&mut locator, line, 1)
                     .with_hint("附件文件放在文档旁边(content/ 之内),file 写相对于文档的路径"),
             ),
         }

@@ -37,6 +37,39 @@ pub fn derive(text: &str) -> Option<String> {
     if out.is_empty() { None } else { Some(out) }
 }
 
+/// The longest slug pingyi derives and the longest `slug:` it takes, in bytes: far within the
+/// 255 a file name may have, and still an address a reader can take in.
+pub const MAX_BYTES: usize = 80;
+
+/// Characters of the hash a cut slug ends with.
+const HASH_CHARS: usize = 8;
+
+/// `slug` (made from `text`) as it goes into a path: unchanged up to [`MAX_BYTES`]; longer, cut
+/// at a word boundary and ended with a hash of the whole of `text`, so the same text always
+/// gives the same slug and two long texts that begin alike do not share one.
+pub fn cap(slug: String, text: &str) -> String {
+    if slug.len() <= MAX_BYTES {
+        return slug;
+    }
+    let room = MAX_BYTES - HASH_CHARS - 1;
+    // Slugs are ASCII: any byte is a character boundary.
+    let cut = match slug.as_bytes()[..=room].iter().rposition(|&b| b == b'-') {
+        Some(at) if at > 0 => at,
+        _ => room,
+    };
+    let hash = blake3::hash(text.as_bytes()).to_hex();
+    format!(
+        "{}-{}",
+        slug[..cut].trim_end_matches('-'),
+        &hash.as_str()[..HASH_CHARS]
+    )
+}
+
+/// [`derive()`], capped to [`MAX_BYTES`] by [`cap`].
+pub fn derive_capped(text: &str) -> Option<String> {
+    derive(text).map(|s| cap(s, text))
+}
+
 /// An anchor id for a heading: keeps Chinese as it is (browsers handle it in fragments),
 /// drops punctuation, joins words with `-`.
 pub fn heading_id(text: &str) -> String {
@@ -81,6 +114,32 @@ mod tests {
         assert_eq!(derive("Plan_B").as_deref(), Some("plan-b"));
         assert_eq!(derive("住房保障").as_deref(), Some("zhu-fang-bao-zhang"));
         assert_eq!(derive("、。"), None);
+    }
+
+    #[test]
+    fn long_slugs_are_cut_at_a_word_and_end_with_a_hash_of_the_text() {
+        assert_eq!(
+            derive_capped("关于本站").as_deref(),
+            Some("guan-yu-ben-zhan")
+        );
+        let long = "关于进一步加强和改进全市住房保障工作推进保障性租赁住房建设的实施意见";
+        let a = derive_capped(long).unwrap();
+        assert!(a.len() <= MAX_BYTES, "{a}");
+        assert!(a.starts_with("guan-yu-jin-yi-bu-jia-qiang"), "{a}");
+        // Cut between syllables, then the hash.
+        let (words, hash) = a.rsplit_once('-').unwrap();
+        assert!(derive(long).unwrap().starts_with(&format!("{words}-")));
+        assert_eq!(hash.len(), HASH_CHARS);
+        assert_eq!(derive_capped(long).unwrap(), a);
+        // A different ending, the same beginning: another slug.
+        let b = derive_capped(&format!("{long}(修订)")).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.rsplit_once('-').unwrap().0, b.rsplit_once('-').unwrap().0);
+        // One word longer than the room: cut inside it.
+        let word = "x".repeat(300);
+        let c = cap(word.clone(), &word);
+        assert_eq!(c.len(), MAX_BYTES);
+        assert!(c.starts_with(&"x".repeat(MAX_BYTES - HASH_CHARS - 1)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
-//! and overdue ledger items (warnings). A [`Site`] in, diagnostics out; the only state is a
-//! cache of each unchanged document's results.
+//! overdue ledger items (warnings) and items closed after today. A [`Site`] in, diagnostics
+//! out; the only state is a cache of each unchanged document's results.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::document::{Details, Document, Kind};
 use crate::site::Site;
 
@@ -26,6 +26,7 @@ pub const RESERVED: &[&str] = &[
     "data",
     "assets",
     "page",
+    "search",
 ];
 
 /// Each document's diagnostics from the last run, reused while the document and what it is
@@ -134,11 +135,17 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
                 if !dept_ids.contains(&rect.department.as_str()) {
                     diags.push(unknown_dept(doc, "department", 1, &rect.department));
                 }
+                // Lines only go forward within each kind: one pass over the text for each,
+                // however many items are overdue.
+                let mut deadlines = Locator::new(&doc.text);
+                let mut completions = Locator::new(&doc.text);
+                // A scheduled report, previewed, may record what is done by its own date.
+                let latest = doc.date.map_or(site.today, |d| d.max(site.today));
                 for (i, item) in rect.items.iter().enumerate() {
                     if item.is_overdue(site.today) {
                         let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
                         diags.push(
-                            crate::diagnostic::Diagnostic::warning(
+                            Diagnostic::warning(
                                 &doc.source,
                                 format!(
                                     "整改事项 {} 已逾期:时限 {},状态仍为 {}",
@@ -147,7 +154,28 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
                                     item.status.label()
                                 ),
                             )
-                            .at(&doc.text, line, 1),
+                            .at_line(&mut deadlines, line, 1),
+                        );
+                    }
+                    if let Some(done) = item.completed.filter(|&d| d > latest) {
+                        let line = rect.completed_lines.get(i).copied().unwrap_or(0).max(1);
+                        diags.push(
+                            Diagnostic::error(
+                                &doc.source,
+                                if latest == site.today {
+                                    format!(
+                                        "整改事项 {} 的完成日期 completed: {done} 晚于今天({latest})",
+                                        item.id
+                                    )
+                                } else {
+                                    format!(
+                                        "整改事项 {} 的完成日期 completed: {done} 晚于本文档的发布日期 {latest}",
+                                        item.id
+                                    )
+                                },
+                            )
+                            .at_line(&mut completions, line, 1)
+                            .with_hint("销号日期只能是已经过去的日期;事项尚未完成的,status 写 in_progress,并删去 completed"),
                         );
                     }
                 }

@@ -10,6 +10,11 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
+mod checked;
+
+use checked::Checked;
+pub use checked::MULTILINE;
+
 /// Deserialises `yaml`, which starts at line `first_line` of `file_text` (the whole file).
 pub fn from_yaml<T: DeserializeOwned>(
     path: &Path,
@@ -27,7 +32,7 @@ pub fn from_yaml<T: DeserializeOwned>(
     } else {
         yaml
     };
-    serde_yaml::from_str(yaml).map_err(|e| {
+    T::deserialize(Checked::new(serde_yaml::Deserializer::from_str(yaml))).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| file_position(yaml, l.line(), l.column()))
@@ -150,6 +155,9 @@ fn translate(raw: &str) -> (String, Option<String>) {
             ),
             None,
         );
+    }
+    if let Some(hint) = checked::hint(rest) {
+        return (format!("{in_field}{rest}"), Some(hint.into()));
     }
     if field.is_some() {
         // Our own messages (dates, ids) are already Chinese.

@@ -15,5 +15,6 @@ mod reference;
 mod safety;
 mod search;
 mod serve;
+mod trust_content;
 mod trust_markup;
 mod watch;
