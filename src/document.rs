@@ -432,14 +432,14 @@ impl Document {
         }
 
         let slug = match non_empty(raw.slug.clone()) {
-            Some(s) if is_url_safe(&s) && s.len() > slug::MAX_BYTES => {
+            Some(s) if is_url_safe(&s) && s.len() > slug::MAX_WRITTEN_BYTES => {
                 r.at_key(
                     "slug",
                     1,
                     format!(
                         "slug 长 {} 字节,超过了 {} 字节的上限",
                         s.len(),
-                        slug::MAX_BYTES
+                        slug::MAX_WRITTEN_BYTES
                     ),
                     Some(
                         "网址的一段不宜过长:请取一个简短的 slug,例如几个关键词的拼音或英文".into(),

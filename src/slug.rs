@@ -37,9 +37,14 @@ pub fn derive(text: &str) -> Option<String> {
     if out.is_empty() { None } else { Some(out) }
 }
 
-/// The longest slug pingyi derives and the longest `slug:` it takes, in bytes: far within the
-/// 255 a file name may have, and still an address a reader can take in.
+/// The longest slug pingyi derives, and the longest id it takes, in bytes: far within the 255
+/// a file name may have, and still an address a reader can take in.
 pub const MAX_BYTES: usize = 80;
+
+/// The longest `slug:` an editor may write: a file name's limit. Longer than [`MAX_BYTES`], so
+/// an address derived by an older pingyi from a long file name (anything that built) can be
+/// kept by writing it out: published addresses never have to move.
+pub const MAX_WRITTEN_BYTES: usize = 255;
 
 /// Characters of the hash a cut slug ends with.
 const HASH_CHARS: usize = 8;
