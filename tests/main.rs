@@ -15,4 +15,5 @@ mod reference;
 mod safety;
 mod search;
 mod serve;
+mod trust_files;
 mod watch;

@@ -1,0 +1,213 @@
+//! What pingyi may touch: a build replaces only a folder it wrote, and never a file someone
+//! else put there.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command as Cmd;
+use pingyi::BuildError;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::support::*;
+
+const MARKER: &str = ".pingyi-manifest";
+
+fn pingyi() -> Cmd {
+    Cmd::cargo_bin("pingyi").unwrap()
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The refusal of a build into `out`, which must write nothing.
+fn refused(site: &TestSite, out: &Path) -> String {
+    match pingyi::build(site.root(), out, &TestSite::options()) {
+        Err(BuildError::Io(msg)) => msg,
+        Err(e) => panic!("expected a refusal, got {}", describe(&e)),
+        Ok(_) => panic!("the build into {} was not refused", out.display()),
+    }
+}
+
+// ---- Never lose a file pingyi did not write ----
+
+#[test]
+fn a_folder_pingyi_did_not_write_is_refused_and_left_as_it_was() {
+    let site = TestSite::valid();
+    let www = tempfile::tempdir().unwrap();
+    let out = www.path().join("html");
+    std::fs::create_dir_all(out.join("tongji")).unwrap();
+    std::fs::write(out.join("index.html"), "<h1>It works!</h1>").unwrap();
+    std::fs::write(out.join("tongji/report.xlsx"), "统计").unwrap();
+    let before = snapshot(&out);
+    pingyi()
+        .args(["build", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            contains("不是 pingyi 生成的")
+                .and(contains("`index.html`、`tongji`"))
+                .and(contains("请先清空这个目录,或用 --output 另选一个目录"))
+                .and(contains("旧版 pingyi")),
+        );
+    assert_eq!(snapshot(&out), before);
+    // Nothing beside it either: no staging folder, no previous build.
+    assert_eq!(names(www.path()), ["html"]);
+
+    // Emptied, it is written into.
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::create_dir(&out).unwrap();
+    pingyi::build(site.root(), &out, &TestSite::options()).unwrap();
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn a_file_added_to_a_built_site_is_refused_by_name_and_kept() {
+    let site = TestSite::valid().built();
+    let out = site.out();
+    std::fs::write(out.join("2024/评议报告.pdf"), "added by hand").unwrap();
+    std::fs::write(out.join("baidu_verify.html"), "token").unwrap();
+    let before = snapshot(&out);
+    let site = site.file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("同志们", "各位"),
+    );
+    let msg = refused(&site, &out);
+    for needed in ["2024/评议报告.pdf", "baidu_verify.html", "static/"] {
+        assert!(msg.contains(needed), "{needed} not in: {msg}");
+    }
+    assert_eq!(snapshot(&out), before, "the refused build changed the site");
+
+    // Put where the message says, it is published by the next build.
+    std::fs::remove_file(out.join("2024/评议报告.pdf")).unwrap();
+    std::fs::rename(
+        out.join("baidu_verify.html"),
+        site.root().join("static/baidu_verify.html"),
+    )
+    .or_else(|_| {
+        std::fs::create_dir_all(site.root().join("static"))?;
+        std::fs::write(site.root().join("static/baidu_verify.html"), "token")
+    })
+    .unwrap();
+    let _ = std::fs::remove_file(out.join("baidu_verify.html"));
+    site.build().unwrap_or_else(|e| panic!("{}", describe(&e)));
+    assert_eq!(site.read("baidu_verify.html"), "token");
+}
+
+#[test]
+fn folders_beside_the_output_are_removed_or_written_over_only_if_pingyi_left_them() {
+    let site = TestSite::valid();
+    let out = site.out();
+    for kept in [
+        ".public.pingyi-previous",
+        ".public.pingyi-staging",
+        ".public.pingyi-old",
+    ] {
+        let dir = site.root().join(kept);
+        std::fs::create_dir_all(dir.join("backup")).unwrap();
+        std::fs::write(dir.join("backup/site-2023.tar"), "old site").unwrap();
+        let msg = refused(&site, &out);
+        assert!(msg.contains(kept) && msg.contains("`backup`"), "{msg}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("backup/site-2023.tar")).unwrap(),
+            "old site"
+        );
+        assert!(!out.exists(), "{kept}: built anyway");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    // Those pingyi left are its own: twice built, the previous build is written over.
+    let site = site.built().built();
+    let _ = site.built();
+}
+
+#[test]
+fn an_output_of_an_older_pingyi_is_refused_once_with_what_to_do() {
+    let site = TestSite::valid().built().built();
+    // An older pingyi wrote no marker.
+    let out = site.out();
+    let previous = site.root().join(".public.pingyi-previous");
+    std::fs::remove_file(out.join(MARKER)).unwrap();
+    std::fs::remove_file(previous.join(MARKER)).unwrap();
+    let msg = refused(&site, &out);
+    assert!(
+        msg.contains("旧版 pingyi") && msg.contains("删除这个目录"),
+        "{msg}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+    let msg = refused(&site, &out);
+    assert!(
+        msg.contains(".public.pingyi-previous") && msg.contains("旧版 pingyi"),
+        "{msg}"
+    );
+    std::fs::remove_dir_all(&previous).unwrap();
+    let _ = site.built().built();
+}
+
+/// The files under `out` but the marker, and the files its marker lists, both sorted.
+fn held_and_listed(out: &Path) -> (Vec<String>, Vec<String>) {
+    let mut held: Vec<String> = snapshot(out)
+        .into_iter()
+        .map(|(p, _)| p.to_string_lossy().into_owned())
+        .filter(|p| p != MARKER)
+        .collect();
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(MARKER)).unwrap()).unwrap();
+    let mut listed: Vec<String> = marker["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    held.sort();
+    listed.sort();
+    (held, listed)
+}
+
+#[test]
+fn watch_keeps_the_list_of_what_it_wrote_so_a_later_build_is_not_refused() {
+    let site = TestSite::valid();
+    let out = site.out();
+    let mut b = pingyi::Builder::new(site.root(), TestSite::options());
+    b.build(&out).unwrap();
+    // A document added, then another removed, as watch rebuilds after each.
+    let added = Path::new("content/2024/speeches/second.md");
+    let site = site.file(
+        added.to_str().unwrap(),
+        &SPEECH
+            .replace("在工作评议动员会上的讲话", "在第二次会议上的讲话")
+            .replace("详见[评议方案](../notices/plan.md)。", ""),
+    );
+    b.apply(&[pingyi::Change::Content(added.to_path_buf())]);
+    let report = b.build(&out).unwrap();
+    assert!(report.written > 0);
+    let (held, listed) = held_and_listed(&out);
+    assert_eq!(held, listed);
+    assert!(held.iter().any(|p| p.contains("second")), "{held:?}");
+
+    let removed = Path::new("content/2024/notices/plan.md");
+    std::fs::remove_file(site.root().join(removed)).unwrap();
+    let site = site.file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("详见[评议方案](../notices/plan.md)。", ""),
+    );
+    b.apply(&[
+        pingyi::Change::Content(removed.to_path_buf()),
+        pingyi::Change::Content(PathBuf::from("content/2024/speeches/mobilization.md")),
+    ]);
+    let report = b.build(&out).unwrap();
+    assert!(report.removed > 0);
+    let (held, listed) = held_and_listed(&out);
+    assert_eq!(held, listed);
+    // A build after watch finds only its own files.
+    site.build().unwrap_or_else(|e| panic!("{}", describe(&e)));
+}
+
