@@ -1,5 +1,6 @@
-//! What pingyi may touch: a build replaces only a folder it wrote, and never a file someone
-//! else put there.
+//! What pingyi may touch and what it shows: a build replaces only a folder it wrote, and
+//! never a file someone else put there; file names reach the terminal with their control
+//! characters escaped.
 
 use std::path::{Path, PathBuf};
 
@@ -211,3 +212,62 @@ fn watch_keeps_the_list_of_what_it_wrote_so_a_later_build_is_not_refused() {
     site.build().unwrap_or_else(|e| panic!("{}", describe(&e)));
 }
 
+// ---- File names reach the terminal escaped ----
+
+#[cfg(unix)]
+#[test]
+fn file_names_with_control_characters_are_shown_escaped() {
+    let bad = SPEECH.replace("speaker: 李明华", "speker: 李明华");
+    let site = TestSite::valid()
+        .file("content/2024/speeches/\x1b]0;pwned\x07.md", &bad)
+        .file("content/2024/speeches/\x1b[2Kerase.md", &bad)
+        .file("content/2024/speeches/\u{9b}2Jcsi.md", &bad);
+    for cmd in ["check", "build"] {
+        let out = pingyi()
+            .args([cmd, "--today", "2024-11-27", "--root"])
+            .arg(site.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            !err.chars().any(|c| c != '\n' && c.is_control()),
+            "{cmd}: raw control characters reach the terminal: {err:?}"
+        );
+        for shown in [
+            "content/2024/speeches/\\x1b]0;pwned\\x07.md:",
+            "content/2024/speeches/\\x1b[2Kerase.md:",
+            "content/2024/speeches/\\u{9b}2Jcsi.md:",
+        ] {
+            assert!(err.contains(shown), "{cmd}: {shown} not in {err}");
+        }
+    }
+    // JSON escapes them all, C1 controls included, and reads back as the real names.
+    let out = pingyi()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2024-11-27",
+            "--root",
+        ])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    let json = String::from_utf8(out.stdout).unwrap();
+    let json = json.trim_end();
+    assert!(!json.chars().any(char::is_control), "{json:?}");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"content/2024/speeches/\u{9b}2Jcsi.md"),
+        "{files:?}"
+    );
+}
