@@ -598,15 +598,28 @@ fn main() -> ExitCode {
                     ("缺失", &v.missing),
                     ("被改动", &v.altered),
                     ("多出(清单中没有)", &v.extra),
+                    ("重名(归档包中有不止一项叫这个名字)", &v.duplicated),
                 ] {
                     for p in paths {
-                        eprintln!("  {label}: {p}");
+                        eprintln!("  {label}: {}", safe(p));
                     }
                 }
+                for (p, what) in &v.not_files {
+                    eprintln!("  {what}(归档包只应有普通文件): {}", safe(p));
+                }
+                let odd = if v.duplicated.is_empty() && v.not_files.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "、重名 {} 个、不是普通文件 {} 个",
+                        v.duplicated.len(),
+                        v.not_files.len()
+                    )
+                };
                 eprintln!(
-                    "{} {} 不完好:缺失 {} 个、被改动 {} 个、多出 {} 个文件(共校验 {} 个)",
+                    "{} {} 不完好:缺失 {} 个、被改动 {} 个、多出 {} 个文件{odd}(共校验 {} 个)",
                     m.fail,
-                    args.bundle.display(),
+                    safe_path(&args.bundle),
                     v.missing.len(),
                     v.altered.len(),
                     v.extra.len(),

@@ -1,7 +1,8 @@
 //! What pingyi may touch and what it shows: a build replaces only a folder it wrote, and
-//! never a file someone else put there; file names reach the terminal with their control
-//! characters escaped.
+//! never a file someone else put there; `verify` accepts plain files only, each name once;
+//! file names reach the terminal with their control characters escaped.
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command as Cmd;
@@ -210,6 +211,120 @@ fn watch_keeps_the_list_of_what_it_wrote_so_a_later_build_is_not_refused() {
     assert_eq!(held, listed);
     // A build after watch finds only its own files.
     site.build().unwrap_or_else(|e| panic!("{}", describe(&e)));
+}
+
+// ---- verify is strict ----
+
+fn options_2026() -> pingyi::Options {
+    pingyi::Options {
+        today: Some(pingyi::Date::parse("2026-11-27").unwrap()),
+        ..pingyi::Options::default()
+    }
+}
+
+/// The example site's 2025 bundle, rewritten through `edit`, which gets each entry's name and
+/// bytes in order and the writer.
+fn rewritten_bundle(
+    edit: impl Fn(&str, &[u8], &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>),
+) -> Vec<u8> {
+    let site = TestSite::example();
+    let bytes = pingyi::archive::archive(site.root(), 2025, &options_2026())
+        .unwrap_or_else(|e| panic!("{}", describe(&e)))
+        .bytes;
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..from.len() {
+        let mut f = from.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        drop(f);
+        edit(&name, &data, &mut to);
+    }
+    to.finish().unwrap().into_inner()
+}
+
+fn stored() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)
+}
+
+fn verify(path: &Path) -> assert_cmd::assert::Assert {
+    pingyi().arg("verify").arg(path).assert()
+}
+
+#[test]
+fn verify_reports_a_name_held_twice_with_the_altered_copy_first() {
+    // The writer refuses a name twice: the altered copy goes in under a name of the same
+    // length, renamed in the bytes afterwards.
+    let zip = rewritten_bundle(|name, data, to| {
+        if name == "data/2025/items.json" {
+            to.start_file("data/2025/items.jsoX", stored()).unwrap();
+            to.write_all(b"[]").unwrap();
+        }
+        to.start_file(name, stored()).unwrap();
+        to.write_all(data).unwrap();
+    });
+    let from = b"data/2025/items.jsoX";
+    let mut zip = zip;
+    let mut renamed = 0;
+    for i in 0..zip.len() - from.len() {
+        if &zip[i..i + from.len()] == from {
+            zip[i + from.len() - 1] = b'n';
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "the local header and the central directory");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("2025.zip");
+    std::fs::write(&path, zip).unwrap();
+    verify(&path).code(1).stderr(
+        contains("重名")
+            .and(contains("data/2025/items.json"))
+            .and(contains("不完好")),
+    );
+}
+
+#[test]
+fn verify_reports_symlinks_and_other_non_files_in_a_zip_and_in_a_folder() {
+    let zip = rewritten_bundle(|name, data, to| {
+        to.start_file(name, stored()).unwrap();
+        to.write_all(data).unwrap();
+        if name == "index.html" {
+            to.add_symlink("passwd.html", "/etc/passwd", stored())
+                .unwrap();
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("2025.zip");
+    std::fs::write(&path, &zip).unwrap();
+    verify(&path)
+        .code(1)
+        .stderr(contains("符号链接(归档包只应有普通文件): passwd.html"));
+
+    // Unpacked, with the manifest's files intact: a link to /etc/passwd and a pipe beside them.
+    let dir = tmp.path().join("2025");
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    for i in 0..from.len() {
+        let mut f = from.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        if f.is_symlink() {
+            continue;
+        }
+        let dest = dir.join(&name);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        std::fs::write(dest, data).unwrap();
+    }
+    verify(&dir).code(0).stderr(contains("完好"));
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("2025/passwd.html")).unwrap();
+    let fifo = std::ffi::CString::new(dir.join("pipe").to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    verify(&dir).code(1).stderr(
+        contains("符号链接(归档包只应有普通文件): 2025/passwd.html")
+            .and(contains("不是普通文件(归档包只应有普通文件): pipe")),
+    );
 }
 
 // ---- File names reach the terminal escaped ----
