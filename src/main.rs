@@ -217,8 +217,9 @@ fn report_watch(ev: &WatchEvent, m: &Marks) {
     }
 }
 
-/// Ctrl-C sets the flag; the loops finish the build under way and stop, leaving no staging
-/// folder behind.
+/// Ctrl-C, SIGTERM and SIGHUP (a closed terminal) set the flag (`ctrlc`'s `termination`
+/// feature); the loops finish the build under way and stop, leaving no staging folder behind
+/// and, for `serve`, no temporary copy of the site.
 fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);

@@ -1,9 +1,12 @@
 //! What pingyi may touch and what it shows: a build replaces only a folder it wrote, and
 //! never a file someone else put there; `verify` accepts plain files only, each name once;
+//! `serve` cleans up however it is stopped, and its overlay's script survives any error text;
 //! file names reach the terminal with their control characters escaped.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command as Cmd;
 use pingyi::BuildError;
@@ -325,6 +328,124 @@ fn verify_reports_symlinks_and_other_non_files_in_a_zip_and_in_a_folder() {
         contains("符号链接(归档包只应有普通文件): 2025/passwd.html")
             .and(contains("不是普通文件(归档包只应有普通文件): pipe")),
     );
+}
+
+// ---- serve cleans up; its overlay survives any error text ----
+
+/// `pingyi serve` on a free port with its own temporary folder; the address and a channel of
+/// its standard error lines.
+fn serve(
+    site: &TestSite,
+    tmp: &Path,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::mpsc::Receiver<String>,
+) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("pingyi"))
+        .args(["serve", "--port", "0", "--today", "2024-11-27", "--root"])
+        .arg(site.root())
+        .env("TMPDIR", tmp)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve says where it listens");
+    let start = line.find("http://").unwrap_or_else(|| panic!("{line}"));
+    let addr = line[start + 7..].split('/').next().unwrap().to_string();
+    (child, addr, rx)
+}
+
+/// Waits for a line of the server's that holds `needle`.
+fn wait_line(rx: &std::sync::mpsc::Receiver<String>, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_secs(1))
+            && line.contains(needle)
+        {
+            return;
+        }
+    }
+    panic!("no line with {needle}");
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut body = Vec::new();
+    s.read_to_end(&mut body).unwrap();
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stopped_by_sigterm_or_sighup_leaves_no_copy_of_the_site() {
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let site = TestSite::valid();
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut child, addr, rx) = serve(&site, tmp.path());
+        wait_line(&rx, "首次生成");
+        assert!(get(&addr, "/").contains("200 OK"));
+        assert_eq!(names(tmp.path()).len(), 1, "the preview's copy of the site");
+        // SAFETY: a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "signal {signal}: still running");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "signal {signal}: {status}");
+        assert_eq!(names(tmp.path()), Vec::<String>::new(), "signal {signal}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_overlay_script_survives_an_error_quoting_script_and_comment_markup() {
+    let site = TestSite::valid().file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace(
+            "speaker: 李明华",
+            "speker: \"<!--<script>alert(1)</script>\"",
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut child, addr, rx) = serve(&site, tmp.path());
+    wait_line(&rx, "发现 1 个错误");
+    let page = get(&addr, "/");
+    let _ = child.kill();
+    let _ = child.wait();
+    let body = &page[page.find("\r\n\r\n").unwrap() + 4..];
+    let doc = scraper::Html::parse_document(body);
+    // The error is data, read back exactly.
+    let data = texts(&doc, "script#pingyi-status[type=\"application/json\"]");
+    assert_eq!(data.len(), 1, "{body}");
+    let error: String = serde_json::from_str(&data[0]).unwrap();
+    assert!(error.contains("<!--<script>alert(1)</script>"), "{error}");
+    // The code is whole, and the page after it is still HTML, not script text.
+    let code: Vec<String> = texts(&doc, "script:not([type])");
+    assert_eq!(code.len(), 1, "{body}");
+    assert!(code[0].ends_with("})();"), "{}", code[0]);
+    assert_eq!(texts(&doc, "p"), ["网站尚未生成。"]);
 }
 
 // ---- File names reach the terminal escaped ----
