@@ -210,14 +210,14 @@ fn unlisted(dir: &Path, rel: &str, listed: &FxHashSet<&str>) -> io::Result<Vec<S
 }
 
 /// Refuses `dir`, a folder pingyi keeps beside the output (staging, previous build, old site),
-/// if it is there and not recognisably pingyi's: marked, or empty (a build killed between
-/// making the folder and marking it).
+/// if it is there and not recognisably pingyi's: marked, or holding nothing but pingyi's
+/// temporary files (a build killed between making the folder and marking it).
 pub fn check_kept(dir: &Path) -> io::Result<()> {
     let meta = match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         r => r?,
     };
-    if meta.is_dir() && (is_marked(dir) || entries(dir)?.is_empty()) {
+    if meta.is_dir() && (is_marked(dir) || entries(dir)?.iter().all(|name| is_temporary(name))) {
         return Ok(());
     }
     let what = if meta.is_dir() {
@@ -255,6 +255,18 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_folder_killed_before_its_marker_was_in_place_is_still_pingyis() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(".public.pingyi-staging");
+        std::fs::create_dir(&dir).unwrap();
+        check_kept(&dir).unwrap();
+        std::fs::write(dir.join(format!(".{MARKER}.pingyi-tmp")), "{\"form").unwrap();
+        check_kept(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "someone's").unwrap();
+        assert!(refusal(&check_kept(&dir).unwrap_err()).is_some());
     }
 
     #[test]
