@@ -131,14 +131,19 @@ pub fn check_output(out: &Path) -> io::Result<()> {
             out.display()
         )));
     }
-    let listed = match std::fs::read(out.join(MARKER)) {
-        Ok(bytes) if is_marked(out) => parse(&bytes).ok_or_else(|| {
-            refuse(format!(
-                "输出目录 {} 中的 {MARKER} 已损坏,无法知道哪些文件是 pingyi 生成的;请检查目录中的文件,\
-                 清空它(或删除 {MARKER} 之外确认不需要的文件并删除 {MARKER})后重新生成",
-                out.display()
-            ))
-        })?,
+    // Read once: the marker is a plain file that begins as one (see `is_marked`).
+    let marker = out.join(MARKER);
+    let plain = std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
+    let listed = match std::fs::read(&marker) {
+        Ok(bytes) if plain && bytes.starts_with(HEADER.as_bytes()) => {
+            parse(&bytes).ok_or_else(|| {
+                refuse(format!(
+                    "输出目录 {} 中的 {MARKER} 已损坏,无法知道哪些文件是 pingyi 生成的,所以没有写入任何文件。\
+                     请检查目录中的文件,把需要的移到别处,清空这个目录后重新生成",
+                    out.display()
+                ))
+            })?
+        }
         _ => {
             let found = entries(out)?;
             if found.is_empty() {
@@ -267,6 +272,15 @@ mod tests {
         check_kept(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "someone's").unwrap();
         assert!(refusal(&check_kept(&dir).unwrap_err()).is_some());
+    }
+
+    #[test]
+    fn an_output_with_a_damaged_marker_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(MARKER), format!("{HEADER}\"files\": [\"a")).unwrap();
+        std::fs::write(tmp.path().join("a"), "x").unwrap();
+        let e = check_output(tmp.path()).unwrap_err();
+        assert!(refusal(&e).unwrap().contains("已损坏"));
     }
 
     #[test]
