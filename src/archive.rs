@@ -303,50 +303,109 @@ pub struct Verification {
     pub extra: Vec<String>,
     /// Size or SHA-256 differ from the manifest.
     pub altered: Vec<String>,
+    /// Names the zip holds more than once: an unzip tool may keep either copy, so the one
+    /// checked is not necessarily the one read.
+    pub duplicated: Vec<String>,
+    /// Entries that are not plain files (symlinks, devices, pipes), with what they are: a
+    /// bundle holds files only, and a link can lead anywhere (`/etc/passwd`).
+    pub not_files: Vec<(String, &'static str)>,
 }
 
 impl Verification {
     pub fn is_intact(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.altered.is_empty()
+        self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.altered.is_empty()
+            && self.duplicated.is_empty()
+            && self.not_files.is_empty()
     }
 }
 
+/// What a folder entry that is not a plain file is, in the words `verify` reports.
+fn kind_of(t: std::fs::FileType) -> &'static str {
+    if t.is_symlink() {
+        "符号链接"
+    } else {
+        "不是普通文件"
+    }
+}
+
+/// The unix file type bits of a mode, and that of a plain file.
+const S_IFMT: u32 = 0o170_000;
+const S_IFREG: u32 = 0o100_000;
+
 /// Checks a bundle (the zip, or the folder it was unpacked to) against its `manifest.json`.
+/// Besides the files' bytes, a bundle must hold plain files only, each name once.
 pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
     let fail = |msg: String| Diagnostic::error(path, msg);
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut duplicated = Vec::new();
+    let mut not_files = Vec::new();
     if path.is_dir() {
+        // Links are not followed: one is reported, never read through.
         for e in walkdir::WalkDir::new(path).sort_by_file_name() {
             let e = e.map_err(|e| fail(format!("无法读取: {e}")))?;
-            if e.file_type().is_file() {
-                let rel = e
-                    .path()
-                    .strip_prefix(path)
-                    .map(crate::load::slash_path)
-                    .unwrap_or_default();
-                let bytes = std::fs::read(e.path()).map_err(|e| fail(format!("无法读取: {e}")))?;
-                files.insert(rel.to_string_lossy().into_owned(), bytes);
+            let rel = e
+                .path()
+                .strip_prefix(path)
+                .map(crate::load::slash_path)
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let t = e.file_type();
+            if t.is_dir() {
+                continue;
             }
+            if !t.is_file() {
+                not_files.push((rel, kind_of(t)));
+                continue;
+            }
+            let bytes = std::fs::read(e.path()).map_err(|e| fail(format!("无法读取: {e}")))?;
+            files.insert(rel, bytes);
         }
     } else {
-        let file = std::fs::File::open(path).map_err(|e| fail(format!("无法打开: {e}")))?;
+        let bytes = std::fs::read(path).map_err(|e| fail(format!("无法打开: {e}")))?;
+        let reader = std::io::Cursor::new(bytes.as_slice());
+        let invalid = |e: zip::result::ZipError| fail(format!("不是有效的 zip 归档包: {e}"));
+        // `ZipArchive` keys entries by name and keeps one of two that share it; the iterable
+        // reader walks the central directory as it is, every entry.
         let mut zip =
-            zip::ZipArchive::new(file).map_err(|e| fail(format!("不是有效的 zip 归档包: {e}")))?;
-        for i in 0..zip.len() {
-            let mut f = zip
-                .by_index(i)
-                .map_err(|e| fail(format!("归档包第 {} 项无法读取: {e}", i + 1)))?;
+            zip::unstable::read::ZipIterable::try_new(reader.clone(), zip::read::Config::default())
+                .map_err(invalid)?;
+        let mut entries = zip
+            .files_with_cloned_reader(zip::ZipReadOptions::default())
+            .map_err(invalid)?;
+        let mut i = 0;
+        while let Some(f) = entries.next() {
+            i += 1;
+            let mut f = f.map_err(|e| fail(format!("归档包第 {i} 项无法读取: {e}")))?;
+            let name = f
+                .name()
+                .map_err(|e| fail(format!("归档包第 {i} 项的文件名无法读取: {e}")))?
+                .into_owned();
+            if f.is_symlink() {
+                not_files.push((name, "符号链接"));
+                continue;
+            }
             if f.is_dir() {
                 continue;
             }
-            let name = f
-                .name()
-                .map_err(|e| fail(format!("归档包第 {} 项的文件名无法读取: {e}", i + 1)))?
-                .into_owned();
+            if f.unix_mode()
+                .is_some_and(|m| m & S_IFMT != 0 && m & S_IFMT != S_IFREG)
+            {
+                not_files.push((name, "不是普通文件"));
+                continue;
+            }
             let mut bytes = Vec::new();
             f.read_to_end(&mut bytes)
                 .map_err(|e| fail(format!("{name} 无法解压: {e}")))?;
-            files.insert(name, bytes);
+            // The first copy is the one checked; the name is reported either way.
+            match files.entry(name) {
+                std::collections::btree_map::Entry::Occupied(e) => duplicated.push(e.key().clone()),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(bytes);
+                }
+            }
         }
     }
     let manifest = files
@@ -363,6 +422,12 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
     let mut v = Verification {
         year: manifest.year,
         checked: manifest.files.len(),
+        duplicated: duplicated
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        not_files,
         ..Verification::default()
     };
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();

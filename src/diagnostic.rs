@@ -3,6 +3,7 @@
 //! Every stage collects diagnostics instead of stopping at the first one, so an
 //! editor sees every problem of a run at once.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -129,9 +130,10 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `path:line:column`, the form editors and terminals turn into a link.
+    /// `path:line:column`, the form editors and terminals turn into a link; control
+    /// characters in the path escaped.
     pub fn location(&self) -> String {
-        let mut s = self.path.display().to_string();
+        let mut s = escape_controls(&self.path.to_string_lossy(), &[]).into_owned();
         if let Some(line) = self.line {
             s.push_str(&format!(":{line}"));
             if let Some(col) = self.column {
@@ -234,6 +236,36 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// True for what a terminal acts on instead of showing: C0 and C1 controls (escape sequences
+/// start with ESC or CSI) and DEL, and the bidirectional overrides that reorder a line.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with each character a terminal would act on written out as an escape (`\x1b`,
+/// `\u{9b}`, `\n`), except those in `keep`: a file name printed in a diagnostic cannot
+/// retitle the window, erase lines or fake a line of its own.
+pub fn escape_controls<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
+    if !s.chars().any(|c| acts_on_terminal(c) && !keep.contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !acts_on_terminal(c) || keep.contains(&c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Puts diagnostics in a stable order (by file, then line) and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -256,10 +288,12 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", escape_controls(&self.message, &['\n']))?;
         write!(f, "  --> {}", self.location())?;
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
+            // Tabs stay (the caret below counts them); other controls are shown escaped.
+            let src = escape_controls(src, &['\t']);
             let pad = " ".repeat(gutter);
             // A cut line says so at each end it was cut.
             let cut = if self.source_column > 1 { "..." } else { "" };
@@ -271,16 +305,24 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n{pad} |\n{line} | {cut}{src}{more}")?;
             if let Some(col) = self.column {
                 // Wide (CJK) characters take two cells: align the caret by display width.
-                let before: String = src
-                    .chars()
+                let before: String = self
+                    .source_line
+                    .iter()
+                    .flat_map(|s| s.chars())
                     .take(col.saturating_sub(self.source_column))
                     .collect();
+                let before = escape_controls(&before, &['\t']);
                 let before = format!("{cut}{}", before.replace('\t', "    "));
                 write!(f, "\n{pad} | {}^", " ".repeat(before.width()))?;
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n{} = 提示: {hint}", " ".repeat(gutter))?;
+            write!(
+                f,
+                "\n{} = 提示: {}",
+                " ".repeat(gutter),
+                escape_controls(hint, &['\n'])
+            )?;
         }
         Ok(())
     }
@@ -379,6 +421,33 @@ mod tests {
             // The caret stands under the `[`, in display cells.
             assert_eq!(caret.width(), code[..code.find('[').unwrap()].width() + 1);
         }
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_the_caret_still_points() {
+        let d = Diagnostic::error("content/\x1b]0;pwned\x07\u{9b}2K.md", "未知字段 `a\x1b[2K`").at(
+            "---\n\x1b[31mspeker: 张三\n",
+            2,
+            6,
+        );
+        let shown = d.to_string();
+        assert!(
+            !shown.chars().any(|c| c != '\n' && acts_on_terminal(c)),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("content/\\x1b]0;pwned\\x07\\u{9b}2K.md:2:6"),
+            "{shown}"
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[3], "2 | \\x1b[31mspeker: 张三");
+        // Under the `s` of column 6: the escape before it counts at its printed width.
+        assert_eq!(
+            lines[4].width(),
+            lines[3][..lines[3].find('s').unwrap()].width() + 1
+        );
+        assert_eq!(escape_controls("普通\t名字", &['\t']), "普通\t名字");
+        assert_eq!(escape_controls("a\u{202E}b\n", &[]), "a\\u{202e}b\\n");
     }
 
     #[test]

@@ -16,6 +16,17 @@ use pingyi::serve::{ServeEvent, ServeOptions};
 use pingyi::watch::{WatchEvent, WatchOptions};
 use pingyi::{BuildError, BuildProgress, Date, Diagnostic, Options, Severity};
 
+/// A message as the terminal gets it: the file names in it may hold control characters,
+/// which are shown escaped instead of acted on.
+fn safe(text: &str) -> String {
+    pingyi::diagnostic::escape_controls(text, &['\n']).into_owned()
+}
+
+/// A path as the terminal gets it, control characters shown escaped.
+fn safe_path(path: &Path) -> String {
+    pingyi::diagnostic::escape_controls(&path.to_string_lossy(), &[]).into_owned()
+}
+
 /// Warnings shown in full; beyond this, a count, so errors are not buried under hundreds of
 /// overdue items.
 const MAX_WARNINGS: usize = 20;
@@ -81,13 +92,30 @@ fn diagnostics_json(diags: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    serde_json::json!({
+    let json = serde_json::json!({
         "ok": errors == 0,
         "errors": errors,
         "warnings": warnings,
         "diagnostics": list,
     })
-    .to_string()
+    .to_string();
+    // serde_json escapes C0 controls but writes DEL, the C1 controls (CSI, U+009B, starts an
+    // escape sequence on many terminals) and bidirectional overrides as they are. They can
+    // only be inside strings, where `\uXXXX` means the same character.
+    let raw =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !json.chars().any(raw) {
+        return json;
+    }
+    json.chars()
+        .map(|c| {
+            if raw(c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn counts(diags: &[Diagnostic]) -> (usize, usize) {
@@ -105,7 +133,7 @@ fn failed(e: BuildError, undone: &str, m: &Marks, level: Level) -> ExitCode {
             ExitCode::from(1)
         }
         BuildError::Io(msg) => {
-            eprintln!("{} {msg}", m.fail);
+            eprintln!("{} {}", m.fail, safe(&msg));
             ExitCode::from(2)
         }
     }
@@ -150,8 +178,8 @@ fn now() -> String {
 fn report_watch(ev: &WatchEvent, m: &Marks) {
     let what = |changed: &[String]| match changed {
         [] => "首次生成".to_string(),
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} 等 {} 处", rest.len() + 1),
+        [one] => safe(one),
+        [first, rest @ ..] => format!("{} 等 {} 处", safe(first), rest.len() + 1),
     };
     match ev {
         WatchEvent::Built { changed, report } => {
@@ -184,13 +212,14 @@ fn report_watch(ev: &WatchEvent, m: &Marks) {
             );
         }
         WatchEvent::WriteFailed { changed, message } => {
-            eprintln!("{} {} {}:{message}", m.fail, now(), what(changed));
+            eprintln!("{} {} {}:{}", m.fail, now(), what(changed), safe(message));
         }
     }
 }
 
-/// Ctrl-C sets the flag; the loops finish the build under way and stop, leaving no staging
-/// folder behind.
+/// Ctrl-C, SIGTERM and SIGHUP (a closed terminal) set the flag (`ctrlc`'s `termination`
+/// feature); the loops finish the build under way and stop, leaving no staging folder behind
+/// and, for `serve`, no temporary copy of the site.
 fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -217,7 +246,7 @@ fn stopped(result: Result<(), String>, m: &Marks) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(msg) => {
-            eprintln!("{} {msg}", m.fail);
+            eprintln!("{} {}", m.fail, safe(&msg));
             ExitCode::from(2)
         }
     }
@@ -305,7 +334,7 @@ fn init(args: &pingyi::cli::InitArgs, level: Level, m: &Marks) -> ExitCode {
                         f.starts_with("content") && f.extension().is_some_and(|x| x == "md")
                     })
                     .count();
-                let dir = args.dir.display();
+                let dir = safe_path(&args.dir);
                 eprintln!(
                     "{} 已在 {dir} 新建站点:site.yaml、{docs} 篇示例文档(每种类型一篇)和 编辑指南.md{}",
                     m.ok,
@@ -322,7 +351,7 @@ fn init(args: &pingyi::cli::InitArgs, level: Level, m: &Marks) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(msg) => {
-            eprintln!("{} {msg}", m.fail);
+            eprintln!("{} {}", m.fail, safe(&msg));
             ExitCode::from(2)
         }
     }
@@ -351,7 +380,7 @@ fn new(args: &pingyi::cli::NewArgs, level: Level, m: &Marks) -> ExitCode {
                 eprintln!(
                     "{} 已新建 {}(草稿:写好后删去 draft: true 才会发布)",
                     m.ok,
-                    shown.display()
+                    safe_path(&shown)
                 );
             }
             ExitCode::SUCCESS
@@ -363,7 +392,7 @@ fn new(args: &pingyi::cli::NewArgs, level: Level, m: &Marks) -> ExitCode {
             ExitCode::from(1)
         }
         Err(NewError::Refused(msg)) => {
-            eprintln!("{} {msg}", m.fail);
+            eprintln!("{} {}", m.fail, safe(&msg));
             ExitCode::from(2)
         }
     }
@@ -456,7 +485,7 @@ fn main() -> ExitCode {
                         report.documents,
                         report.pages,
                         report.files,
-                        out.display(),
+                        safe_path(&out),
                         report.elapsed.as_secs_f64(),
                         warn_suffix(report.warnings.len())
                     );
@@ -467,7 +496,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => failed(
                     e,
-                    &format!("没有写入任何文件,{} 保持原样", out.display()),
+                    &format!("没有写入任何文件,{} 保持原样", safe_path(&out)),
                     &m,
                     level,
                 ),
@@ -479,8 +508,8 @@ fn main() -> ExitCode {
             let stop = stop_on_ctrl_c();
             eprintln!(
                 "监视 {} 的改动,输出到 {};按 Ctrl-C 停止",
-                root.display(),
-                out.display()
+                safe_path(root),
+                safe_path(&out)
             );
             let wopts = WatchOptions { poll: args.poll };
             let result = pingyi::watch::watch(
@@ -536,7 +565,7 @@ fn main() -> ExitCode {
                         .map_or(Ok(()), std::fs::create_dir_all)
                         .and_then(|()| std::fs::write(&out, &bundle.bytes));
                     if let Err(e) = written {
-                        eprintln!("{} 无法写入 {}: {e}", m.fail, out.display());
+                        eprintln!("{} 无法写入 {}: {e}", m.fail, safe_path(&out));
                         return ExitCode::from(2);
                     }
                     eprintln!(
@@ -544,10 +573,10 @@ fn main() -> ExitCode {
                         m.ok,
                         bundle.year,
                         bundle.documents,
-                        out.display(),
+                        safe_path(&out),
                         bundle.files,
                         bundle.bytes.len() as f64 / 1e6,
-                        out.display()
+                        safe_path(&out)
                     );
                     ExitCode::SUCCESS
                 }
@@ -559,7 +588,7 @@ fn main() -> ExitCode {
                 eprintln!(
                     "{} {} 完好:{} 年度归档的 {} 个文件与 manifest.json 一致",
                     m.ok,
-                    args.bundle.display(),
+                    safe_path(&args.bundle),
                     v.year,
                     v.checked
                 );
@@ -570,15 +599,28 @@ fn main() -> ExitCode {
                     ("缺失", &v.missing),
                     ("被改动", &v.altered),
                     ("多出(清单中没有)", &v.extra),
+                    ("重名(归档包中有不止一项叫这个名字)", &v.duplicated),
                 ] {
                     for p in paths {
-                        eprintln!("  {label}: {p}");
+                        eprintln!("  {label}: {}", safe(p));
                     }
                 }
+                for (p, what) in &v.not_files {
+                    eprintln!("  {what}(归档包只应有普通文件): {}", safe(p));
+                }
+                let odd = if v.duplicated.is_empty() && v.not_files.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "、重名 {} 个、不是普通文件 {} 个",
+                        v.duplicated.len(),
+                        v.not_files.len()
+                    )
+                };
                 eprintln!(
-                    "{} {} 不完好:缺失 {} 个、被改动 {} 个、多出 {} 个文件(共校验 {} 个)",
+                    "{} {} 不完好:缺失 {} 个、被改动 {} 个、多出 {} 个文件{odd}(共校验 {} 个)",
                     m.fail,
-                    args.bundle.display(),
+                    safe_path(&args.bundle),
                     v.missing.len(),
                     v.altered.len(),
                     v.extra.len(),

@@ -10,6 +10,9 @@
 //! build is written over it: rewriting a file costs a third of creating it and later removing
 //! the old one, which for a large site was a tenth of the whole build. What a killed build
 //! leaves beside the output, the next one writes over or removes.
+//!
+//! Only what pingyi wrote is ever written over, moved or removed: [`ownership`] tells its
+//! folders by the marker each holds, and refuses any other.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io;
@@ -18,6 +21,10 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
+
+pub mod ownership;
+
+pub use ownership::{MARKER, Refused, refusal};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
@@ -153,6 +160,10 @@ fn survey(dir: &Path, rel: &str) -> io::Result<Survey> {
                 inner.dirs.push(path);
                 Ok(inner)
             } else if kind.is_file() {
+                if rel == MARKER {
+                    // Rewritten at the commit, never left to remove.
+                    return Ok(Survey::default());
+                }
                 Ok(Survey {
                     files: vec![rel],
                     ..Survey::default()
@@ -308,10 +319,18 @@ pub struct Staging {
 impl Staging {
     /// Starts the staging folder for `out`: the previous build, to be written over, or a
     /// folder a killed build left; else an empty one.
+    ///
+    /// Refuses, touching nothing, an output folder that is not pingyi's or holds files it did
+    /// not write, and a folder beside it, of a name it uses, that it did not leave.
     pub fn new(root: &Path, out: &Path) -> io::Result<Staging> {
         let dir = staging_dir(out);
         let previous = previous_dir(out);
-        remove_tree(&old_dir(out))?;
+        let old = old_dir(out);
+        ownership::check_output(out)?;
+        for kept in [&old, &dir, &previous] {
+            ownership::check_kept(kept)?;
+        }
+        remove_tree(&old)?;
         if is_dir(&dir) {
             remove_tree(&previous)?;
         } else {
@@ -322,6 +341,11 @@ impl Staging {
                 remove_tree(&previous)?;
                 std::fs::create_dir_all(&dir)?;
             }
+        }
+        // Marked before anything is written: a build killed from here on leaves a folder the
+        // next one knows as its own.
+        if !ownership::is_marked(&dir) {
+            ownership::write_marker(&dir, [])?;
         }
         let found = survey(&dir, "")?;
         Ok(Staging {
@@ -350,6 +374,9 @@ impl Staging {
                 "拒绝写出输出目录之外的路径: {}",
                 o.path
             )));
+        }
+        if o.path == MARKER {
+            return Err(reserved());
         }
         let dest = self.dir.join(&o.path);
         let over = self
@@ -456,6 +483,10 @@ impl Staging {
         for d in emptied {
             let _ = std::fs::remove_dir(d);
         }
+        {
+            let manifest = self.manifest.lock().expect("not poisoned");
+            ownership::write_marker(&self.dir, manifest.keys().map(String::as_str))?;
+        }
         swap_in(&self.dir, out)?;
         self.committed = true;
         Ok(std::mem::take(
@@ -489,11 +520,31 @@ pub fn write_changes(
             bad.path
         )));
     }
+    if outputs.iter().any(|o| o.path == MARKER) {
+        return Err(reserved());
+    }
     let changed: Vec<(&Output, [u8; 32])> = outputs
         .par_iter()
         .map(|o| (o, fingerprint(root, o)))
         .filter(|(o, fp)| manifest.get(&o.path) != Some(fp))
         .collect();
+    // The marker lists what the folder holds. New files are listed before they are written,
+    // so a watch killed meanwhile never leaves a file of its own that the next build would
+    // take for someone else's.
+    let came: Vec<&str> = changed
+        .iter()
+        .map(|(o, _)| o.path.as_str())
+        .filter(|p| !manifest.contains_key(*p))
+        .collect();
+    if !came.is_empty() {
+        ownership::write_marker(
+            out,
+            manifest
+                .keys()
+                .map(String::as_str)
+                .chain(came.iter().copied()),
+        )?;
+    }
     changed.par_iter().try_for_each(|(o, _)| {
         let dest = out.join(&o.path);
         if let Some(parent) = dest.parent() {
@@ -535,7 +586,18 @@ pub fn write_changes(
             dir = d.parent();
         }
     }
+    if !gone.is_empty() {
+        ownership::write_marker(out, manifest.keys().map(String::as_str))?;
+    }
     Ok((changed.len(), gone.len()))
+}
+
+/// A static file or page that would take the marker's name.
+fn reserved() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("/{MARKER} 是 pingyi 用来识别自己所生成目录的文件,网站中的文件不能用这个名字"),
+    )
 }
 
 /// Puts `staging` in place of `out`, then keeps the old site as the previous build.
@@ -681,10 +743,12 @@ mod tests {
         assert!(check_output_dir(root, Path::new("/srv/site/public/../..")).is_err());
     }
 
+    /// The names in `dir`, pingyi's marker left out.
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != MARKER)
             .collect();
         v.sort();
         v
@@ -702,8 +766,7 @@ mod tests {
     fn swap_replaces_the_old_site_and_keeps_it_as_the_previous_build() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        std::fs::create_dir_all(out.join("old")).unwrap();
-        std::fs::write(out.join("old/index.html"), "old").unwrap();
+        build(&out, &[("old/index.html", "old")]).unwrap();
         build(&out, &[("a/index.html", "new")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
@@ -730,6 +793,7 @@ mod tests {
         ] {
             std::fs::create_dir_all(dir.join("2024/a")).unwrap();
             std::fs::write(dir.join("2024/a/index.html"), "half").unwrap();
+            ownership::write_marker(&dir, ["2024/a/index.html"]).unwrap();
         }
         build(&out, &[("index.html", "new")]).unwrap();
         assert_eq!(names(tmp.path()), [".public.pingyi-previous", "public"]);
@@ -738,6 +802,77 @@ mod tests {
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "new"
         );
+    }
+
+    #[test]
+    fn a_killed_build_marks_its_staging_folder_before_it_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::new(tmp.path(), &out).unwrap();
+        staging
+            .write(&Output::bytes("a/index.html", b"half".to_vec()))
+            .unwrap();
+        // Killed here: the half-written folder stays, and is known as pingyi's.
+        std::mem::forget(staging);
+        assert!(ownership::is_marked(&staging_dir(&out)));
+        build(&out, &[("b/index.html", "new")]).unwrap();
+        assert_eq!(names(&out), ["b"]);
+        assert_eq!(names(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn folders_pingyi_did_not_write_are_refused_and_left_as_they_were() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Beside the output, under each name pingyi keeps there, a folder someone else made.
+        for dir in [staging_dir(&out), old_dir(&out), previous_dir(&out)] {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("mine.txt"), "keep").unwrap();
+            let e = build(&out, &[("index.html", "new")]).unwrap_err();
+            let why = refusal(&e).expect("a refusal");
+            assert!(
+                why.contains(&dir.display().to_string()) && why.contains("mine.txt"),
+                "{why}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(dir.join("mine.txt")).unwrap(),
+                "keep"
+            );
+            assert!(!out.exists());
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        // An empty one is a build killed before it marked its folder: nothing to lose.
+        std::fs::create_dir_all(staging_dir(&out)).unwrap();
+        build(&out, &[("index.html", "new")]).unwrap();
+        // In the output, a file no build wrote.
+        std::fs::create_dir_all(out.join("docs")).unwrap();
+        std::fs::write(out.join("docs/mine.pdf"), "keep").unwrap();
+        let e = build(&out, &[("index.html", "newer")]).unwrap_err();
+        assert!(refusal(&e).unwrap().contains("docs/mine.pdf"));
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("docs/mine.pdf")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn a_rebuild_in_place_keeps_the_marker_listing_what_the_folder_holds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut manifest = build(&out, &[("a/index.html", "1"), ("b/index.html", "1")]).unwrap();
+        let outputs = [
+            Output::bytes("a/index.html", b"2".to_vec()),
+            Output::bytes("c/index.html", b"2".to_vec()),
+        ];
+        let live: BTreeSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
+        write_changes(tmp.path(), &out, &mut manifest, &outputs, Some(&live)).unwrap();
+        assert_eq!(names(&out), ["a", "c"]);
+        // The next full build finds nothing it did not write.
+        build(&out, &[("a/index.html", "3")]).unwrap();
     }
 
     #[test]
@@ -766,7 +901,7 @@ mod tests {
         let mut files: Vec<String> = walkdir::WalkDir::new(&out)
             .into_iter()
             .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
             .map(|e| {
                 let rel = e.path().strip_prefix(&out).unwrap().to_string_lossy();
                 format!("{rel}={}", std::fs::read_to_string(e.path()).unwrap())

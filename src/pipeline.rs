@@ -408,7 +408,11 @@ impl Builder {
                 return Err(BuildError::Content(d));
             }
         };
-        let io = |e: std::io::Error| BuildError::Io(format!("写入 {} 失败: {e}", out.display()));
+        let io = |e: std::io::Error| match output::refusal(&e) {
+            // A folder pingyi will not touch: the message says which and what to do.
+            Some(why) => BuildError::Io(why.to_string()),
+            None => BuildError::Io(format!("写入 {} 失败: {e}", out.display())),
+        };
         let failed = |e: RenderError| match e {
             RenderError::Content(mut d) => {
                 d.extend(warnings.iter().cloned());

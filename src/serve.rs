@@ -163,21 +163,25 @@ pub fn resolve(site: &Path, url_path: &str) -> Resolved {
 }
 
 /// The script every HTML page gets: reload after a build, an overlay while a build fails.
+/// The error text (which quotes the site's files, and so may say `</script>` or `<!--<script`)
+/// is data, not code: JSON in an element of its own just before the script (found as its
+/// sibling: a page may have its own element of that id), every `<`, `>` and `&` escaped, so
+/// no text can end the element or change how the HTML parser reads it.
 fn client_script(status: &Status) -> String {
     let error = serde_json::to_string(&status.error)
         .unwrap_or_else(|_| "null".into())
-        .replace("</", "<\\/")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
     format!(
-        r#"<script>/* pingyi 预览 */(function(){{
+        r#"<script type="application/json" id="pingyi-status">{error}</script><script>/* pingyi 预览 */(function(){{
 var gen={gen},box=null;
 function show(t){{if(!box){{box=document.createElement("div");box.id="pingyi-error";box.setAttribute("role","alert");
 box.style.cssText="position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,0,0,.92);color:#fff;padding:24px;font:15px/1.6 monospace";
 var h=document.createElement("h2");h.textContent="生成失败:修改后会自动刷新";h.style.cssText="color:#ffb4b4;font:bold 20px sans-serif;margin:0 0 12px";
 var p=document.createElement("pre");p.style.whiteSpace="pre-wrap";box.appendChild(h);box.appendChild(p);document.body.appendChild(box);}}
 box.lastChild.textContent=t;}}
-var first={error};if(first)document.addEventListener("DOMContentLoaded",function(){{show(first);}});
+var first=JSON.parse(document.currentScript.previousElementSibling.textContent);if(first)document.addEventListener("DOMContentLoaded",function(){{show(first);}});
 var es=new EventSource("{EVENTS_PATH}");
 es.onmessage=function(m){{var s=JSON.parse(m.data);if(s.error){{show(s.error);}}else if(s.generation!==gen){{location.reload();}}else if(box){{box.remove();box=null;}}}};
 }})();</script>"#,

@@ -16,5 +16,6 @@ mod safety;
 mod search;
 mod serve;
 mod trust_content;
+mod trust_files;
 mod trust_markup;
 mod watch;

@@ -383,7 +383,7 @@ fn a_failed_build_shows_an_overlay_until_fixed() {
     std::fs::write(site.root().join("content/2024/notices/plan.md"), NOTICE).unwrap();
     assert!(server.next_build());
     let (_, body) = server.text("/");
-    assert!(body.contains("var first=null"));
+    assert!(body.contains(r#"<script type="application/json" id="pingyi-status">null</script>"#));
 }
 
 #[test]
