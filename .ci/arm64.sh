@@ -19,7 +19,7 @@ cargo build --release --target "$target"
 
 # The release binary on both page sizes an ARM64 office desktop may have: the example site
 # builds under 64 KiB pages (the runner's) and under 4 KiB pages, and gives the same site.
-bin="target/$target/release/pingyi"
+bin="${CARGO_TARGET_DIR:-target}/$target/release/pingyi"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for page in 65536 4096; do

@@ -54,10 +54,10 @@ for platform in "${platforms[@]}"; do
   # no second build of the same thing.
   if [[ $target == "$host" ]]; then
     cargo build --release
-    built=target/release
+    built=${CARGO_TARGET_DIR:-target}/release
   else
     cargo build --release --target "$target"
-    built=target/$target/release
+    built=${CARGO_TARGET_DIR:-target}/$target/release
   fi
   exe=pingyi
   [[ $target == *windows* ]] && exe=pingyi.exe
