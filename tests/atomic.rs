@@ -32,7 +32,9 @@ fn tree(dir: &Path) -> Tree {
 }
 
 fn build(root: &Path, out: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("pingyi"));
+    // cargo_bin as a Command, not a bare path: it goes through CARGO_TARGET_<triple>_RUNNER
+    // (qemu-user for the ARM64 build) when the binary is not the host's.
+    let mut c = <Command as assert_cmd::cargo::CommandCargoExt>::cargo_bin("pingyi").unwrap();
     c.arg("build")
         .arg("--root")
         .arg(root)

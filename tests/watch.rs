@@ -21,7 +21,10 @@ impl Watching {
     }
 
     fn start_with(site: &TestSite, extra: &[&str]) -> Watching {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("pingyi"))
+        // Through CARGO_TARGET_<triple>_RUNNER (qemu-user for the ARM64 build), as cargo_bin
+        // as a Command does; a bare path would not start a foreign binary.
+        let mut child = <Command as assert_cmd::cargo::CommandCargoExt>::cargo_bin("pingyi")
+            .unwrap()
             .args(["watch", "--today", "2024-11-27", "--root"])
             .arg(site.root())
             .args(extra)
