@@ -26,7 +26,12 @@ fn with_notice(front: &str, body: &str) -> TestSite {
 fn outputs(site: &TestSite) -> Vec<(PathBuf, String)> {
     snapshot(&site.out())
         .into_iter()
-        .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+        .map(|(p, b)| {
+            (
+                pingyi::load::slash_path(&p),
+                String::from_utf8_lossy(&b).into_owned(),
+            )
+        })
         .collect()
 }
 

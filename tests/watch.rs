@@ -265,8 +265,10 @@ fn a_burst_of_files_gives_few_rebuilds_and_editor_junk_none() {
         || w.log(),
     );
     let rebuilds = w.log().matches("写入").count() - 1;
+    // Under Wine the 200 writes themselves take seconds, not milliseconds: more bursts.
+    let most = if cfg!(windows) { 30 } else { 10 };
     assert!(
-        rebuilds <= 10,
+        rebuilds <= most,
         "200 files gave {rebuilds} rebuilds:\n{}",
         w.log()
     );
