@@ -2,8 +2,6 @@
 //! of a generated site leaves the output folder the complete old site or the complete new one,
 //! never anything between; the next build removes what the killed one left beside it.
 
-#![cfg(target_os = "linux")]
-
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};

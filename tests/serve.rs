@@ -328,6 +328,8 @@ fn many_connections_at_once_are_all_answered() {
     assert_eq!(server.text("/").0, 200, "still serving");
 }
 
+// Unix only: makes symlinks, which Windows allows only with administrator rights or
+// developer mode (and Wine not at all).
 #[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_built_site_are_not_followed() {

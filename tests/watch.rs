@@ -311,6 +311,7 @@ fn polling_sees_changes_too() {
     );
 }
 
+// Unix only: sends SIGINT. Ctrl-C on Windows: `walkthrough::ctrl_break_stops_the_preview`.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly() {
