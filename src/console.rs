@@ -91,3 +91,26 @@ mod windows {
         }
     }
 }
+
+#[cfg(all(test, windows))]
+mod tests {
+    use windows_sys::Win32::System::Console::{AllocConsole, GetConsoleOutputCP};
+
+    /// The code page is UTF-8 while pingyi runs and the console's own again after.
+    #[test]
+    #[ignore = "Wine 8 gives a program started without a terminal no console, not even through \
+                AllocConsole; run on Windows with --ignored"]
+    fn the_console_speaks_utf8_while_pingyi_runs_and_is_put_back() {
+        // SAFETY: no arguments; fails harmlessly where the test has a console already.
+        unsafe { AllocConsole() };
+        // SAFETY: as above.
+        let before = unsafe { GetConsoleOutputCP() };
+        assert_ne!(before, 0, "a console to test with");
+        let console = super::prepare();
+        // SAFETY: as above.
+        assert_eq!(unsafe { GetConsoleOutputCP() }, 65001);
+        drop(console);
+        // SAFETY: as above.
+        assert_eq!(unsafe { GetConsoleOutputCP() }, before);
+    }
+}
