@@ -442,9 +442,9 @@ fn resolves(dir: &Path, url: &str, base_path: &str) -> bool {
 
 const ODD_NAMES: [&str; 5] = [
     "方案 #2.pdf",
-    // Windows allows no `?` in a file name: `&` must be escaped in a query all the same.
+    // Windows allows no `?` in a file name.
     if cfg!(windows) {
-        "a&b%c.pdf"
+        "a;b%c.pdf"
     } else {
         "a?b%c.pdf"
     },
