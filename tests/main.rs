@@ -3,16 +3,7 @@
 mod support;
 
 mod archive;
-#[cfg(target_os = "linux")]
 mod atomic;
-/// Elsewhere the test is named, and skipped with its reason.
-#[cfg(not(target_os = "linux"))]
-mod atomic {
-    #[test]
-    #[ignore = "Linux only: kills `pingyi build` with SIGKILL and tells the output folders apart \
-                by inode; the two-rename swap of other systems is output::publish::tests"]
-    fn killed_builds_leave_the_old_site_or_the_new_one() {}
-}
 mod build;
 mod cli;
 mod diagnostics;
