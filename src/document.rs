@@ -580,7 +580,9 @@ impl Document {
             let line = files.from(from).unwrap_or(from);
             from = line + 1;
             if a.file.contains('\\')
+                || Path::new(&a.file).has_root()
                 || Path::new(&a.file).is_absolute()
+                || a.file.starts_with('/')
                 || a.file.trim().is_empty()
                 || a.file.contains(char::is_control)
             {

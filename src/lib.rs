@@ -7,7 +7,7 @@
 //! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
 //! every change and [`serve`] previews the result. [`archive`] files a review year away as a
 //! verifiable bundle. [`scaffold`] writes a new site (`pingyi init`) and new documents
-//! (`pingyi new`).
+//! (`pingyi new`). [`console`] readies the terminal (Windows: UTF-8, colours) for `main.rs`.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A diagnostic is an error on the cold path, and it is what every stage returns: boxing it
@@ -18,6 +18,7 @@ pub mod anchors;
 pub mod archive;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod date;
 pub mod diagnostic;
 pub mod document;

@@ -39,6 +39,8 @@ pub fn is_junk(name: &str) -> bool {
         || name.ends_with(".swo")
         || name.ends_with(".tmp")
         || (name.starts_with('#') && name.ends_with('#'))
+        // Word and WPS keep `~$name.docx` beside a document they have open.
+        || name.starts_with("~$")
 }
 
 /// Decodes a file: UTF-8 only, a BOM dropped, CRLF turned into LF. The text keeps the
@@ -195,6 +197,10 @@ pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
             std::io::ErrorKind::NotFound => {
                 "文件在读取时已不存在(刚被删除、改名或替换),请重新生成".to_string()
             }
+            // Windows answers "access denied" to opening a folder as a file.
+            std::io::ErrorKind::PermissionDenied if root.join(rel).is_dir() => {
+                "这是一个文件夹,不是文件".to_string()
+            }
             std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".to_string(),
             std::io::ErrorKind::IsADirectory => "这是一个文件夹,不是文件".to_string(),
             _ => format!("无法读取: {e}"),
@@ -259,6 +265,7 @@ mod tests {
             "a.md.swp",
             "4913",
             "#a.md#",
+            "~$plan.docx",
         ] {
             assert!(is_junk(j), "{j}");
         }

@@ -139,18 +139,22 @@ fn failed(e: BuildError, undone: &str, m: &Marks, level: Level) -> ExitCode {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Marks {
     ok: &'static str,
     fail: &'static str,
 }
 
-/// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
-fn colour() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Colour only on a terminal that shows it (not a Windows console without escape sequences),
+/// and never when `NO_COLOR` is set (no-color.org).
+fn colour(console: &pingyi::console::Console) -> bool {
+    console.has_colours()
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn marks() -> Marks {
-    if colour() {
+fn marks(colour: bool) -> Marks {
+    if colour {
         Marks {
             ok: "\x1b[32m✔\x1b[0m",
             fail: "\x1b[31m✘\x1b[0m",
@@ -227,15 +231,31 @@ fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     stop
 }
 
-fn open_browser(url: &str) {
-    let cmd = if cfg!(target_os = "macos") {
-        vec!["open", url]
-    } else if cfg!(windows) {
-        vec!["cmd", "/C", "start", url]
-    } else {
-        vec!["xdg-open", url]
+/// Opens `url` in a browser: the command in `BROWSER` if it is set (as xdg-open and Python
+/// read it: `%s` stands for the address, else the address is added at the end), else the
+/// system's own. Nothing waits for the browser: the preview serves whether or not it opened.
+fn open_browser(url: &str) -> std::io::Result<()> {
+    let cmd: Vec<String> = match std::env::var("BROWSER") {
+        Ok(b) if !b.trim().is_empty() => {
+            let mut words: Vec<String> =
+                b.split_whitespace().map(|w| w.replace("%s", url)).collect();
+            if !b.contains("%s") {
+                words.push(url.to_string());
+            }
+            words
+        }
+        // The address is ours (`http://127.0.0.1:port/`): nothing in it that cmd would read.
+        _ if cfg!(windows) => vec!["cmd".into(), "/C".into(), "start".into(), url.into()],
+        _ if cfg!(target_os = "macos") => vec!["open".into(), url.into()],
+        _ => vec!["xdg-open".into(), url.into()],
     };
-    let _ = std::process::Command::new(cmd[0]).args(&cmd[1..]).spawn();
+    std::process::Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
 }
 
 /// How `watch` and `serve` end: stopped by Ctrl-C, or unable to go on.
@@ -399,8 +419,17 @@ fn new(args: &pingyi::cli::NewArgs, level: Level, m: &Marks) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let m = marks();
+    // Before anything is printed, clap's help and errors included; restored when it drops.
+    let console = pingyi::console::prepare();
+    // Not `Cli::parse`, which exits from within and would leave the console changed.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let m = marks(colour(&console));
     let level = if cli.quiet {
         Level::Quiet
     } else if cli.verbose {
@@ -535,17 +564,14 @@ fn main() -> ExitCode {
                 options(&args.common, None),
                 &sopts,
                 stop,
-                move |ev| {
-                    let m = marks();
-                    match ev {
-                        ServeEvent::Listening(url) => {
-                            eprintln!("预览地址: {url}/ (按 Ctrl-C 停止)");
-                            if open {
-                                open_browser(&format!("{url}/"));
-                            }
+                move |ev| match ev {
+                    ServeEvent::Listening(url) => {
+                        eprintln!("预览地址: {url}/ (按 Ctrl-C 停止)");
+                        if open && let Err(e) = open_browser(&format!("{url}/")) {
+                            eprintln!("无法打开浏览器({e});请在浏览器中打开上面的预览地址");
                         }
-                        ServeEvent::Build(ev) => report_watch(&ev, &m),
                     }
+                    ServeEvent::Build(ev) => report_watch(&ev, &m),
                 },
             );
             stopped(result, &m)
@@ -637,9 +663,9 @@ fn main() -> ExitCode {
 }
 
 // jemalloc: a tenth less CPU than the system allocator on a build's many small values, for
-// 10% more peak memory (mimalloc: the same speed, 40% more memory). Not on MSVC, which it
-// does not support.
-#[cfg(not(target_env = "msvc"))]
+// 10% more peak memory (mimalloc: the same speed, 40% more memory). Not on Windows, where it
+// does not build (MSVC, nor mingw's `x86_64-pc-windows-gnu`).
+#[cfg(not(windows))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
@@ -647,15 +673,15 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// handed back to the system after a while: a 50,000-document build otherwise gave back a
 /// fifth of its memory midway and faulted it in again (a tenth of the build), for 5 MB more
 /// at 10,000 documents. `watch` keeps its high-water mark, which it holds anyway.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(not(windows))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static ALLOCATOR_OPTIONS: AllocatorOptions = AllocatorOptions(c"dirty_decay_ms:-1".as_ptr());
 
 /// jemalloc reads `malloc_conf` as a C string pointer.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(not(windows))]
 #[repr(transparent)]
 struct AllocatorOptions(*const std::ffi::c_char);
 
 // SAFETY: the pointer is to a string literal, never written.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(not(windows))]
 unsafe impl Sync for AllocatorOptions {}

@@ -4,7 +4,9 @@
 //!
 //! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, after the staged files are flushed
 //! to disk: killed or cut off from power at any instant, the output folder is the complete old
-//! site or the complete new one.
+//! site or the complete new one. Elsewhere, Windows first, it takes two renames ([`publish`]
+//! says how a kill between them is recovered from, and what is done about files that other
+//! programs hold open).
 //!
 //! The site the swap replaces is kept beside the output as the previous build, and the next
 //! build is written over it: rewriting a file costs a third of creating it and later removing
@@ -23,6 +25,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 pub mod ownership;
+mod publish;
 
 pub use ownership::{MARKER, Refused, refusal};
 
@@ -194,10 +197,35 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
         Err(e) => Err(e),
         Ok(m) if m.is_dir() => {
             remove_contents(dir)?;
-            std::fs::remove_dir(dir)
+            publish::retry(dir, || std::fs::remove_dir(dir))
         }
-        Ok(_) => std::fs::remove_file(dir),
+        Ok(_) => remove_file(dir),
     }
+}
+
+/// Removes a file, waiting out a program that holds it open (Windows). On Windows also one
+/// marked read-only, which it otherwise refuses to remove: an older pingyi copied a read-only
+/// static file as it was.
+fn remove_file(path: &Path) -> io::Result<()> {
+    publish::retry(path, || match std::fs::remove_file(path) {
+        Err(e) if cfg!(windows) && e.kind() == io::ErrorKind::PermissionDenied => {
+            writable(path)?;
+            std::fs::remove_file(path)
+        }
+        r => r,
+    })
+}
+
+/// Clears a file's read-only mark (Windows): the writer leaves none, so that a later build can
+/// flush, rewrite and remove every file it wrote.
+fn writable(path: &Path) -> io::Result<()> {
+    let mut permissions = std::fs::symlink_metadata(path)?.permissions();
+    if permissions.readonly() {
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        std::fs::set_permissions(path, permissions)?;
+    }
+    Ok(())
 }
 
 fn remove_contents(dir: &Path) -> io::Result<()> {
@@ -211,9 +239,9 @@ fn remove_contents(dir: &Path) -> io::Result<()> {
         // `file_type` does not follow symlinks.
         if e.file_type()?.is_dir() {
             remove_contents(&path)?;
-            gone(std::fs::remove_dir(&path))
+            gone(publish::retry(&path, || std::fs::remove_dir(&path)))
         } else {
-            gone(std::fs::remove_file(&path))
+            gone(remove_file(&path))
         }
     })
 }
@@ -245,7 +273,15 @@ fn fingerprint(root: &Path, o: &Output) -> [u8; 32] {
 fn write_one(root: &Path, dest: &Path, content: &Content) -> io::Result<()> {
     match content {
         Content::Bytes(b) => std::fs::write(dest, b),
-        Content::Copy(src) => std::fs::copy(root.join(src), dest).map(|_| ()),
+        // A copy keeps the source's read-only mark, which on Windows stops the flush, the
+        // rewrite and the removal of the file by later builds.
+        Content::Copy(src) => std::fs::copy(root.join(src), dest).and_then(|_| {
+            if cfg!(windows) {
+                writable(dest)
+            } else {
+                Ok(())
+            }
+        }),
     }
     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
 }
@@ -330,6 +366,8 @@ impl Staging {
         for kept in [&old, &dir, &previous] {
             ownership::check_kept(kept)?;
         }
+        // Killed between the two renames of a swap: the old site back in place first.
+        publish::recover(out)?;
         remove_tree(&old)?;
         if is_dir(&dir) {
             remove_tree(&previous)?;
@@ -487,7 +525,7 @@ impl Staging {
             let manifest = self.manifest.lock().expect("not poisoned");
             ownership::write_marker(&self.dir, manifest.keys().map(String::as_str))?;
         }
-        swap_in(&self.dir, out)?;
+        publish::swap_in(&self.dir, out)?;
         self.committed = true;
         Ok(std::mem::take(
             &mut *self.manifest.lock().expect("not poisoned"),
@@ -556,7 +594,9 @@ pub fn write_changes(
             .unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.pingyi-tmp"));
         write_one(root, &tmp, &o.content)?;
-        std::fs::rename(&tmp, &dest)
+        // On Windows a program reading the file (a browser, the preview) blocks its
+        // replacement for a moment.
+        publish::retry(&dest, || std::fs::rename(&tmp, &dest))
     })?;
     for (o, fp) in &changed {
         manifest.insert(o.path.clone(), *fp);
@@ -572,7 +612,7 @@ pub fn write_changes(
     for path in &gone {
         manifest.remove(path);
         let file = out.join(path);
-        match std::fs::remove_file(&file) {
+        match remove_file(&file) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
@@ -598,127 +638,6 @@ fn reserved() -> io::Error {
         io::ErrorKind::AlreadyExists,
         format!("/{MARKER} 是 pingyi 用来识别自己所生成目录的文件,网站中的文件不能用这个名字"),
     )
-}
-
-/// Puts `staging` in place of `out`, then keeps the old site as the previous build.
-fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    // The new files reach the disk before the rename that publishes them: after a power cut
-    // the output folder is never a complete tree of empty or truncated files.
-    sync_filesystem(staging)?;
-    match exchange(staging, out)? {
-        Swapped::Exchanged => {
-            // `staging` now holds the old site.
-            sync_parent(out);
-            std::fs::rename(staging, previous_dir(out))
-        }
-        Swapped::Missing => {
-            std::fs::rename(staging, out)?;
-            sync_parent(out);
-            Ok(())
-        }
-        Swapped::Unsupported => {
-            // Two renames: between them there is no output folder, and a build killed there
-            // leaves the old site in `old_dir`, removed by the next build.
-            let old = old_dir(out);
-            remove_tree(&old)?;
-            std::fs::rename(out, &old)?;
-            if let Err(e) = std::fs::rename(staging, out) {
-                // Put the published site back.
-                let _ = std::fs::rename(&old, out);
-                return Err(e);
-            }
-            sync_parent(out);
-            std::fs::rename(&old, previous_dir(out))
-        }
-    }
-}
-
-enum Swapped {
-    /// `staging` and `out` traded places in one step.
-    Exchanged,
-    /// There is no `out` yet: a plain rename will do.
-    Missing,
-    /// The system or file system cannot exchange: two renames it is.
-    Unsupported,
-}
-
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<Swapped> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
-    let (a, b) = (c(a)?, c(b)?);
-    // The system call rather than glibc's wrapper, which older glibc lacks.
-    // SAFETY: both paths are NUL-terminated strings that outlive the call.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        return Ok(Swapped::Exchanged);
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENOENT) => Ok(Swapped::Missing),
-        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EPERM) => {
-            Ok(Swapped::Unsupported)
-        }
-        _ => Err(e),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, b: &Path) -> io::Result<Swapped> {
-    Ok(if b.exists() {
-        Swapped::Unsupported
-    } else {
-        Swapped::Missing
-    })
-}
-
-/// Flushes the file system that holds `dir`: one `syncfs` instead of one `fsync` per file.
-#[cfg(target_os = "linux")]
-fn sync_filesystem(dir: &Path) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let f = std::fs::File::open(dir)?;
-    // SAFETY: `f` is an open descriptor for the duration of the call.
-    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn sync_filesystem(dir: &Path) -> io::Result<()> {
-    // Elsewhere: every file, then every folder.
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.map_err(io::Error::other)?;
-        if e.file_type().is_file() {
-            std::fs::File::open(e.path())?.sync_all()?;
-        }
-    }
-    Ok(())
-}
-
-/// Makes the rename that published the site durable. Best effort: not every system can.
-fn sync_parent(out: &Path) {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if let Ok(d) = std::fs::File::open(parent) {
-        let _ = d.sync_all();
-    }
 }
 
 #[cfg(test)]
@@ -903,8 +822,9 @@ mod tests {
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
             .map(|e| {
-                let rel = e.path().strip_prefix(&out).unwrap().to_string_lossy();
-                format!("{rel}={}", std::fs::read_to_string(e.path()).unwrap())
+                let rel = crate::load::slash_path(e.path().strip_prefix(&out).unwrap());
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                format!("{}={text}", rel.display())
             })
             .collect();
         files.sort();

@@ -253,6 +253,8 @@ impl Builder {
         let Some(sources) = &mut self.sources else {
             return;
         };
+        // Sources are named with `/`; a caller on Windows may name one with `\`.
+        let rel = &load::slash_path(rel);
         let abs = self.root.join(rel);
         let name = rel
             .file_name()

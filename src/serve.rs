@@ -131,6 +131,11 @@ pub fn resolve(site: &Path, url_path: &str) -> Resolved {
     if decoded.contains('\0') || decoded.contains('\\') {
         return Resolved::Forbidden;
     }
+    // On Windows a colon names a drive (`C:`) or a file's alternate stream (`index.html::$DATA`,
+    // the same file under another name): no URL of a built site has one.
+    if cfg!(windows) && decoded.contains(':') {
+        return Resolved::Forbidden;
+    }
     let mut rel = PathBuf::new();
     for seg in decoded.split('/').filter(|s| !s.is_empty()) {
         let mut comps = Path::new(seg).components();

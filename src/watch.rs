@@ -14,7 +14,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_op
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::Diagnostic;
-use crate::load::{CONTENT_DIR, is_junk};
+use crate::load::{CONTENT_DIR, is_junk, slash_path};
 use crate::pipeline::{BuildError, BuildReport, Builder, Change, Options};
 
 /// How long a burst of events may last before the rebuild starts. Editors save in a few
@@ -53,7 +53,8 @@ pub fn classify(root: &Path, theme: &str, out: &Path, path: &Path) -> Option<Cha
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("md"));
             Some(if is_md {
-                Change::Content(rel.to_path_buf())
+                // The pipeline names sources with `/`; a Windows event names them with `\`.
+                Change::Content(slash_path(rel))
             } else {
                 Change::Rescan
             })
@@ -230,7 +231,7 @@ pub fn watch(
                                     .ok()
                                     .filter(|_| !matches!(c, Change::Rescan))
                                 {
-                                    paths.insert(rel.to_path_buf());
+                                    paths.insert(slash_path(rel));
                                 }
                                 changes.insert(c);
                             }
@@ -326,6 +327,28 @@ mod tests {
             Some(Change::Static)
         );
         assert_eq!(c("/site/static/logo.png"), Some(Change::Static));
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn windows_events_name_sources_as_the_pipeline_does() {
+        let c = |path: &str| {
+            classify(
+                Path::new(r"C:\site"),
+                "default",
+                Path::new(r"C:\site\public"),
+                Path::new(path),
+            )
+        };
+        assert_eq!(
+            c(r"C:\site\content\2024\notices\plan.md"),
+            Some(Change::Content(PathBuf::from(
+                "content/2024/notices/plan.md"
+            )))
+        );
+        assert_eq!(c(r"C:\site\site.yaml"), Some(Change::Config));
+        assert_eq!(c(r"C:\site\public\index.html"), None);
+        assert_eq!(c(r"C:\site\content\2024\~$plan.docx"), None);
     }
 
     #[test]

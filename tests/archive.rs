@@ -225,7 +225,10 @@ fn the_commands_archive_and_verify_a_zip() {
         .arg(site.root())
         .assert()
         .success()
-        .stderr(contains("archives/2025.zip"));
+        .stderr(contains(format!(
+            "archives{}2025.zip",
+            std::path::MAIN_SEPARATOR
+        )));
     Command::cargo_bin("pingyi")
         .unwrap()
         .arg("verify")

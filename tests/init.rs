@@ -207,7 +207,11 @@ fn new_gives_a_document_of_every_type_that_builds() {
         }
         new(&root, &all)
             .code(0)
-            .stdout(format!("{path}\n"))
+            // The path as the platform writes it: `content\2026\…` on Windows.
+            .stdout(format!(
+                "{}\n",
+                path.replace('/', std::path::MAIN_SEPARATOR_STR)
+            ))
             .stderr(predicate::str::contains("已新建"));
         let text = std::fs::read_to_string(root.join(path)).unwrap();
         assert!(text.contains("draft: true"), "{path}:\n{text}");

@@ -18,4 +18,5 @@ mod serve;
 mod trust_content;
 mod trust_files;
 mod trust_markup;
+mod walkthrough;
 mod watch;

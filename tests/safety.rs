@@ -65,6 +65,8 @@ fn raw_html_in_markdown_is_escaped_unless_the_site_opts_in() {
     );
 }
 
+// Unix only: makes symlinks, which Windows allows only with administrator rights or
+// developer mode (and Wine not at all).
 #[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_site_are_refused() {
@@ -126,6 +128,8 @@ fn bom_and_crlf_are_accepted() {
     assert_eq!(texts(&page, "h1"), ["关于开展2024年度工作评议的实施方案"]);
 }
 
+// Unix only: makes symlinks, which Windows allows only with administrator rights or
+// developer mode (and Wine not at all).
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_reported_not_followed() {

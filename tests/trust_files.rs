@@ -3,6 +3,9 @@
 //! `serve` cleans up however it is stopped, and its overlay's script survives any error text;
 //! file names reach the terminal with their control characters escaped.
 
+// The imports of the Unix-only tests (symlinks, pipes, signals) go unused elsewhere.
+#![cfg_attr(not(unix), allow(unused_imports))]
+
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -287,6 +290,9 @@ fn verify_reports_a_name_held_twice_with_the_altered_copy_first() {
     );
 }
 
+// Unix only: makes a symlink and a named pipe, which Windows allows only with administrator
+// rights (and Wine not at all), or has not.
+#[cfg(unix)]
 #[test]
 fn verify_reports_symlinks_and_other_non_files_in_a_zip_and_in_a_folder() {
     let zip = rewritten_bundle(|name, data, to| {
@@ -334,6 +340,7 @@ fn verify_reports_symlinks_and_other_non_files_in_a_zip_and_in_a_folder() {
 
 /// `pingyi serve` on a free port with its own temporary folder; the address and a channel of
 /// its standard error lines.
+#[cfg(unix)] // Used only by the Unix-only tests below.
 fn serve(
     site: &TestSite,
     tmp: &Path,
@@ -369,6 +376,7 @@ fn serve(
 }
 
 /// Waits for a line of the server's that holds `needle`.
+#[cfg(unix)] // Used only by the Unix-only tests below.
 fn wait_line(rx: &std::sync::mpsc::Receiver<String>, needle: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
@@ -381,6 +389,7 @@ fn wait_line(rx: &std::sync::mpsc::Receiver<String>, needle: &str) {
     panic!("no line with {needle}");
 }
 
+#[cfg(unix)] // Used only by the Unix-only tests below.
 fn get(addr: &str, path: &str) -> String {
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     write!(

@@ -442,7 +442,12 @@ fn resolves(dir: &Path, url: &str, base_path: &str) -> bool {
 
 const ODD_NAMES: [&str; 5] = [
     "方案 #2.pdf",
-    "a?b%c.pdf",
+    // Windows allows no `?` in a file name.
+    if cfg!(windows) {
+        "a;b%c.pdf"
+    } else {
+        "a?b%c.pdf"
+    },
     "附 件(一).docx",
     "100%.xlsx",
     "[草案]{终稿}.ofd",

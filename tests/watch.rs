@@ -268,8 +268,10 @@ fn a_burst_of_files_gives_few_rebuilds_and_editor_junk_none() {
         || w.log(),
     );
     let rebuilds = w.log().matches("写入").count() - 1;
+    // Under Wine the 200 writes themselves take seconds, not milliseconds: more bursts.
+    let most = if cfg!(windows) { 30 } else { 10 };
     assert!(
-        rebuilds <= 10,
+        rebuilds <= most,
         "200 files gave {rebuilds} rebuilds:\n{}",
         w.log()
     );
@@ -312,6 +314,7 @@ fn polling_sees_changes_too() {
     );
 }
 
+// Unix only: sends SIGINT. Ctrl-C on Windows: `walkthrough::ctrl_break_stops_the_preview`.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly() {
