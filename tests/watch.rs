@@ -1,7 +1,6 @@
 //! `pingyi watch` as an editor or a `git pull` would drive it: edits, additions, deletions,
 //! renames, templates and `site.yaml`, broken saves and their fixes.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -32,20 +31,7 @@ impl Watching {
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().unwrap();
-        let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
+        let log = collect_stderr(&mut child);
         let w = Watching { child, log };
         w.wait_log("首次生成", 1);
         w
