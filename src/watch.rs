@@ -103,6 +103,59 @@ pub struct WatchOptions {
     pub poll: bool,
 }
 
+/// What one burst of events asks for.
+#[derive(Debug, Default, PartialEq)]
+struct Burst {
+    changes: BTreeSet<Change>,
+    /// The sources named, relative to the root, for the report.
+    paths: BTreeSet<PathBuf>,
+    /// The system dropped events: nothing says which files changed.
+    lost: bool,
+}
+
+fn burst(
+    batches: &[DebounceEventResult],
+    root: &Path,
+    theme: &str,
+    out: &Path,
+) -> Result<Burst, String> {
+    let mut b = Burst::default();
+    for batch in batches {
+        let events = match batch {
+            Ok(events) => events,
+            Err(errors) => match errors.first() {
+                Some(e) => return Err(watch_error(e)),
+                None => continue,
+            },
+        };
+        // The system's event queue overflowed (a burst of saves, an unzip; on Windows a full
+        // ReadDirectoryChangesW buffer): everything is read again.
+        if events.iter().any(|ev| ev.event.need_rescan()) {
+            b.lost = true;
+            b.changes.extend([Change::Config, Change::Rescan]);
+        }
+        for ev in events.iter().filter(|ev| is_change(&ev.event.kind)) {
+            for p in &ev.event.paths {
+                let Some(c) = classify(root, theme, out, p) else {
+                    continue;
+                };
+                if let Some(rel) = p
+                    .strip_prefix(root)
+                    .ok()
+                    .filter(|_| !matches!(c, Change::Rescan))
+                {
+                    b.paths.insert(slash_path(rel));
+                }
+                b.changes.insert(c);
+            }
+        }
+    }
+    Ok(b)
+}
+
+/// What a rebuild after lost events says it was for.
+const LOST_EVENTS: &str = "改动太多,系统未能逐一报告:重新读取全部文件";
+
 fn describe(changes: &BTreeSet<Change>, paths: &BTreeSet<PathBuf>) -> Vec<String> {
     let mut v: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     if v.is_empty() {
@@ -218,33 +271,11 @@ pub fn watch(
         // Everything that arrived meanwhile, including during the last build, is one more build.
         let mut batches = vec![first];
         batches.extend(rx.try_iter());
-        let mut changes = BTreeSet::new();
-        let mut paths = BTreeSet::new();
-        for batch in batches {
-            match batch {
-                Ok(events) => {
-                    for ev in events.iter().filter(|ev| is_change(&ev.event.kind)) {
-                        for p in &ev.event.paths {
-                            if let Some(c) = classify(&root, &theme, &out, p) {
-                                if let Some(rel) = p
-                                    .strip_prefix(&root)
-                                    .ok()
-                                    .filter(|_| !matches!(c, Change::Rescan))
-                                {
-                                    paths.insert(slash_path(rel));
-                                }
-                                changes.insert(c);
-                            }
-                        }
-                    }
-                }
-                Err(errors) => {
-                    if let Some(e) = errors.first() {
-                        return Err(watch_error(e));
-                    }
-                }
-            }
-        }
+        let Burst {
+            changes,
+            paths,
+            lost,
+        } = burst(&batches, &root, &theme, &out)?;
         if changes.is_empty() {
             continue;
         }
@@ -269,7 +300,12 @@ pub fn watch(
                 watched = now;
             }
         }
-        report(&mut builder, describe(&changes, &paths), &mut on_event);
+        let changed = if lost {
+            vec![LOST_EVENTS.to_string()]
+        } else {
+            describe(&changes, &paths)
+        };
+        report(&mut builder, changed, &mut on_event);
     }
     Ok(())
 }
@@ -302,6 +338,44 @@ mod tests {
             Path::new("/site/public"),
             Path::new(path),
         )
+    }
+
+    fn events(evs: Vec<notify::Event>) -> DebounceEventResult {
+        let now = std::time::Instant::now();
+        Ok(evs
+            .into_iter()
+            .map(|e| notify_debouncer_full::DebouncedEvent::new(e, now))
+            .collect())
+    }
+
+    fn burst_of(evs: Vec<notify::Event>) -> Burst {
+        burst(
+            &[events(evs)],
+            Path::new("/site"),
+            "default",
+            Path::new("/site/public"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn events_the_system_dropped_make_everything_read_again() {
+        use notify::event::{Flag, ModifyKind};
+        let edit = notify::Event::new(EventKind::Modify(ModifyKind::Any))
+            .add_path(PathBuf::from("/site/content/2024/speeches/a.md"));
+        let normal = burst_of(vec![edit.clone()]);
+        assert!(!normal.lost);
+        assert_eq!(
+            normal.changes,
+            BTreeSet::from([Change::Content(PathBuf::from("content/2024/speeches/a.md"))])
+        );
+        // An overflow arrives as one event without paths, beside whatever did arrive.
+        let overflow = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        let lost = burst_of(vec![edit, overflow]);
+        assert!(lost.lost);
+        for needed in [Change::Config, Change::Rescan] {
+            assert!(lost.changes.contains(&needed), "{:?}", lost.changes);
+        }
     }
 
     #[test]

@@ -183,3 +183,45 @@ fn an_unchanged_rebuild_writes_nothing_and_a_body_edit_little() {
             .contains("补充一段")
     );
 }
+
+/// When the system drops file events (its queue overflowed in a burst of saves), watch asks
+/// for everything to be read again: every change made meanwhile shows, reported or not.
+#[test]
+fn after_events_were_lost_everything_changed_meanwhile_shows() {
+    let site = TestSite::example();
+    let mut b = Builder::new(site.root(), options());
+    b.build(&site.out()).unwrap();
+
+    // Changes of every sort, none of them reported.
+    let files = md_files(&site);
+    let edited = site.root().join(&files[0]);
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\n\n没有报告的改动。\n")).unwrap();
+    let added = files[1].with_file_name("unreported.md");
+    let copy = std::fs::read_to_string(site.root().join(&files[1])).unwrap();
+    std::fs::write(
+        site.root().join(&added),
+        copy.replacen("\ntitle: ", "\ntitle: 新增", 1).replacen(
+            "\nslug: ",
+            "\nslug: unreported-",
+            1,
+        ),
+    )
+    .unwrap();
+    let css = site.root().join("themes/default/static/assets/site.css");
+    let style = std::fs::read_to_string(&css).unwrap();
+    std::fs::write(&css, format!("{style}\n/* 没有报告 */\n")).unwrap();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    std::fs::write(
+        site.root().join("site.yaml"),
+        yaml.replacen("title: ", "title: 新", 1),
+    )
+    .unwrap();
+
+    // What watch applies after a lost-events notice (src/watch.rs).
+    b.apply(&[Change::Config, Change::Rescan]);
+    b.build(&site.out()).unwrap();
+    assert_same_as_clean_build(&site, "lost events");
+    let home = std::fs::read_to_string(site.out().join("index.html")).unwrap();
+    assert!(home.contains("新"), "site.yaml's new title is shown");
+}

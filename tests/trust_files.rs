@@ -164,7 +164,8 @@ fn an_output_of_an_older_pingyi_is_refused_once_with_what_to_do() {
 fn held_and_listed(out: &Path) -> (Vec<String>, Vec<String>) {
     let mut held: Vec<String> = snapshot(out)
         .into_iter()
-        .map(|(p, _)| p.to_string_lossy().into_owned())
+        // The marker names files with `/` on every platform.
+        .map(|(p, _)| pingyi::load::slash_path(&p).to_string_lossy().into_owned())
         .filter(|p| p != MARKER)
         .collect();
     let marker: serde_json::Value =
