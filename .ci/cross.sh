@@ -26,10 +26,46 @@ cross_env_aarch64() {
 }
 
 cross_env_windows() {
-  # Debian's mingw-w64 as linker; the Wine set-up for running tests belongs to .ci/windows.sh.
+  # Debian's mingw-w64 as linker.
   export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
   export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc
   export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
+}
+
+# Debian's wine64 keeps its loader here, not on the PATH.
+WINE=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver
+
+# Wine ready to run Windows builds: the runner Cargo and assert_cmd use, a prefix of our own
+# and one Wine server, started here. The caller stops it when done (`"$WINESERVER" -k`), so
+# that no process outlives the run.
+cross_wine() {
+  # Everything Wine needs lives under target/, so `cargo clean` removes it too.
+  local target_dir wine_dir shim
+  target_dir=$(cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+  wine_dir=$target_dir/wine
+  mkdir -p "$wine_dir"
+  # Wine 8.0 has no bcryptprimitives.dll, which Rust's standard library needs: a shim, found
+  # through WINEPATH by every program the tests start (.ci/wine/bcryptprimitives.c says why).
+  shim=$wine_dir/bcryptprimitives.dll
+  if [[ ! -f $shim || .ci/wine/bcryptprimitives.c -nt $shim || .ci/wine/bcryptprimitives.def -nt $shim ]]; then
+    x86_64-w64-mingw32-gcc -O2 -shared -o "$shim" \
+      .ci/wine/bcryptprimitives.c .ci/wine/bcryptprimitives.def -ladvapi32
+  fi
+  export WINEPREFIX=$wine_dir/prefix
+  export WINEDEBUG=-all
+  # No Mono or Gecko: nothing here needs .NET or a browser engine, and their installers would
+  # ask to download them.
+  export WINEDLLOVERRIDES="mscoree,mshtml="
+  export WINEPATH="Z:${wine_dir//\//\\}"
+  export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$PWD/.ci/wine/run
+  if [[ ! -f $WINEPREFIX/system.reg ]]; then
+    echo "» creating the Wine prefix $WINEPREFIX"
+    "$WINE" wineboot --init >/dev/null 2>&1 || true
+    "$WINESERVER" -w
+  fi
+  "$WINESERVER" -p
 }
 
 # Installs the Debian packages named, those missing only (apt-get update only then, too).
@@ -58,9 +94,10 @@ cross_setup() {
       cross_env_aarch64
       ;;
     x86_64-pc-windows-gnu)
-      cross_apt gcc-mingw-w64-x86-64
+      cross_apt gcc-mingw-w64-x86-64 wine wine64
       cross_rustup_target "$1"
       cross_env_windows
+      cross_wine
       ;;
     "$(rustc -vV | sed -n 's/^host: //p')") ;;
     *)

@@ -40,6 +40,9 @@ command -v python3 >/dev/null || need+=(python3)
 command -v unzip >/dev/null || need+=(unzip)
 if ((${#need[@]})); then cross_apt "${need[@]}"; fi
 
+# The Wine server cross_setup starts for the Windows build's check stops with this script.
+trap '[[ -z ${WINEPREFIX:-} ]] || "$WINESERVER" -k 2>/dev/null || true' EXIT
+
 dist=$PWD/target/dist
 rm -rf "$dist"
 mkdir -p "$dist"

@@ -220,7 +220,8 @@ fn init_serve_edit_and_build_as_an_office_would() {
 #[cfg(windows)]
 #[test]
 #[ignore = "Wine 8 cannot send a console control event to another process \
-            (GenerateConsoleCtrlEvent fails with ERROR_INVALID_ACCESS); run on Windows with --ignored"]
+            (GenerateConsoleCtrlEvent fails with ERROR_INVALID_ACCESS); .ci/wine/console.py types \
+            Ctrl-C into a Wine console instead; run on Windows with --ignored"]
 fn ctrl_break_stops_the_preview() {
     let cwd = tempfile::tempdir().unwrap();
     run(cwd.path(), &["init", "网站", "--today", TODAY]);
