@@ -368,7 +368,35 @@ fn front_matter(kind: Kind, f: &Fields) -> String {
         .map(Date)
         .unwrap_or(*date);
     let common = format!("title: {title}\ntype: {}\n", kind.name());
-    let disclosure = "\
+    let optional_departments = if f.departments.is_empty() {
+        "# departments: [部门id]               # 涉及的部门（可选，见 site.yaml）\n".to_string()
+    } else {
+        format!("departments: {list}                # 涉及的部门（见 site.yaml）\n")
+    };
+    let starter = &kind.info().starter;
+    let fields = fill(
+        starter.fields,
+        &[
+            ("@DATE@", &date.to_string()),
+            ("@REVIEW@", review),
+            ("@ID@", id),
+            ("@YEAR@", &year.to_string()),
+            ("@DEPARTMENTS@", &list),
+            ("@DEPARTMENT@", department),
+            ("@DEADLINE@", &deadline.to_string()),
+            ("@OPTIONAL_DEPARTMENTS@", &optional_departments),
+        ],
+    );
+    let disclosure = if starter.disclosure { DISCLOSURE } else { "" };
+    let body = starter.body;
+    let draft = "draft: true                          # 草稿：写好后删去这一行才会发布\n";
+    let yaml = align_comments(&format!("{common}{fields}{disclosure}{draft}"));
+    format!("---\n{yaml}---\n\n{body}\n")
+}
+
+/// The optional disclosure fields (政府信息公开要素), commented out, for the kinds whose
+/// starter asks for them.
+const DISCLOSURE: &str = "\
 # 信息公开要素（可选）：
 # index_no: 索引号
 # issuer: 发布机构
@@ -379,91 +407,28 @@ fn front_matter(kind: Kind, f: &Fields) -> String {
 # attachments:                       # 附件，文件放在本文档旁边
 #   - {title: 附件标题, file: 附件.pdf}
 ";
-    let draft = "draft: true                          # 草稿：写好后删去这一行才会发布\n";
-    let (fields, body) = match kind {
-        Kind::Review => (
-            format!(
-                "\
-date: {date}
-id: \"{id}\"                            # 评议活动的 id，其他文档的 review 写它
-year: {year}                           # 评议年度
-departments: {list}                  # 受评部门的 id（见 site.yaml），删去本年度不评议的
-stages:                              # 评议阶段及起止日期
-  - {{name: 评议准备, start: {year}-01-01, end: {year}-03-31}}
-  - {{name: 评议调查, start: {year}-04-01, end: {year}-06-30}}
-  - {{name: 集中评议, start: {year}-07-01, end: {year}-09-30}}
-  - {{name: 整改落实, start: {year}-10-01, end: {year}-12-31}}
-# 满意度测评后填写，verdict 为 满意、基本满意 或 不满意；再次测评的写 round: 2
-# results:
-#   - {{department: {department}, round: 1, satisfied: 30, basically_satisfied: 8, unsatisfied: 2, verdict: 满意}}
-# summary: 摘要；不写则取正文第一段
-# tags: [工作评议]
-"
-            ),
-            "在这里介绍本年度评议的部门、内容和安排。",
-        ),
-        Kind::Speech => (
-            format!(
-                "\
-date: {date}                     # 发布日期
-review: \"{review}\"                       # 所属评议活动的 id
-speaker: 待填写                        # 讲话人
-speaker_title: 待填写                  # 讲话人职务
-occasion: 待填写                       # 会议或场合
-# venue: 会议地点                     # 地点（可选）
-# summary: 摘要；不写则取正文第一段
-# tags: [工作评议]
-"
-            ),
-            "同志们：\n\n在这里写讲话正文。小标题用 ## 开头，例如：\n\n## 一、提高认识",
-        ),
-        Kind::Notice => {
-            let departments = if f.departments.is_empty() {
-                "# departments: [部门id]               # 涉及的部门（可选，见 site.yaml）\n"
-                    .to_string()
-            } else {
-                format!("departments: {list}                # 涉及的部门（见 site.yaml）\n")
-            };
-            (
-                format!(
-                    "\
-date: {date}                     # 发布日期
-review: \"{review}\"                       # 所属评议活动的 id
-notice_kind: announcement            # plan 评议方案、announcement 公告、call_for_opinions 征求意见、result 评议结果
-{departments}# deadline: {deadline}               # 截止日期，例如征求意见的截止日期（可选）
-{disclosure}"
-                ),
-                "在这里写通知公告正文。",
-            )
+
+/// `template` with each `@NAME@` of `values` replaced, in one pass: a value is never read
+/// again for names (a review id may be anything the editor typed).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match values.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                out.push('@');
+                rest = &rest[1..];
+            }
         }
-        Kind::Rectification => (
-            format!(
-                "\
-date: {date}                     # 发布日期
-review: \"{review}\"                       # 所属评议活动的 id
-department: {department}                 # 报告整改情况的部门 id（见 site.yaml）
-round: 1                             # 整改轮次：再次整改时写 2、3……
-items:                               # 整改台账：每个问题一项
-  - id: \"1\"                          # 本报告内的编号
-    problem: 待填写                    # 问题
-    measures: 待填写                   # 整改措施
-    responsible: 待填写                # 责任单位或责任人
-    deadline: {deadline}             # 整改时限
-    status: registered               # registered 已登记、in_progress 整改中、done 已销号
-    # completed: {deadline}          # 销号日期：status 为 done 时必填
-    # progress:                      # 督办记录
-    #   - {{date: {date}, note: 督办情况}}
-{disclosure}"
-            ),
-            "在这里写整改情况报告正文，逐项情况见整改台账。",
-        ),
-        Kind::Page => (
-            "# summary: 摘要；不写则取正文第一段\n".to_string(),
-            "在这里写页面正文。",
-        ),
-    };
-    let yaml = align_comments(&format!("{common}{fields}{draft}"));
-    format!("---\n{yaml}---\n\n{body}\n")
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Lines up the comments after values in one column, counting a Chinese character as two, as

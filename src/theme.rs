@@ -16,15 +16,10 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{is_junk, slash_path};
 use crate::output::{Content, Output};
 
-/// Every template the renderer asks for.
+/// The templates the renderer asks for besides each kind's own (in the kind table).
 pub const REQUIRED: &[&str] = &[
     "index.html",
     "list.html",
-    "speech.html",
-    "notice.html",
-    "rectification.html",
-    "review.html",
-    "page.html",
     "reviews.html",
     "departments.html",
     "department.html",
@@ -239,8 +234,9 @@ impl Theme {
                 }
             }
         }
-        for name in REQUIRED {
-            if !texts.contains_key(*name) {
+        let kinds = crate::kind::KINDS.iter().map(|k| k.template);
+        for name in kinds.chain(REQUIRED.iter().copied()) {
+            if !texts.contains_key(name) {
                 diags.push(
                     Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
                         .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供"),

@@ -13,12 +13,9 @@ use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::document::{Details, Document, Kind};
 use crate::site::Site;
 
-/// First URL segments the generator uses itself: a page slug must not take them.
+/// First URL segments the generator uses itself, besides each column's folder
+/// (`/speeches/`, `/reviews/`…, from the kind table): a page slug must not take them.
 pub const RESERVED: &[&str] = &[
-    "speeches",
-    "notices",
-    "rectifications",
-    "reviews",
     "departments",
     "rectification-tracker",
     "archive",
@@ -28,6 +25,11 @@ pub const RESERVED: &[&str] = &[
     "page",
     "search",
 ];
+
+/// Whether a page's slug would take a URL folder of the generator's own.
+fn is_reserved(first: &str) -> bool {
+    RESERVED.contains(&first) || crate::kind::in_nav().iter().any(|k| k.plural == first)
+}
 
 /// Each document's diagnostics from the last run, reused while the document and what it is
 /// checked against (department ids, review ids, today) are unchanged.
@@ -182,7 +184,7 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
             }
             Details::Page => {
                 let first = doc.slug.as_str();
-                if RESERVED.contains(&first) || first.parse::<i32>().is_ok() {
+                if is_reserved(first) || first.parse::<i32>().is_ok() {
                     diags.push(
                         doc.error_at("slug", 1, format!("页面网址 /{first}/ 已被网站栏目占用"))
                             .with_hint("请换一个 slug"),
