@@ -211,101 +211,10 @@ pub fn new_document(
     let year = i32::from(date.year());
     let cycles = reviews(root);
     let ids: Vec<&str> = cycles.iter().map(|r| r.id.as_str()).collect();
-
-    // The review cycle: named, else the one of the date's year, else the latest.
-    let review = match (req.kind, &req.review) {
-        (Kind::Review | Kind::Page, _) => None,
-        (_, Some(id)) => match cycles.iter().find(|r| &r.id == id) {
-            Some(r) => Some(r),
-            None => {
-                return Err(unknown(
-                    "评议活动",
-                    id,
-                    &ids,
-                    "先用 pingyi new review \"年度工作评议\" 建立评议活动。",
-                ));
-            }
-        },
-        (_, None) => match cycles
-            .iter()
-            .find(|r| r.year == year)
-            .or_else(|| cycles.iter().max_by_key(|r| r.year))
-        {
-            Some(r) => Some(r),
-            None => {
-                return Err(NewError::Refused(
-                    "站点还没有评议活动(type: review);先用 pingyi new review \"年度工作评议\" 建立,或用 --review 指定"
-                        .into(),
-                ));
-            }
-        },
-    };
-
-    let slug = match &req.slug {
-        Some(s) if is_url_safe(s) => s.clone(),
-        Some(s) => {
-            let hint = title_slug(s)
-                .map(|d| format!(",例如 {d}"))
-                .unwrap_or_default();
-            return Err(NewError::Refused(format!(
-                "slug `{s}` 不能用在网址中:只能用小写字母、数字和 -{hint}"
-            )));
-        }
-        None => match (title_slug(&title), req.kind) {
-            (Some(s), _) => s,
-            (None, Kind::Page) => {
-                return Err(NewError::Refused(
-                    "无法从标题生成网址;请用 --slug 指定,例如 --slug about".into(),
-                ));
-            }
-            (None, _) => date.to_string(),
-        },
-    };
-
-    let rel = match req.kind {
-        Kind::Review => {
-            let id = req.review.clone().unwrap_or_else(|| year.to_string());
-            if ids.contains(&id.as_str()) {
-                return Err(NewError::Refused(format!(
-                    "评议活动 `{id}` 已存在;另一个评议活动请用 --review 另取 id"
-                )));
-            }
-            let name = if id == year.to_string() {
-                "review.md".to_string()
-            } else {
-                format!("review-{id}.md")
-            };
-            Path::new(CONTENT_DIR).join(year.to_string()).join(name)
-        }
-        Kind::Page => Path::new(CONTENT_DIR).join(format!("{slug}.md")),
-        kind => Path::new(CONTENT_DIR)
-            .join(year.to_string())
-            .join(kind.plural())
-            .join(format!("{slug}.md")),
-    };
-
-    let departments: Vec<String> = if req.departments.is_empty() {
-        match (req.kind, review) {
-            (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
-            (Kind::Rectification, Some(r)) if !r.departments.is_empty() => {
-                vec![r.departments[0].clone()]
-            }
-            (Kind::Rectification, _) => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
-            _ => Vec::new(),
-        }
-    } else {
-        req.departments.clone()
-    };
-    if req.kind == Kind::Rectification && departments.len() > 1 {
-        return Err(NewError::Refused(
-            "一份整改公告只属于一个部门;--department 只写一次".into(),
-        ));
-    }
-    if req.kind == Kind::Rectification && departments.is_empty() {
-        return Err(NewError::Refused(
-            "site.yaml 中还没有登记受评部门(departments);请先登记,再用 --department 指定".into(),
-        ));
-    }
+    let review = cycle_of(req, &cycles, &ids, year)?;
+    let slug = new_slug(req, &title, date)?;
+    let rel = new_path(req, year, &ids, &slug)?;
+    let departments = departments_of(req, review, &known_depts)?;
 
     let fields = Fields {
         title: yaml_text(&title),
@@ -330,6 +239,117 @@ pub fn new_document(
             root.join(&rel).display()
         ))),
     }
+}
+
+/// The review cycle a new document belongs to: the one asked for, else the one of the
+/// date's year, else the latest. None for a review (it is one) and a page.
+fn cycle_of<'c>(
+    req: &NewDocument,
+    cycles: &'c [ReviewInfo],
+    ids: &[&str],
+    year: i32,
+) -> Result<Option<&'c ReviewInfo>, NewError> {
+    match (req.kind, &req.review) {
+        (Kind::Review | Kind::Page, _) => Ok(None),
+        (_, Some(id)) => match cycles.iter().find(|r| &r.id == id) {
+            Some(r) => Ok(Some(r)),
+            None => Err(unknown(
+                "评议活动",
+                id,
+                ids,
+                "先用 pingyi new review \"年度工作评议\" 建立评议活动。",
+            )),
+        },
+        (_, None) => match cycles
+            .iter()
+            .find(|r| r.year == year)
+            .or_else(|| cycles.iter().max_by_key(|r| r.year))
+        {
+            Some(r) => Ok(Some(r)),
+            None => Err(NewError::Refused(
+                "站点还没有评议活动(type: review);先用 pingyi new review \"年度工作评议\" 建立,或用 --review 指定"
+                    .into(),
+            )),
+        },
+    }
+}
+
+/// The slug asked for, else one from the title, else the date (a page needs a real one).
+fn new_slug(req: &NewDocument, title: &str, date: Date) -> Result<String, NewError> {
+    match &req.slug {
+        Some(s) if is_url_safe(s) => Ok(s.clone()),
+        Some(s) => {
+            let hint = title_slug(s)
+                .map(|d| format!(",例如 {d}"))
+                .unwrap_or_default();
+            Err(NewError::Refused(format!(
+                "slug `{s}` 不能用在网址中:只能用小写字母、数字和 -{hint}"
+            )))
+        }
+        None => match (title_slug(title), req.kind) {
+            (Some(s), _) => Ok(s),
+            (None, Kind::Page) => Err(NewError::Refused(
+                "无法从标题生成网址;请用 --slug 指定,例如 --slug about".into(),
+            )),
+            (None, _) => Ok(date.to_string()),
+        },
+    }
+}
+
+/// Where the new file goes, relative to the site: the content model's example layout.
+fn new_path(req: &NewDocument, year: i32, ids: &[&str], slug: &str) -> Result<PathBuf, NewError> {
+    Ok(match req.kind {
+        Kind::Review => {
+            let id = req.review.clone().unwrap_or_else(|| year.to_string());
+            if ids.contains(&id.as_str()) {
+                return Err(NewError::Refused(format!(
+                    "评议活动 `{id}` 已存在;另一个评议活动请用 --review 另取 id"
+                )));
+            }
+            let name = if id == year.to_string() {
+                "review.md".to_string()
+            } else {
+                format!("review-{id}.md")
+            };
+            Path::new(CONTENT_DIR).join(year.to_string()).join(name)
+        }
+        Kind::Page => Path::new(CONTENT_DIR).join(format!("{slug}.md")),
+        kind => Path::new(CONTENT_DIR)
+            .join(year.to_string())
+            .join(kind.plural())
+            .join(format!("{slug}.md")),
+    })
+}
+
+/// The departments asked for, else a review's all, a rectification's first of its cycle.
+fn departments_of(
+    req: &NewDocument,
+    review: Option<&ReviewInfo>,
+    known_depts: &[&str],
+) -> Result<Vec<String>, NewError> {
+    let departments: Vec<String> = if req.departments.is_empty() {
+        match (req.kind, review) {
+            (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
+            (Kind::Rectification, Some(r)) if !r.departments.is_empty() => {
+                vec![r.departments[0].clone()]
+            }
+            (Kind::Rectification, _) => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        req.departments.clone()
+    };
+    if req.kind == Kind::Rectification && departments.len() > 1 {
+        return Err(NewError::Refused(
+            "一份整改公告只属于一个部门;--department 只写一次".into(),
+        ));
+    }
+    if req.kind == Kind::Rectification && departments.is_empty() {
+        return Err(NewError::Refused(
+            "site.yaml 中还没有登记受评部门(departments);请先登记,再用 --department 指定".into(),
+        ));
+    }
+    Ok(departments)
 }
 
 /// The values a new document's front matter is made of.
