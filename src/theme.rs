@@ -180,6 +180,20 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A diagnostic for each template the renderer asks for (each kind's and [`REQUIRED`]) that
+/// neither the theme nor the site has.
+fn missing_templates(theme_rel: &Path, texts: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let kinds = crate::kind::KINDS.iter().map(|k| k.template);
+    kinds
+        .chain(REQUIRED.iter().copied())
+        .filter(|name| !texts.contains_key(*name))
+        .map(|name| {
+            Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
+                .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供")
+        })
+        .collect()
+}
+
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let theme_rel = PathBuf::from("themes").join(&config.theme);
@@ -234,15 +248,7 @@ impl Theme {
                 }
             }
         }
-        let kinds = crate::kind::KINDS.iter().map(|k| k.template);
-        for name in kinds.chain(REQUIRED.iter().copied()) {
-            if !texts.contains_key(name) {
-                diags.push(
-                    Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
-                        .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供"),
-                );
-            }
-        }
+        diags.extend(missing_templates(&theme_rel, &texts));
         if !diags.is_empty() {
             return Err(diags);
         }
