@@ -1,8 +1,9 @@
-//! A document and its types (review, speech, notice, rectification, page): front matter
-//! deserialised and checked for the rules that need only the document itself.
+//! A document: front matter deserialised and checked for the rules that need only the
+//! document itself, its slug and URL.
 //!
-//! The rectification ledger's items and their own checks are in `ledger`; rules that need
-//! the whole site (ids that exist, unique URLs, links, overdue items) are in `validate`.
+//! What differs between kinds is in `kind` (names, fields, required fields); what only one
+//! kind has is in `details`, the rectification ledger's items in `ledger`. Rules that need the
+//! whole site (ids that exist, unique URLs, links, overdue items) are in `validate`.
 
 use std::path::{Path, PathBuf};
 
@@ -15,96 +16,15 @@ use crate::frontmatter::{self, KeyLines, Split, key_line};
 use crate::slug;
 use crate::yaml::from_yaml;
 
+mod details;
 mod ledger;
 
-use ledger::check_items;
+use crate::kind::KINDS;
+pub use crate::kind::Kind;
+pub use details::{
+    Details, Notice, NoticeKind, Rectification, Review, Speech, Stage, Verdict, VoteResult,
+};
 pub use ledger::{Item, Progress, Status};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Review,
-    Speech,
-    Notice,
-    Rectification,
-    Page,
-}
-
-impl Kind {
-    pub const LISTED: [Kind; 3] = [Kind::Speech, Kind::Notice, Kind::Rectification];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Review => "review",
-            Kind::Speech => "speech",
-            Kind::Notice => "notice",
-            Kind::Rectification => "rectification",
-            Kind::Page => "page",
-        }
-    }
-
-    /// The URL segment: `/2024/speeches/…`, `/reviews/…`.
-    pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Review => "reviews",
-            Kind::Speech => "speeches",
-            Kind::Notice => "notices",
-            Kind::Rectification => "rectifications",
-            Kind::Page => "pages",
-        }
-    }
-
-    /// What readers call it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Review => "评议活动",
-            Kind::Speech => "领导讲话",
-            Kind::Notice => "通知公告",
-            Kind::Rectification => "整改公告",
-            Kind::Page => "页面",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeKind {
-    Plan,
-    Announcement,
-    CallForOpinions,
-    Result,
-}
-
-impl NoticeKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            NoticeKind::Plan => "评议方案",
-            NoticeKind::Announcement => "公告",
-            NoticeKind::CallForOpinions => "征求意见",
-            NoticeKind::Result => "评议结果",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum Verdict {
-    #[serde(rename = "满意")]
-    Satisfied,
-    #[serde(rename = "基本满意")]
-    BasicallySatisfied,
-    #[serde(rename = "不满意")]
-    Unsatisfied,
-}
-
-impl Verdict {
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Satisfied => "满意",
-            Verdict::BasicallySatisfied => "基本满意",
-            Verdict::Unsatisfied => "不满意",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -112,77 +32,6 @@ pub struct Attachment {
     pub title: String,
     /// Relative to the document's folder.
     pub file: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Stage {
-    pub name: String,
-    pub start: Date,
-    pub end: Date,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct VoteResult {
-    pub department: String,
-    #[serde(default = "one")]
-    pub round: u32,
-    pub satisfied: u32,
-    pub basically_satisfied: u32,
-    pub unsatisfied: u32,
-    pub verdict: Verdict,
-}
-
-fn one() -> u32 {
-    1
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Review {
-    pub id: String,
-    pub year: i32,
-    pub departments: Vec<String>,
-    pub stages: Vec<Stage>,
-    pub results: Vec<VoteResult>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Speech {
-    pub speaker: String,
-    pub speaker_title: String,
-    pub occasion: String,
-    pub venue: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Notice {
-    pub departments: Vec<String>,
-    pub notice_kind: Option<NoticeKind>,
-    pub deadline: Option<Date>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Rectification {
-    pub department: String,
-    pub round: u32,
-    pub items: Vec<Item>,
-    /// The file line of each item's `deadline` (0 if none), for warnings about overdue items.
-    #[serde(skip)]
-    pub deadline_lines: Vec<usize>,
-    /// The file line of each item's `completed` (0 if none), for errors about its date.
-    #[serde(skip)]
-    pub completed_lines: Vec<usize>,
-}
-
-/// What only one type has.
-#[derive(Debug, Clone)]
-pub enum Details {
-    Review(Review),
-    Speech(Speech),
-    Notice(Notice),
-    Rectification(Rectification),
-    Page,
 }
 
 /// The front matter as written: every field of every type, all optional, so that missing and
@@ -254,25 +103,6 @@ pub struct Document {
     url: String,
     pub details: Details,
 }
-
-/// The fields only some types may have, and which types those are.
-const TYPE_FIELDS: &[(&str, &[Kind])] = &[
-    ("id", &[Kind::Review]),
-    ("year", &[Kind::Review]),
-    ("departments", &[Kind::Review, Kind::Notice]),
-    ("stages", &[Kind::Review]),
-    ("results", &[Kind::Review]),
-    ("speaker", &[Kind::Speech]),
-    ("speaker_title", &[Kind::Speech]),
-    ("occasion", &[Kind::Speech]),
-    ("venue", &[Kind::Speech]),
-    ("notice_kind", &[Kind::Notice]),
-    ("deadline", &[Kind::Notice]),
-    ("department", &[Kind::Rectification]),
-    ("round", &[Kind::Rectification]),
-    ("items", &[Kind::Rectification]),
-    ("review", &[Kind::Speech, Kind::Notice, Kind::Rectification]),
-];
 
 impl Raw {
     fn present(&self) -> Vec<&'static str> {
@@ -357,7 +187,7 @@ impl Document {
     pub fn parse_owned(path: &Path, source: String) -> Result<Document, Vec<Diagnostic>> {
         let text = source.as_str();
         let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
-        let raw: Raw = if split.yaml.trim().is_empty() {
+        let mut raw: Raw = if split.yaml.trim().is_empty() {
             Raw::default()
         } else {
             from_yaml(path, text, split.yaml, split.yaml_line).map_err(|d| vec![d])?
@@ -369,234 +199,33 @@ impl Document {
             diags: Vec::new(),
         };
         check_body(&mut r);
-        let mut missing: Vec<&str> = Vec::new();
-
         let title = non_empty(raw.title.clone());
-        if title.is_none() {
-            missing.push("title");
-        }
         let Some(kind) = raw.kind else {
-            missing.push("type");
-            let hint = "type 可选: review(评议活动)、speech(讲话)、notice(通知公告)、rectification(整改公告)、page(页面)";
+            let missing = if title.is_none() {
+                "title、type"
+            } else {
+                "type"
+            };
+            let kinds: Vec<String> = KINDS
+                .iter()
+                .map(|k| format!("{}({})", k.name, k.short_label))
+                .collect();
             r.diags.push(
-                Diagnostic::error(path, format!("缺少必填字段: {}", missing.join("、")))
+                Diagnostic::error(path, format!("缺少必填字段: {missing}"))
                     .at(text, 1, 1)
-                    .with_hint(hint),
+                    .with_hint(format!("type 可选: {}", kinds.join("、"))),
             );
             return Err(r.diags);
         };
-        if kind != Kind::Page && raw.date.is_none() {
-            missing.push("date");
-        }
-        let needs_review = matches!(kind, Kind::Speech | Kind::Notice | Kind::Rectification);
-        if needs_review && non_empty(raw.review.clone()).is_none() {
-            missing.push("review");
-        }
-        let required: &[&str] = match kind {
-            Kind::Review => &["id", "year", "departments"],
-            Kind::Speech => &["speaker", "speaker_title", "occasion"],
-            Kind::Rectification => &["department", "items"],
-            Kind::Notice | Kind::Page => &[],
-        };
         let present = raw.present();
-        for field in required {
-            if !present.contains(field) {
-                missing.push(field);
-            }
-        }
-
-        // Fields that belong to another type: most likely a wrong `type` or a copy-paste.
-        for field in &present {
-            let (_, kinds) = TYPE_FIELDS
-                .iter()
-                .find(|(f, _)| f == field)
-                .expect("listed");
-            if !kinds.contains(&kind) {
-                let owners: Vec<_> = kinds.iter().map(|k| k.name()).collect();
-                r.at_key(
-                    field,
-                    1,
-                    format!("字段 `{field}` 不适用于 type: {}", kind.name()),
-                    Some(format!("`{field}` 只用于 {}", owners.join("、"))),
-                );
-            }
-        }
-
-        if !missing.is_empty() {
-            let line = key_line(&split, "type", 1).unwrap_or(1);
-            r.diags.push(
-                Diagnostic::error(path, format!("缺少必填字段: {}", missing.join("、")))
-                    .at(text, line, 1)
-                    .with_hint(format!("type: {} 的文档必须填写这些字段", kind.name())),
-            );
-        }
-
-        let slug = match non_empty(raw.slug.clone()) {
-            Some(s) if is_url_safe(&s) && s.len() > slug::MAX_WRITTEN_BYTES => {
-                r.at_key(
-                    "slug",
-                    1,
-                    format!(
-                        "slug 长 {} 字节,超过了 {} 字节的上限",
-                        s.len(),
-                        slug::MAX_WRITTEN_BYTES
-                    ),
-                    Some(
-                        "网址的一段不宜过长:请取一个简短的 slug,例如几个关键词的拼音或英文".into(),
-                    ),
-                );
-                String::new()
-            }
-            Some(s) if is_url_safe(&s) => s,
-            Some(s) => {
-                let hint = match slug::derive(&s) {
-                    Some(d) => format!("只能用小写字母、数字和 -,例如 `{d}`"),
-                    None => "只能用小写字母、数字和 -".into(),
-                };
-                r.at_key(
-                    "slug",
-                    1,
-                    format!("slug `{}` 不能用在网址中", shown(&s)),
-                    Some(hint),
-                );
-                String::new()
-            }
-            None => {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default();
-                if is_url_safe(&stem) {
-                    slug::cap(stem.to_string(), &stem)
-                } else {
-                    match slug::derive_capped(&stem) {
-                        Some(s) => s,
-                        None => {
-                            r.diags.push(
-                                Diagnostic::error(path, format!("无法从文件名 `{stem}` 生成网址"))
-                                    .at(text, 1, 1)
-                                    .with_hint(
-                                        "请在文档属性中加一行 slug,例如 slug: mobilization-speech",
-                                    ),
-                            );
-                            String::new()
-                        }
-                    }
-                }
-            }
-        };
-
-        let details = match kind {
-            Kind::Review => {
-                let id = non_empty(raw.id).unwrap_or_default();
-                if id.len() > slug::MAX_BYTES && is_url_safe(&id) {
-                    r.at_key(
-                        "id",
-                        1,
-                        format!(
-                            "评议活动 id 长 {} 字节,超过了 {} 字节的上限",
-                            id.len(),
-                            slug::MAX_BYTES
-                        ),
-                        Some("通常写年度,例如 id: \"2024\"".into()),
-                    );
-                } else if !id.is_empty() && !is_url_safe(&id) {
-                    r.at_key(
-                        "id",
-                        1,
-                        format!("评议活动 id `{}` 不能用在网址中", shown(&id)),
-                        Some("只能用小写字母、数字和 -,通常写年度,例如 id: \"2024\"".into()),
-                    );
-                }
-                if let Some(year) = raw.year.filter(|y| !content_year(*y)) {
-                    r.at_key("year", 1, year_message(year), None);
-                }
-                let stages = raw.stages.unwrap_or_default();
-                let (names, mut locator) = (KeyLines::new(&split, "name"), Locator::new(text));
-                let mut from = 1;
-                for s in &stages {
-                    let line = names.from(from).unwrap_or(from);
-                    from = line + 1;
-                    if s.end < s.start {
-                        r.diags.push(
-                            Diagnostic::error(
-                                path,
-                                format!("阶段「{}」的结束日期早于开始日期", s.name),
-                            )
-                            .at_line(&mut locator, line, 1),
-                        );
-                    }
-                }
-                Details::Review(Review {
-                    id,
-                    year: raw.year.unwrap_or_default(),
-                    departments: raw.departments.unwrap_or_default(),
-                    stages,
-                    results: raw.results.unwrap_or_default(),
-                })
-            }
-            Kind::Speech => Details::Speech(Speech {
-                speaker: raw.speaker.unwrap_or_default(),
-                speaker_title: raw.speaker_title.unwrap_or_default(),
-                occasion: raw.occasion.unwrap_or_default(),
-                venue: non_empty(raw.venue),
-            }),
-            Kind::Notice => Details::Notice(Notice {
-                departments: raw.departments.unwrap_or_default(),
-                notice_kind: raw.notice_kind,
-                deadline: raw.deadline,
-            }),
-            Kind::Rectification => {
-                let items = raw.items.unwrap_or_default();
-                if items.is_empty() && present.contains(&"items") {
-                    r.at_key(
-                        "items",
-                        1,
-                        "整改公告的台账 items 是空的".into(),
-                        Some(
-                            "每项整改写 id、problem、measures、responsible、deadline、status"
-                                .into(),
-                        ),
-                    );
-                }
-                let (deadline_lines, completed_lines) = check_items(&mut r, &items);
-                if let Some(0) = raw.round {
-                    r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);
-                }
-                Details::Rectification(Rectification {
-                    department: raw.department.unwrap_or_default(),
-                    round: raw.round.unwrap_or(1),
-                    items,
-                    deadline_lines,
-                    completed_lines,
-                })
-            }
-            Kind::Page => Details::Page,
-        };
-
-        let (files, mut locator) = (KeyLines::new(&split, "file"), Locator::new(text));
-        let mut from = 1;
-        for a in raw.attachments.iter().flatten() {
-            let line = files.from(from).unwrap_or(from);
-            from = line + 1;
-            if a.file.contains('\\')
-                || Path::new(&a.file).has_root()
-                || Path::new(&a.file).is_absolute()
-                || a.file.starts_with('/')
-                || a.file.trim().is_empty()
-                || a.file.contains(char::is_control)
-            {
-                r.diags.push(
-                    Diagnostic::error(path, format!("附件路径 `{}` 无效", shown(&a.file)))
-                        .at_line(&mut locator, line, 1)
-                        .with_hint("写相对于本文档的路径,用 / 分隔,例如 plan.pdf"),
-                );
-            }
-        }
-
+        check_fields(&mut r, &raw, kind, &present, title.is_none());
+        let slug = resolve_slug(&mut r, non_empty(raw.slug.take()));
+        let details = details::parse(&mut r, kind, &mut raw, &present);
+        check_attachments(&mut r, raw.attachments.as_deref().unwrap_or_default());
         if !r.diags.is_empty() {
             return Err(r.diags);
         }
+
         let hash = {
             use std::hash::{Hash, Hasher};
             let mut h = rustc_hash::FxHasher::default();
@@ -728,6 +357,120 @@ fn check_body(r: &mut Report<'_>) {
     );
 }
 
+/// Reports the fields that belong to another kind (most likely a wrong `type` or a
+/// copy-paste), then every missing required field in one message.
+fn check_fields(r: &mut Report<'_>, raw: &Raw, kind: Kind, present: &[&str], no_title: bool) {
+    let mut missing: Vec<&str> = Vec::new();
+    if no_title {
+        missing.push("title");
+    }
+    for &field in kind.info().required {
+        let filled = match field {
+            "date" => raw.date.is_some(),
+            "review" => raw.review.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            _ => present.contains(&field),
+        };
+        if !filled {
+            missing.push(field);
+        }
+    }
+    for &field in present {
+        let owners: Vec<Kind> = crate::kind::owners(field).collect();
+        if !owners.contains(&kind) {
+            let owners: Vec<_> = owners.iter().map(|k| k.name()).collect();
+            r.at_key(
+                field,
+                1,
+                format!("字段 `{field}` 不适用于 type: {}", kind.name()),
+                Some(format!("`{field}` 只用于 {}", owners.join("、"))),
+            );
+        }
+    }
+    if !missing.is_empty() {
+        let line = key_line(r.split, "type", 1).unwrap_or(1);
+        r.diags.push(
+            Diagnostic::error(r.path, format!("缺少必填字段: {}", missing.join("、")))
+                .at(r.text, line, 1)
+                .with_hint(format!("type: {} 的文档必须填写这些字段", kind.name())),
+        );
+    }
+}
+
+/// The last URL segment: the written `slug`, else one made from the file name; empty (and
+/// reported) when neither will do.
+fn resolve_slug(r: &mut Report<'_>, written: Option<String>) -> String {
+    match written {
+        Some(s) if is_url_safe(&s) && s.len() > slug::MAX_WRITTEN_BYTES => {
+            r.at_key(
+                "slug",
+                1,
+                format!(
+                    "slug 长 {} 字节,超过了 {} 字节的上限",
+                    s.len(),
+                    slug::MAX_WRITTEN_BYTES
+                ),
+                Some("网址的一段不宜过长:请取一个简短的 slug,例如几个关键词的拼音或英文".into()),
+            );
+            String::new()
+        }
+        Some(s) if is_url_safe(&s) => s,
+        Some(s) => {
+            let hint = match slug::derive(&s) {
+                Some(d) => format!("只能用小写字母、数字和 -,例如 `{d}`"),
+                None => "只能用小写字母、数字和 -".into(),
+            };
+            r.at_key(
+                "slug",
+                1,
+                format!("slug `{}` 不能用在网址中", shown(&s)),
+                Some(hint),
+            );
+            String::new()
+        }
+        None => {
+            let stem = r
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default();
+            if is_url_safe(&stem) {
+                return slug::cap(stem.to_string(), &stem);
+            }
+            slug::derive_capped(&stem).unwrap_or_else(|| {
+                r.diags.push(
+                    Diagnostic::error(r.path, format!("无法从文件名 `{stem}` 生成网址"))
+                        .at(r.text, 1, 1)
+                        .with_hint("请在文档属性中加一行 slug,例如 slug: mobilization-speech"),
+                );
+                String::new()
+            })
+        }
+    }
+}
+
+/// Refuses attachment paths that could leave the document's folder or name nothing.
+fn check_attachments(r: &mut Report<'_>, attachments: &[Attachment]) {
+    let (files, mut locator) = (KeyLines::new(r.split, "file"), Locator::new(r.text));
+    let mut from = 1;
+    for a in attachments {
+        let line = files.from(from).unwrap_or(from);
+        from = line + 1;
+        if a.file.contains('\\')
+            || Path::new(&a.file).has_root()
+            || Path::new(&a.file).is_absolute()
+            || a.file.starts_with('/')
+            || a.file.trim().is_empty()
+            || a.file.contains(char::is_control)
+        {
+            r.diags.push(
+                Diagnostic::error(r.path, format!("附件路径 `{}` 无效", shown(&a.file)))
+                    .at_line(&mut locator, line, 1)
+                    .with_hint("写相对于本文档的路径,用 / 分隔,例如 plan.pdf"),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,6 +513,17 @@ mod tests {
         assert_eq!(e[0].location(), "content/a.md:3:1");
         for f in ["date", "review", "speaker", "speaker_title", "occasion"] {
             assert!(e[0].message.contains(f), "{}", e[0].message);
+        }
+    }
+
+    #[test]
+    fn every_field_of_some_types_names_the_types_it_is_for() {
+        let all = "id: a\nyear: 2024\ndepartments: []\nstages: []\nresults: []\nspeaker: a\nspeaker_title: a\noccasion: a\nvenue: a\nnotice_kind: plan\ndeadline: 2024-01-01\ndepartment: a\nround: 1\nitems: []\nreview: a\n";
+        let raw: Raw = serde_yaml::from_str(all).unwrap();
+        let present = raw.present();
+        assert_eq!(present.len(), all.lines().count());
+        for field in present {
+            assert!(crate::kind::owners(field).next().is_some(), "{field}");
         }
     }
 

@@ -211,101 +211,10 @@ pub fn new_document(
     let year = i32::from(date.year());
     let cycles = reviews(root);
     let ids: Vec<&str> = cycles.iter().map(|r| r.id.as_str()).collect();
-
-    // The review cycle: named, else the one of the date's year, else the latest.
-    let review = match (req.kind, &req.review) {
-        (Kind::Review | Kind::Page, _) => None,
-        (_, Some(id)) => match cycles.iter().find(|r| &r.id == id) {
-            Some(r) => Some(r),
-            None => {
-                return Err(unknown(
-                    "评议活动",
-                    id,
-                    &ids,
-                    "先用 pingyi new review \"年度工作评议\" 建立评议活动。",
-                ));
-            }
-        },
-        (_, None) => match cycles
-            .iter()
-            .find(|r| r.year == year)
-            .or_else(|| cycles.iter().max_by_key(|r| r.year))
-        {
-            Some(r) => Some(r),
-            None => {
-                return Err(NewError::Refused(
-                    "站点还没有评议活动(type: review);先用 pingyi new review \"年度工作评议\" 建立,或用 --review 指定"
-                        .into(),
-                ));
-            }
-        },
-    };
-
-    let slug = match &req.slug {
-        Some(s) if is_url_safe(s) => s.clone(),
-        Some(s) => {
-            let hint = title_slug(s)
-                .map(|d| format!(",例如 {d}"))
-                .unwrap_or_default();
-            return Err(NewError::Refused(format!(
-                "slug `{s}` 不能用在网址中:只能用小写字母、数字和 -{hint}"
-            )));
-        }
-        None => match (title_slug(&title), req.kind) {
-            (Some(s), _) => s,
-            (None, Kind::Page) => {
-                return Err(NewError::Refused(
-                    "无法从标题生成网址;请用 --slug 指定,例如 --slug about".into(),
-                ));
-            }
-            (None, _) => date.to_string(),
-        },
-    };
-
-    let rel = match req.kind {
-        Kind::Review => {
-            let id = req.review.clone().unwrap_or_else(|| year.to_string());
-            if ids.contains(&id.as_str()) {
-                return Err(NewError::Refused(format!(
-                    "评议活动 `{id}` 已存在;另一个评议活动请用 --review 另取 id"
-                )));
-            }
-            let name = if id == year.to_string() {
-                "review.md".to_string()
-            } else {
-                format!("review-{id}.md")
-            };
-            Path::new(CONTENT_DIR).join(year.to_string()).join(name)
-        }
-        Kind::Page => Path::new(CONTENT_DIR).join(format!("{slug}.md")),
-        kind => Path::new(CONTENT_DIR)
-            .join(year.to_string())
-            .join(kind.plural())
-            .join(format!("{slug}.md")),
-    };
-
-    let departments: Vec<String> = if req.departments.is_empty() {
-        match (req.kind, review) {
-            (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
-            (Kind::Rectification, Some(r)) if !r.departments.is_empty() => {
-                vec![r.departments[0].clone()]
-            }
-            (Kind::Rectification, _) => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
-            _ => Vec::new(),
-        }
-    } else {
-        req.departments.clone()
-    };
-    if req.kind == Kind::Rectification && departments.len() > 1 {
-        return Err(NewError::Refused(
-            "一份整改公告只属于一个部门;--department 只写一次".into(),
-        ));
-    }
-    if req.kind == Kind::Rectification && departments.is_empty() {
-        return Err(NewError::Refused(
-            "site.yaml 中还没有登记受评部门(departments);请先登记,再用 --department 指定".into(),
-        ));
-    }
+    let review = cycle_of(req, &cycles, &ids, year)?;
+    let slug = new_slug(req, &title, date)?;
+    let rel = new_path(req, year, &ids, &slug)?;
+    let departments = departments_of(req, review, &known_depts)?;
 
     let fields = Fields {
         title: yaml_text(&title),
@@ -330,6 +239,117 @@ pub fn new_document(
             root.join(&rel).display()
         ))),
     }
+}
+
+/// The review cycle a new document belongs to: the one asked for, else the one of the
+/// date's year, else the latest. None for a review (it is one) and a page.
+fn cycle_of<'c>(
+    req: &NewDocument,
+    cycles: &'c [ReviewInfo],
+    ids: &[&str],
+    year: i32,
+) -> Result<Option<&'c ReviewInfo>, NewError> {
+    match (req.kind, &req.review) {
+        (Kind::Review | Kind::Page, _) => Ok(None),
+        (_, Some(id)) => match cycles.iter().find(|r| &r.id == id) {
+            Some(r) => Ok(Some(r)),
+            None => Err(unknown(
+                "评议活动",
+                id,
+                ids,
+                "先用 pingyi new review \"年度工作评议\" 建立评议活动。",
+            )),
+        },
+        (_, None) => match cycles
+            .iter()
+            .find(|r| r.year == year)
+            .or_else(|| cycles.iter().max_by_key(|r| r.year))
+        {
+            Some(r) => Ok(Some(r)),
+            None => Err(NewError::Refused(
+                "站点还没有评议活动(type: review);先用 pingyi new review \"年度工作评议\" 建立,或用 --review 指定"
+                    .into(),
+            )),
+        },
+    }
+}
+
+/// The slug asked for, else one from the title, else the date (a page needs a real one).
+fn new_slug(req: &NewDocument, title: &str, date: Date) -> Result<String, NewError> {
+    match &req.slug {
+        Some(s) if is_url_safe(s) => Ok(s.clone()),
+        Some(s) => {
+            let hint = title_slug(s)
+                .map(|d| format!(",例如 {d}"))
+                .unwrap_or_default();
+            Err(NewError::Refused(format!(
+                "slug `{s}` 不能用在网址中:只能用小写字母、数字和 -{hint}"
+            )))
+        }
+        None => match (title_slug(title), req.kind) {
+            (Some(s), _) => Ok(s),
+            (None, Kind::Page) => Err(NewError::Refused(
+                "无法从标题生成网址;请用 --slug 指定,例如 --slug about".into(),
+            )),
+            (None, _) => Ok(date.to_string()),
+        },
+    }
+}
+
+/// Where the new file goes, relative to the site: the content model's example layout.
+fn new_path(req: &NewDocument, year: i32, ids: &[&str], slug: &str) -> Result<PathBuf, NewError> {
+    Ok(match req.kind {
+        Kind::Review => {
+            let id = req.review.clone().unwrap_or_else(|| year.to_string());
+            if ids.contains(&id.as_str()) {
+                return Err(NewError::Refused(format!(
+                    "评议活动 `{id}` 已存在;另一个评议活动请用 --review 另取 id"
+                )));
+            }
+            let name = if id == year.to_string() {
+                "review.md".to_string()
+            } else {
+                format!("review-{id}.md")
+            };
+            Path::new(CONTENT_DIR).join(year.to_string()).join(name)
+        }
+        Kind::Page => Path::new(CONTENT_DIR).join(format!("{slug}.md")),
+        kind => Path::new(CONTENT_DIR)
+            .join(year.to_string())
+            .join(kind.plural())
+            .join(format!("{slug}.md")),
+    })
+}
+
+/// The departments asked for, else a review's all, a rectification's first of its cycle.
+fn departments_of(
+    req: &NewDocument,
+    review: Option<&ReviewInfo>,
+    known_depts: &[&str],
+) -> Result<Vec<String>, NewError> {
+    let departments: Vec<String> = if req.departments.is_empty() {
+        match (req.kind, review) {
+            (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
+            (Kind::Rectification, Some(r)) if !r.departments.is_empty() => {
+                vec![r.departments[0].clone()]
+            }
+            (Kind::Rectification, _) => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        req.departments.clone()
+    };
+    if req.kind == Kind::Rectification && departments.len() > 1 {
+        return Err(NewError::Refused(
+            "一份整改公告只属于一个部门;--department 只写一次".into(),
+        ));
+    }
+    if req.kind == Kind::Rectification && departments.is_empty() {
+        return Err(NewError::Refused(
+            "site.yaml 中还没有登记受评部门(departments);请先登记,再用 --department 指定".into(),
+        ));
+    }
+    Ok(departments)
 }
 
 /// The values a new document's front matter is made of.
@@ -368,7 +388,35 @@ fn front_matter(kind: Kind, f: &Fields) -> String {
         .map(Date)
         .unwrap_or(*date);
     let common = format!("title: {title}\ntype: {}\n", kind.name());
-    let disclosure = "\
+    let optional_departments = if f.departments.is_empty() {
+        "# departments: [部门id]               # 涉及的部门（可选，见 site.yaml）\n".to_string()
+    } else {
+        format!("departments: {list}                # 涉及的部门（见 site.yaml）\n")
+    };
+    let starter = &kind.info().starter;
+    let fields = fill(
+        starter.fields,
+        &[
+            ("@DATE@", &date.to_string()),
+            ("@REVIEW@", review),
+            ("@ID@", id),
+            ("@YEAR@", &year.to_string()),
+            ("@DEPARTMENTS@", &list),
+            ("@DEPARTMENT@", department),
+            ("@DEADLINE@", &deadline.to_string()),
+            ("@OPTIONAL_DEPARTMENTS@", &optional_departments),
+        ],
+    );
+    let disclosure = if starter.disclosure { DISCLOSURE } else { "" };
+    let body = starter.body;
+    let draft = "draft: true                          # 草稿：写好后删去这一行才会发布\n";
+    let yaml = align_comments(&format!("{common}{fields}{disclosure}{draft}"));
+    format!("---\n{yaml}---\n\n{body}\n")
+}
+
+/// The optional disclosure fields (政府信息公开要素), commented out, for the kinds whose
+/// starter asks for them.
+const DISCLOSURE: &str = "\
 # 信息公开要素（可选）：
 # index_no: 索引号
 # issuer: 发布机构
@@ -379,91 +427,28 @@ fn front_matter(kind: Kind, f: &Fields) -> String {
 # attachments:                       # 附件，文件放在本文档旁边
 #   - {title: 附件标题, file: 附件.pdf}
 ";
-    let draft = "draft: true                          # 草稿：写好后删去这一行才会发布\n";
-    let (fields, body) = match kind {
-        Kind::Review => (
-            format!(
-                "\
-date: {date}
-id: \"{id}\"                            # 评议活动的 id，其他文档的 review 写它
-year: {year}                           # 评议年度
-departments: {list}                  # 受评部门的 id（见 site.yaml），删去本年度不评议的
-stages:                              # 评议阶段及起止日期
-  - {{name: 评议准备, start: {year}-01-01, end: {year}-03-31}}
-  - {{name: 评议调查, start: {year}-04-01, end: {year}-06-30}}
-  - {{name: 集中评议, start: {year}-07-01, end: {year}-09-30}}
-  - {{name: 整改落实, start: {year}-10-01, end: {year}-12-31}}
-# 满意度测评后填写，verdict 为 满意、基本满意 或 不满意；再次测评的写 round: 2
-# results:
-#   - {{department: {department}, round: 1, satisfied: 30, basically_satisfied: 8, unsatisfied: 2, verdict: 满意}}
-# summary: 摘要；不写则取正文第一段
-# tags: [工作评议]
-"
-            ),
-            "在这里介绍本年度评议的部门、内容和安排。",
-        ),
-        Kind::Speech => (
-            format!(
-                "\
-date: {date}                     # 发布日期
-review: \"{review}\"                       # 所属评议活动的 id
-speaker: 待填写                        # 讲话人
-speaker_title: 待填写                  # 讲话人职务
-occasion: 待填写                       # 会议或场合
-# venue: 会议地点                     # 地点（可选）
-# summary: 摘要；不写则取正文第一段
-# tags: [工作评议]
-"
-            ),
-            "同志们：\n\n在这里写讲话正文。小标题用 ## 开头，例如：\n\n## 一、提高认识",
-        ),
-        Kind::Notice => {
-            let departments = if f.departments.is_empty() {
-                "# departments: [部门id]               # 涉及的部门（可选，见 site.yaml）\n"
-                    .to_string()
-            } else {
-                format!("departments: {list}                # 涉及的部门（见 site.yaml）\n")
-            };
-            (
-                format!(
-                    "\
-date: {date}                     # 发布日期
-review: \"{review}\"                       # 所属评议活动的 id
-notice_kind: announcement            # plan 评议方案、announcement 公告、call_for_opinions 征求意见、result 评议结果
-{departments}# deadline: {deadline}               # 截止日期，例如征求意见的截止日期（可选）
-{disclosure}"
-                ),
-                "在这里写通知公告正文。",
-            )
+
+/// `template` with each `@NAME@` of `values` replaced, in one pass: a value is never read
+/// again for names (a review id may be anything the editor typed).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match values.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                out.push('@');
+                rest = &rest[1..];
+            }
         }
-        Kind::Rectification => (
-            format!(
-                "\
-date: {date}                     # 发布日期
-review: \"{review}\"                       # 所属评议活动的 id
-department: {department}                 # 报告整改情况的部门 id（见 site.yaml）
-round: 1                             # 整改轮次：再次整改时写 2、3……
-items:                               # 整改台账：每个问题一项
-  - id: \"1\"                          # 本报告内的编号
-    problem: 待填写                    # 问题
-    measures: 待填写                   # 整改措施
-    responsible: 待填写                # 责任单位或责任人
-    deadline: {deadline}             # 整改时限
-    status: registered               # registered 已登记、in_progress 整改中、done 已销号
-    # completed: {deadline}          # 销号日期：status 为 done 时必填
-    # progress:                      # 督办记录
-    #   - {{date: {date}, note: 督办情况}}
-{disclosure}"
-            ),
-            "在这里写整改情况报告正文，逐项情况见整改台账。",
-        ),
-        Kind::Page => (
-            "# summary: 摘要；不写则取正文第一段\n".to_string(),
-            "在这里写页面正文。",
-        ),
-    };
-    let yaml = align_comments(&format!("{common}{fields}{draft}"));
-    format!("---\n{yaml}---\n\n{body}\n")
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Lines up the comments after values in one column, counting a Chinese character as two, as

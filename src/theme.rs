@@ -16,15 +16,10 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{is_junk, slash_path};
 use crate::output::{Content, Output};
 
-/// Every template the renderer asks for.
+/// The templates the renderer asks for besides each kind's own (in the kind table).
 pub const REQUIRED: &[&str] = &[
     "index.html",
     "list.html",
-    "speech.html",
-    "notice.html",
-    "rectification.html",
-    "review.html",
-    "page.html",
     "reviews.html",
     "departments.html",
     "department.html",
@@ -185,6 +180,20 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A diagnostic for each template the renderer asks for (each kind's and [`REQUIRED`]) that
+/// neither the theme nor the site has.
+fn missing_templates(theme_rel: &Path, texts: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let kinds = crate::kind::KINDS.iter().map(|k| k.template);
+    kinds
+        .chain(REQUIRED.iter().copied())
+        .filter(|name| !texts.contains_key(*name))
+        .map(|name| {
+            Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
+                .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供")
+        })
+        .collect()
+}
+
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let theme_rel = PathBuf::from("themes").join(&config.theme);
@@ -239,14 +248,7 @@ impl Theme {
                 }
             }
         }
-        for name in REQUIRED {
-            if !texts.contains_key(*name) {
-                diags.push(
-                    Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
-                        .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供"),
-                );
-            }
-        }
+        diags.extend(missing_templates(&theme_rel, &texts));
         if !diags.is_empty() {
             return Err(diags);
         }

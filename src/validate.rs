@@ -9,16 +9,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
-use crate::document::{Details, Document, Kind};
+use crate::document::{Details, Document, Kind, Rectification, Review};
 use crate::site::Site;
 
-/// First URL segments the generator uses itself: a page slug must not take them.
+/// First URL segments the generator uses itself, besides each column's folder
+/// (`/speeches/`, `/reviews/`…, from the kind table): a page slug must not take them.
 pub const RESERVED: &[&str] = &[
-    "speeches",
-    "notices",
-    "rectifications",
-    "reviews",
     "departments",
     "rectification-tracker",
     "archive",
@@ -28,6 +26,11 @@ pub const RESERVED: &[&str] = &[
     "page",
     "search",
 ];
+
+/// Whether a page's slug would take a URL folder of the generator's own.
+fn is_reserved(first: &str) -> bool {
+    RESERVED.contains(&first) || crate::kind::in_nav().iter().any(|k| k.plural == first)
+}
 
 /// Each document's diagnostics from the last run, reused while the document and what it is
 /// checked against (department ids, review ids, today) are unchanged.
@@ -44,36 +47,26 @@ pub struct ValidateCache {
 /// own diagnostics, sorted and shared (the same list as last time when nothing changed: a
 /// large site may carry thousands of overdue warnings), and the site-wide ones.
 pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>, Vec<Diagnostic>) {
-    let dept_ids: Vec<&str> = site
-        .config
-        .departments
-        .iter()
-        .map(|d| d.id.as_str())
-        .collect();
-    let review_ids: Vec<&str> = site
-        .pages
-        .iter()
-        .filter_map(|p| match &p.doc.details {
-            Details::Review(r) => Some(r.id.as_str()),
-            _ => None,
-        })
-        .collect();
-
-    let unknown_dept = |doc: &crate::document::Document, key: &str, from: usize, id: &str| {
-        let hint = match did_you_mean(id, dept_ids.iter().copied()) {
-            Some(m) => format!("是不是 `{m}`?部门须先在 site.yaml 的 departments 中登记"),
-            None => format!(
-                "部门须先在 site.yaml 的 departments 中登记;已登记: {}",
-                dept_ids.join(", ")
-            ),
-        };
-        doc.error_at(key, from, format!("未知部门 `{id}`"))
-            .with_hint(hint)
+    let known = Known {
+        dept_ids: site
+            .config
+            .departments
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect(),
+        review_ids: site
+            .pages
+            .iter()
+            .filter_map(|p| match &p.doc.details {
+                Details::Review(r) => Some(r.id.as_str()),
+                _ => None,
+            })
+            .collect(),
+        today: site.today,
     };
-
     let env = {
         let mut h = DefaultHasher::new();
-        (&dept_ids, &review_ids, site.today).hash(&mut h);
+        (&known.dept_ids, &known.review_ids, known.today).hash(&mut h);
         h.finish()
     };
     if cache.env != env {
@@ -81,118 +74,6 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
         cache.sorted = None;
         cache.env = env;
     }
-    let check_page = |page: &crate::site::Page| -> Vec<Diagnostic> {
-        let mut diags = Vec::new();
-        let doc = &page.doc;
-        if let Some(review) = &doc.review
-            && !review_ids.contains(&review.as_str())
-        {
-            let hint = match did_you_mean(review, review_ids.iter().copied()) {
-                Some(m) => format!("是不是 `{m}`?"),
-                None if review_ids.is_empty() => "还没有任何评议活动(type: review)文档".to_string(),
-                None => format!("已有的评议活动: {}", review_ids.join(", ")),
-            };
-            diags.push(
-                doc.error_at("review", 1, format!("未知评议活动 `{review}`"))
-                    .with_hint(hint),
-            );
-        }
-
-        match &doc.details {
-            Details::Review(r) => {
-                let from = doc.line_of("departments", 1);
-                for d in &r.departments {
-                    if !dept_ids.contains(&d.as_str()) {
-                        diags.push(unknown_dept(doc, "departments", from, d));
-                    }
-                }
-                let mut from = doc.line_of("results", 1);
-                for v in &r.results {
-                    let line = doc.line_of("department", from);
-                    from = line + 1;
-                    if !dept_ids.contains(&v.department.as_str()) {
-                        diags.push(unknown_dept(doc, "department", line, &v.department));
-                    } else if !r.departments.contains(&v.department) {
-                        diags.push(doc.error_at(
-                            "department",
-                            line,
-                            format!(
-                                "测评结果中的部门 `{}` 不在本次评议的 departments 中",
-                                v.department
-                            ),
-                        ));
-                    }
-                }
-            }
-            Details::Notice(n) => {
-                for d in &n.departments {
-                    if !dept_ids.contains(&d.as_str()) {
-                        diags.push(unknown_dept(doc, "departments", 1, d));
-                    }
-                }
-            }
-            Details::Rectification(rect) => {
-                if !dept_ids.contains(&rect.department.as_str()) {
-                    diags.push(unknown_dept(doc, "department", 1, &rect.department));
-                }
-                // Lines only go forward within each kind: one pass over the text for each,
-                // however many items are overdue.
-                let mut deadlines = Locator::new(&doc.text);
-                let mut completions = Locator::new(&doc.text);
-                // A scheduled report, previewed, may record what is done by its own date.
-                let latest = doc.date.map_or(site.today, |d| d.max(site.today));
-                for (i, item) in rect.items.iter().enumerate() {
-                    if item.is_overdue(site.today) {
-                        let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
-                        diags.push(
-                            Diagnostic::warning(
-                                &doc.source,
-                                format!(
-                                    "整改事项 {} 已逾期:时限 {},状态仍为 {}",
-                                    item.id,
-                                    item.deadline,
-                                    item.status.label()
-                                ),
-                            )
-                            .at_line(&mut deadlines, line, 1),
-                        );
-                    }
-                    if let Some(done) = item.completed.filter(|&d| d > latest) {
-                        let line = rect.completed_lines.get(i).copied().unwrap_or(0).max(1);
-                        diags.push(
-                            Diagnostic::error(
-                                &doc.source,
-                                if latest == site.today {
-                                    format!(
-                                        "整改事项 {} 的完成日期 completed: {done} 晚于今天({latest})",
-                                        item.id
-                                    )
-                                } else {
-                                    format!(
-                                        "整改事项 {} 的完成日期 completed: {done} 晚于本文档的发布日期 {latest}",
-                                        item.id
-                                    )
-                                },
-                            )
-                            .at_line(&mut completions, line, 1)
-                            .with_hint("销号日期只能是已经过去的日期;事项尚未完成的,status 写 in_progress,并删去 completed"),
-                        );
-                    }
-                }
-            }
-            Details::Page => {
-                let first = doc.slug.as_str();
-                if RESERVED.contains(&first) || first.parse::<i32>().is_ok() {
-                    diags.push(
-                        doc.error_at("slug", 1, format!("页面网址 /{first}/ 已被网站栏目占用"))
-                            .with_hint("请换一个 slug"),
-                    );
-                }
-            }
-            Details::Speech(_) => {}
-        }
-        diags
-    };
     type Checked = (Arc<Document>, Arc<Vec<Diagnostic>>, bool);
     let checked: Vec<Checked> = site
         .pages
@@ -203,7 +84,7 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
                     (Arc::clone(doc), Arc::clone(d), false)
                 }
                 _ => {
-                    let mut d = check_page(page);
+                    let mut d = check_document(&known, &page.doc);
                     crate::diagnostic::sort(&mut d);
                     (Arc::clone(&page.doc), Arc::new(d), true)
                 }
@@ -223,9 +104,159 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
         cache.sorted = Some(Arc::new(all));
     }
     let per_doc = Arc::clone(cache.sorted.as_ref().expect("set above"));
+    (per_doc, shared_urls(site))
+}
 
+/// What a document is checked against: the same for every document of a run.
+struct Known<'a> {
+    dept_ids: Vec<&'a str>,
+    review_ids: Vec<&'a str>,
+    today: Date,
+}
+
+impl Known<'_> {
+    fn unknown_dept(&self, doc: &Document, key: &str, from: usize, id: &str) -> Diagnostic {
+        let hint = match did_you_mean(id, self.dept_ids.iter().copied()) {
+            Some(m) => format!("是不是 `{m}`?部门须先在 site.yaml 的 departments 中登记"),
+            None => format!(
+                "部门须先在 site.yaml 的 departments 中登记;已登记: {}",
+                self.dept_ids.join(", ")
+            ),
+        };
+        doc.error_at(key, from, format!("未知部门 `{id}`"))
+            .with_hint(hint)
+    }
+}
+
+/// The rules for one document against the ids the site has.
+fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let mut urls: FxHashMap<&str, Vec<&crate::document::Document>> = FxHashMap::default();
+    if let Some(review) = &doc.review
+        && !known.review_ids.contains(&review.as_str())
+    {
+        let ids = &known.review_ids;
+        let hint = match did_you_mean(review, ids.iter().copied()) {
+            Some(m) => format!("是不是 `{m}`?"),
+            None if ids.is_empty() => "还没有任何评议活动(type: review)文档".to_string(),
+            None => format!("已有的评议活动: {}", ids.join(", ")),
+        };
+        diags.push(
+            doc.error_at("review", 1, format!("未知评议活动 `{review}`"))
+                .with_hint(hint),
+        );
+    }
+    match &doc.details {
+        Details::Review(r) => check_review(known, doc, r, &mut diags),
+        Details::Notice(n) => {
+            for d in &n.departments {
+                if !known.dept_ids.contains(&d.as_str()) {
+                    diags.push(known.unknown_dept(doc, "departments", 1, d));
+                }
+            }
+        }
+        Details::Rectification(rect) => check_rectification(known, doc, rect, &mut diags),
+        Details::Page => {
+            let first = doc.slug.as_str();
+            if is_reserved(first) || first.parse::<i32>().is_ok() {
+                diags.push(
+                    doc.error_at("slug", 1, format!("页面网址 /{first}/ 已被网站栏目占用"))
+                        .with_hint("请换一个 slug"),
+                );
+            }
+        }
+        Details::Speech(_) => {}
+    }
+    diags
+}
+
+/// A review's departments and the departments of its votes.
+fn check_review(known: &Known<'_>, doc: &Document, r: &Review, diags: &mut Vec<Diagnostic>) {
+    let from = doc.line_of("departments", 1);
+    for d in &r.departments {
+        if !known.dept_ids.contains(&d.as_str()) {
+            diags.push(known.unknown_dept(doc, "departments", from, d));
+        }
+    }
+    let mut from = doc.line_of("results", 1);
+    for v in &r.results {
+        let line = doc.line_of("department", from);
+        from = line + 1;
+        if !known.dept_ids.contains(&v.department.as_str()) {
+            diags.push(known.unknown_dept(doc, "department", line, &v.department));
+        } else if !r.departments.contains(&v.department) {
+            diags.push(doc.error_at(
+                "department",
+                line,
+                format!(
+                    "测评结果中的部门 `{}` 不在本次评议的 departments 中",
+                    v.department
+                ),
+            ));
+        }
+    }
+}
+
+/// A rectification's department, its overdue items (warnings) and items closed after today.
+fn check_rectification(
+    known: &Known<'_>,
+    doc: &Document,
+    rect: &Rectification,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let today = known.today;
+    if !known.dept_ids.contains(&rect.department.as_str()) {
+        diags.push(known.unknown_dept(doc, "department", 1, &rect.department));
+    }
+    // Lines only go forward within each kind: one pass over the text for each, however many
+    // items are overdue.
+    let mut deadlines = Locator::new(&doc.text);
+    let mut completions = Locator::new(&doc.text);
+    // A scheduled report, previewed, may record what is done by its own date.
+    let latest = doc.date.map_or(today, |d| d.max(today));
+    for (i, item) in rect.items.iter().enumerate() {
+        if item.is_overdue(today) {
+            let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
+            diags.push(
+                Diagnostic::warning(
+                    &doc.source,
+                    format!(
+                        "整改事项 {} 已逾期:时限 {},状态仍为 {}",
+                        item.id,
+                        item.deadline,
+                        item.status.label()
+                    ),
+                )
+                .at_line(&mut deadlines, line, 1),
+            );
+        }
+        if let Some(done) = item.completed.filter(|&d| d > latest) {
+            let line = rect.completed_lines.get(i).copied().unwrap_or(0).max(1);
+            diags.push(
+                Diagnostic::error(
+                    &doc.source,
+                    if latest == today {
+                        format!(
+                            "整改事项 {} 的完成日期 completed: {done} 晚于今天({latest})",
+                            item.id
+                        )
+                    } else {
+                        format!(
+                            "整改事项 {} 的完成日期 completed: {done} 晚于本文档的发布日期 {latest}",
+                            item.id
+                        )
+                    },
+                )
+                .at_line(&mut completions, line, 1)
+                .with_hint("销号日期只能是已经过去的日期;事项尚未完成的,status 写 in_progress,并删去 completed"),
+            );
+        }
+    }
+}
+
+/// Every document of a URL that more than one document takes.
+fn shared_urls(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut urls: FxHashMap<&str, Vec<&Document>> = FxHashMap::default();
     for page in &site.pages {
         urls.entry(page.url()).or_default().push(&page.doc);
     }
@@ -235,27 +266,25 @@ pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>
         .collect();
     urls.sort_by(|a, b| a.0.cmp(b.0));
     for (url, docs) in urls {
-        {
-            let others: Vec<String> = docs
-                .iter()
-                .map(|d| d.source.display().to_string())
-                .collect();
-            for d in &docs {
-                let hint = if d.kind == Kind::Review {
-                    "评议活动的 id 不能重复"
-                } else {
-                    "同一年度、同一类型的文档 slug 不能重复;用 slug 字段另取一个"
-                };
-                diags.push(
-                    Diagnostic::error(
-                        &d.source,
-                        format!("网址 {url} 被多个文档占用: {}", others.join("、")),
-                    )
-                    .at(&d.text, d.line_of("slug", 1).max(1), 1)
-                    .with_hint(hint),
-                );
-            }
+        let others: Vec<String> = docs
+            .iter()
+            .map(|d| d.source.display().to_string())
+            .collect();
+        for d in &docs {
+            let hint = if d.kind == Kind::Review {
+                "评议活动的 id 不能重复"
+            } else {
+                "同一年度、同一类型的文档 slug 不能重复;用 slug 字段另取一个"
+            };
+            diags.push(
+                Diagnostic::error(
+                    &d.source,
+                    format!("网址 {url} 被多个文档占用: {}", others.join("、")),
+                )
+                .at(&d.text, d.line_of("slug", 1).max(1), 1)
+                .with_hint(hint),
+            );
         }
     }
-    (per_doc, diags)
+    diags
 }

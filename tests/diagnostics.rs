@@ -256,3 +256,69 @@ fn utf16_file() {
     assert_eq!(errors[0].location(), "content/2024/notices/plan.md");
     assert!(errors[0].message.contains("UTF-16"));
 }
+
+#[test]
+fn missing_type_lists_every_kind() {
+    let (at, msg, hint) = one_error("content/about.md", "---\ntitle: 关于本站\n---\n");
+    assert_eq!(at, "content/about.md:1:1");
+    assert_eq!(msg, "缺少必填字段: type");
+    assert_eq!(
+        hint.as_deref(),
+        Some(
+            "type 可选: review(评议活动)、speech(讲话)、notice(通知公告)、rectification(整改公告)、page(页面)"
+        )
+    );
+}
+
+#[test]
+fn page_slug_that_takes_a_column_folder() {
+    for slug in [
+        "speeches",
+        "notices",
+        "rectifications",
+        "reviews",
+        "departments",
+        "2024",
+    ] {
+        let (at, msg, _) = one_error(
+            "content/x.md",
+            &format!("---\ntitle: 页\ntype: page\nslug: \"{slug}\"\n---\n"),
+        );
+        assert_eq!(at, "content/x.md:4:1");
+        assert_eq!(msg, format!("页面网址 /{slug}/ 已被网站栏目占用"));
+    }
+    // `pages` is no folder of the site's: a page may take it.
+    let site = TestSite::valid()
+        .file(
+            "content/x.md",
+            "---\ntitle: 页\ntype: page\nslug: pages\n---\n",
+        )
+        .built();
+    assert!(site.out().join("pages/index.html").is_file());
+}
+
+#[test]
+fn theme_without_a_template_it_needs() {
+    let site = TestSite::valid();
+    for name in ["speech.html", "reviews.html"] {
+        std::fs::remove_file(site.root().join("themes/default/templates").join(name)).unwrap();
+    }
+    let errors = site.errors();
+    let found: Vec<_> = errors
+        .iter()
+        .map(|e| (e.path.display().to_string(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "themes/default/templates/reviews.html".to_string(),
+                "缺少模板"
+            ),
+            (
+                "themes/default/templates/speech.html".to_string(),
+                "缺少模板"
+            ),
+        ]
+    );
+}

@@ -5,9 +5,7 @@ use crate::support::*;
 #[test]
 fn example_site_builds_with_every_url() {
     let site = TestSite::example();
-    let mut opts = TestSite::options();
-    opts.today = Some(pingyi::Date::parse("2026-11-27").unwrap());
-    let report = pingyi::build(site.root(), &site.out(), &opts)
+    let report = pingyi::build(site.root(), &site.out(), &TestSite::example_options())
         .unwrap_or_else(|e| panic!("{}", describe(&e)));
     assert!(report.documents >= 16, "{}", report.documents);
     // Exactly the one overdue item the example carries.

@@ -171,6 +171,15 @@ impl TestSite {
         }
     }
 
+    /// The options the example site is built with: a fixed today, so that its one overdue
+    /// item and its scheduled posts stay as they are.
+    pub fn example_options() -> Options {
+        Options {
+            today: Some(Date::parse("2026-11-27").unwrap()),
+            ..Options::default()
+        }
+    }
+
     pub fn build(&self) -> Result<pingyi::BuildReport, BuildError> {
         pingyi::build(self.root(), &self.out(), &Self::options())
     }

@@ -1,0 +1,349 @@
+//! The kinds of document (review, speech, notice, rectification, page) and what the generator
+//! knows about each, one entry of [`KINDS`] a kind: its `type` name, URL folder, labels,
+//! template, fields, place in navigation and groups, search facet and `pingyi new` starter.
+//!
+//! Adding a kind: a variant of [`Kind`], an entry here, a details struct in `document`, a
+//! template in the theme.
+
+use serde::{Deserialize, Serialize};
+
+/// What a document is, from its front matter's `type`. The serde name of each variant is the
+/// entry's [`KindInfo::name`] (a test holds them together): the derived `Deserialize` keeps
+/// serde's message for an unknown `type`, which `yaml` translates for editors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Review,
+    Speech,
+    Notice,
+    Rectification,
+    Page,
+}
+
+/// Everything the generator knows about one kind.
+#[derive(Debug)]
+pub struct KindInfo {
+    pub kind: Kind,
+    /// The front matter's `type` value.
+    pub name: &'static str,
+    /// The URL folder: `/2024/speeches/…`, `/reviews/…`; the kind's column at `/{plural}/`.
+    pub plural: &'static str,
+    /// What readers call it: the column's name in navigation, lists and search.
+    pub label: &'static str,
+    /// What editors call it, in the hint for a missing `type`.
+    pub short_label: &'static str,
+    /// The theme's template for one document of this kind.
+    pub template: &'static str,
+    /// The fields, of those only some kinds have, that this kind may have.
+    pub fields: &'static [&'static str],
+    /// The fields it must have besides `title` and `type`, in the order a message lists the
+    /// missing ones.
+    pub required: &'static [&'static str],
+    /// Its place in the main navigation (after 首页); `None`: not a column of the site.
+    pub nav: Option<u8>,
+    /// Its place where a page shows documents grouped by kind (a review cycle, a department);
+    /// `None`: never grouped.
+    pub group: Option<u8>,
+    /// Whether `/{plural}/` is a paginated list of its documents (the reviews have a page
+    /// of their own there instead).
+    pub listed: bool,
+    /// Its code among the search index's type facets. Published in `search/meta.json` and
+    /// read back by the search page: a code, once given, stays.
+    pub facet: u32,
+    /// What `pingyi new` writes.
+    pub starter: Starter,
+}
+
+/// A new document's front matter (after `title` and `type`) and placeholder body. Every
+/// required field has a value that builds, the optional ones are commented out. `scaffold`
+/// fills in `@DATE@`, `@REVIEW@` (the cycle's id), `@ID@` and `@YEAR@` (a review's own),
+/// `@DEPARTMENTS@` (a YAML list), `@DEPARTMENT@` (the first), `@DEADLINE@` (three months on)
+/// and `@OPTIONAL_DEPARTMENTS@` (a `departments:` line, commented out when none was asked for).
+#[derive(Debug)]
+pub struct Starter {
+    pub fields: &'static str,
+    /// Whether the optional disclosure fields (索引号, 文号…) follow, commented out.
+    pub disclosure: bool,
+    pub body: &'static str,
+}
+
+/// The table, in the order of [`Kind`]'s variants.
+pub const KINDS: &[KindInfo] = &[
+    KindInfo {
+        kind: Kind::Review,
+        name: "review",
+        plural: "reviews",
+        label: "评议活动",
+        short_label: "评议活动",
+        template: "review.html",
+        fields: &["id", "year", "departments", "stages", "results"],
+        required: &["date", "id", "year", "departments"],
+        nav: Some(0),
+        group: Some(0),
+        listed: false,
+        facet: 0,
+        starter: Starter {
+            fields: "\
+date: @DATE@
+id: \"@ID@\"                            # 评议活动的 id，其他文档的 review 写它
+year: @YEAR@                           # 评议年度
+departments: @DEPARTMENTS@                  # 受评部门的 id（见 site.yaml），删去本年度不评议的
+stages:                              # 评议阶段及起止日期
+  - {name: 评议准备, start: @YEAR@-01-01, end: @YEAR@-03-31}
+  - {name: 评议调查, start: @YEAR@-04-01, end: @YEAR@-06-30}
+  - {name: 集中评议, start: @YEAR@-07-01, end: @YEAR@-09-30}
+  - {name: 整改落实, start: @YEAR@-10-01, end: @YEAR@-12-31}
+# 满意度测评后填写，verdict 为 满意、基本满意 或 不满意；再次测评的写 round: 2
+# results:
+#   - {department: @DEPARTMENT@, round: 1, satisfied: 30, basically_satisfied: 8, unsatisfied: 2, verdict: 满意}
+# summary: 摘要；不写则取正文第一段
+# tags: [工作评议]
+",
+            disclosure: false,
+            body: "在这里介绍本年度评议的部门、内容和安排。",
+        },
+    },
+    KindInfo {
+        kind: Kind::Speech,
+        name: "speech",
+        plural: "speeches",
+        label: "领导讲话",
+        short_label: "讲话",
+        template: "speech.html",
+        fields: &["speaker", "speaker_title", "occasion", "venue", "review"],
+        required: &["date", "review", "speaker", "speaker_title", "occasion"],
+        nav: Some(1),
+        group: Some(2),
+        listed: true,
+        facet: 1,
+        starter: Starter {
+            fields: "\
+date: @DATE@                     # 发布日期
+review: \"@REVIEW@\"                       # 所属评议活动的 id
+speaker: 待填写                        # 讲话人
+speaker_title: 待填写                  # 讲话人职务
+occasion: 待填写                       # 会议或场合
+# venue: 会议地点                     # 地点（可选）
+# summary: 摘要；不写则取正文第一段
+# tags: [工作评议]
+",
+            disclosure: false,
+            body: "同志们：\n\n在这里写讲话正文。小标题用 ## 开头，例如：\n\n## 一、提高认识",
+        },
+    },
+    KindInfo {
+        kind: Kind::Notice,
+        name: "notice",
+        plural: "notices",
+        label: "通知公告",
+        short_label: "通知公告",
+        template: "notice.html",
+        fields: &["departments", "notice_kind", "deadline", "review"],
+        required: &["date", "review"],
+        nav: Some(2),
+        group: Some(1),
+        listed: true,
+        facet: 2,
+        starter: Starter {
+            fields: "\
+date: @DATE@                     # 发布日期
+review: \"@REVIEW@\"                       # 所属评议活动的 id
+notice_kind: announcement            # plan 评议方案、announcement 公告、call_for_opinions 征求意见、result 评议结果
+@OPTIONAL_DEPARTMENTS@# deadline: @DEADLINE@               # 截止日期，例如征求意见的截止日期（可选）
+",
+            disclosure: true,
+            body: "在这里写通知公告正文。",
+        },
+    },
+    KindInfo {
+        kind: Kind::Rectification,
+        name: "rectification",
+        plural: "rectifications",
+        label: "整改公告",
+        short_label: "整改公告",
+        template: "rectification.html",
+        fields: &["department", "round", "items", "review"],
+        required: &["date", "review", "department", "items"],
+        nav: Some(3),
+        group: Some(3),
+        listed: true,
+        facet: 3,
+        starter: Starter {
+            fields: "\
+date: @DATE@                     # 发布日期
+review: \"@REVIEW@\"                       # 所属评议活动的 id
+department: @DEPARTMENT@                 # 报告整改情况的部门 id（见 site.yaml）
+round: 1                             # 整改轮次：再次整改时写 2、3……
+items:                               # 整改台账：每个问题一项
+  - id: \"1\"                          # 本报告内的编号
+    problem: 待填写                    # 问题
+    measures: 待填写                   # 整改措施
+    responsible: 待填写                # 责任单位或责任人
+    deadline: @DEADLINE@             # 整改时限
+    status: registered               # registered 已登记、in_progress 整改中、done 已销号
+    # completed: @DEADLINE@          # 销号日期：status 为 done 时必填
+    # progress:                      # 督办记录
+    #   - {date: @DATE@, note: 督办情况}
+",
+            disclosure: true,
+            body: "在这里写整改情况报告正文，逐项情况见整改台账。",
+        },
+    },
+    KindInfo {
+        kind: Kind::Page,
+        name: "page",
+        plural: "pages",
+        label: "页面",
+        short_label: "页面",
+        template: "page.html",
+        fields: &[],
+        required: &[],
+        nav: None,
+        group: None,
+        listed: false,
+        facet: 4,
+        starter: Starter {
+            fields: "# summary: 摘要；不写则取正文第一段\n",
+            disclosure: false,
+            body: "在这里写页面正文。",
+        },
+    },
+];
+
+impl Kind {
+    /// The kinds with a paginated list at `/{plural}/`, in table order.
+    pub const LISTED: [Kind; listed_count()] = listed();
+
+    /// Its entry in [`KINDS`].
+    pub fn info(self) -> &'static KindInfo {
+        &KINDS[self as usize]
+    }
+
+    /// The front matter's `type` value.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The URL segment: `/2024/speeches/…`, `/reviews/…`.
+    pub fn plural(self) -> &'static str {
+        self.info().plural
+    }
+
+    /// What readers call it.
+    pub fn label(self) -> &'static str {
+        self.info().label
+    }
+}
+
+const fn listed_count() -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < KINDS.len() {
+        if KINDS[i].listed {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn listed() -> [Kind; listed_count()] {
+    let mut out = [Kind::Page; listed_count()];
+    let (mut i, mut n) = (0, 0);
+    while i < KINDS.len() {
+        if KINDS[i].listed {
+            out[n] = KINDS[i].kind;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The kinds that are columns of the site, with a page at `/{plural}/`, in navigation order.
+pub fn in_nav() -> Vec<&'static KindInfo> {
+    let mut v: Vec<_> = KINDS.iter().filter(|k| k.nav.is_some()).collect();
+    v.sort_by_key(|k| k.nav);
+    v
+}
+
+/// The kinds a page groups its documents by, in the order it shows them.
+pub fn in_groups() -> Vec<Kind> {
+    let mut v: Vec<_> = KINDS.iter().filter(|k| k.group.is_some()).collect();
+    v.sort_by_key(|k| k.group);
+    v.into_iter().map(|k| k.kind).collect()
+}
+
+/// The kinds that may have `field` (one of those only some kinds have), in table order.
+pub fn owners(field: &str) -> impl Iterator<Item = Kind> + '_ {
+    KINDS
+        .iter()
+        .filter(move |k| k.fields.contains(&field))
+        .map(|k| k.kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_variant_order_and_names_are_serdes() {
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(k.kind as usize, i, "{}", k.name);
+            let parsed: Kind = serde_yaml::from_str(k.name).unwrap();
+            assert_eq!(parsed, k.kind);
+            assert_eq!(
+                serde_json::to_string(&k.kind).unwrap(),
+                format!("\"{}\"", k.name)
+            );
+        }
+    }
+
+    #[test]
+    fn facet_codes_and_plurals_are_distinct() {
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.facet, b.facet, "{} {}", a.name, b.name);
+                assert_ne!(a.plural, b.plural, "{} {}", a.name, b.name);
+                assert_ne!(a.template, b.template, "{} {}", a.name, b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn required_fields_are_fields_of_the_kind() {
+        for k in KINDS {
+            for f in k.required {
+                assert!(
+                    ["date", "review"].contains(f) || k.fields.contains(f),
+                    "{}: {f}",
+                    k.name
+                );
+            }
+        }
+    }
+
+    /// The orders the published pages have (render.rs and search.rs spell them out today;
+    /// once they read the table, the golden pages show a change here too).
+    #[test]
+    fn orders_of_navigation_groups_and_lists() {
+        let nav: Vec<_> = in_nav().iter().map(|k| k.plural).collect();
+        assert_eq!(nav, ["reviews", "speeches", "notices", "rectifications"]);
+        assert_eq!(
+            in_groups(),
+            [
+                Kind::Review,
+                Kind::Notice,
+                Kind::Speech,
+                Kind::Rectification
+            ]
+        );
+        assert_eq!(
+            Kind::LISTED,
+            [Kind::Speech, Kind::Notice, Kind::Rectification]
+        );
+        assert_eq!(
+            owners("departments").collect::<Vec<_>>(),
+            [Kind::Review, Kind::Notice]
+        );
+    }
+}
