@@ -68,6 +68,25 @@ cross_wine() {
   "$WINESERVER" -p
 }
 
+# The oldest glibc the Linux release binaries may need: 统信 UOS 20 and 麒麟 V10, on the office
+# desktops, have glibc 2.28, and a binary linked on this machine (Debian 12, glibc 2.36) asks
+# for 2.34 and will not start there. Zig's linker, through cargo-zigbuild, links against the
+# symbols of any glibc version; the tests keep Debian's cross gcc (.ci/arm64.sh).
+RELEASE_GLIBC=2.28
+
+# cargo-zigbuild and Zig, pinned, in a virtual environment under target/ (pip from PyPI).
+cross_zig() {
+  local venv
+  venv=$(cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')/zig-tools
+  if [[ ! -x $venv/bin/cargo-zigbuild ]]; then
+    cross_apt python3-venv
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q ziglang==0.17.1 cargo-zigbuild==0.24.1
+  fi
+  export PATH="$venv/bin:$PATH"
+}
+
 # Installs the Debian packages named, those missing only (apt-get update only then, too).
 cross_apt() {
   local missing=()

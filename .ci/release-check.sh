@@ -56,6 +56,15 @@ expected=$(printf '%s\n' README.md docs 示例网站 "$exe" | LC_ALL=C sort | tr
 cmp -s "$name/README.md" "$repo/README.md" || fail "README.md differs from the repository's"
 diff -r "$name/docs" "$repo/docs" >/dev/null || fail "docs/ differs from the repository's"
 
+# The glibc the binary asks for: no newer than the oldest office desktop's (.ci/cross.sh).
+if [[ $target == *-linux-gnu ]]; then
+  source "$repo/.ci/cross.sh"
+  needs=$(readelf -V --wide "$name/$exe" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
+  [[ $(printf '%s\n' "$needs" "$RELEASE_GLIBC" | sort -V | tail -1) == "$RELEASE_GLIBC" ]] ||
+    fail "$exe needs glibc $needs; the oldest office desktops have $RELEASE_GLIBC"
+  echo "» $name: needs glibc $needs or newer (at most $RELEASE_GLIBC allowed)"
+fi
+
 run=()
 if [[ $target != "$(rustc -vV | sed -n 's/^host: //p')" ]]; then
   var="CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_RUNNER"

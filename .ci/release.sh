@@ -5,7 +5,8 @@
 #
 #   .ci/release.sh [x86_64-linux] [aarch64-linux] [x86_64-windows]     (default: all three)
 #
-# Each archive, pingyi-<version>-<platform>.tar.gz (.zip for Windows), unpacks to one folder
+# Linux binaries are linked against glibc 2.28 with cargo-zigbuild (.ci/cross.sh says why). Each
+# archive, pingyi-<version>-<platform>.tar.gz (.zip for Windows), unpacks to one folder
 # of that name: the binary (pingyi, or pingyi.exe), README.md, docs/ and 示例网站/ (site.yaml
 # and content/; the theme is the one built into the binary). A platform that cannot be built
 # fails the script: none is left out silently. Then .ci/release-check.sh unpacks every
@@ -34,7 +35,6 @@ for p in "${platforms[@]}"; do triple "$p" >/dev/null; done
 
 # The version is the package's, as Cargo reads it (`…#pingyi@0.1.0`).
 version=$(cargo pkgid | sed 's/.*[#@]//')
-host=$(rustc -vV | sed -n 's/^host: //p')
 need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v unzip >/dev/null || need+=(unzip)
@@ -53,11 +53,16 @@ stamp=$(git log -1 --format=%ct 2>/dev/null || date +%s)
 for platform in "${platforms[@]}"; do
   target=$(triple "$platform")
   cross_setup "$target"
-  # The host's build stays in target/release, shared with `cargo run --release` (.ci/run):
-  # no second build of the same thing.
-  if [[ $target == "$host" ]]; then
-    cargo build --release
-    built=${CARGO_TARGET_DIR:-target}/release
+  if [[ $target == *-linux-gnu ]]; then
+    # Linked against glibc $RELEASE_GLIBC (.ci/cross.sh says why), in a target folder of its own
+    # so that it does not rebuild the test builds. Zig is the C compiler and linker here: the
+    # cross gcc's variables are not for this build.
+    cross_zig
+    (
+      unset "CC_${target//-/_}" "AR_${target//-/_}" "CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_LINKER"
+      CARGO_TARGET_DIR=$PWD/target/zig cargo zigbuild --release --target "$target.$RELEASE_GLIBC"
+    )
+    built=$PWD/target/zig/$target/release
   else
     cargo build --release --target "$target"
     built=${CARGO_TARGET_DIR:-target}/$target/release
