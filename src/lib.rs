@@ -16,7 +16,6 @@
 
 pub mod anchors;
 pub mod archive;
-pub mod cli;
 pub mod config;
 pub mod console;
 pub mod date;
