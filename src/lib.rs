@@ -17,7 +17,6 @@
 
 pub mod anchors;
 pub mod archive;
-pub mod cli;
 pub mod config;
 pub mod console;
 pub mod date;

@@ -103,7 +103,10 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
     let bytes = input.as_bytes();
     let mut start = 0;
     loop {
-        let i = next_special(bytes, start);
+        let i = bytes[start..]
+            .iter()
+            .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+            .map_or(bytes.len(), |n| start + n);
         out.write_all(&bytes[start..i])?;
         let Some(&b) = bytes.get(i) else {
             return Ok(());
@@ -117,49 +120,6 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
         })?;
         start = i + 1;
     }
-}
-
-/// Whether a byte is one of the five that HTML escaping replaces.
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'&' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
-    t
-};
-
-/// Where the next of `&<>"'` is at or after `i`, or the length: a page's text is mostly
-/// Chinese with none of them, so sixteen bytes are tested at a time (SSE2 is part of every
-/// x86-64 processor), the rest one by one.
-fn next_special(bytes: &[u8], mut i: usize) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{
-            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        };
-        while let Some(chunk) = bytes.get(i..i + 16) {
-            // SAFETY: SSE2 is part of every x86-64 processor, and `chunk` is 16 readable
-            // bytes (the load needs no alignment).
-            let mask = unsafe {
-                let v = _mm_loadu_si128(chunk.as_ptr().cast());
-                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-                _mm_movemask_epi8(_mm_or_si128(
-                    _mm_or_si128(_mm_or_si128(eq(b'&'), eq(b'<')), eq(b'>')),
-                    _mm_or_si128(eq(b'"'), eq(b'\'')),
-                ))
-            };
-            if mask != 0 {
-                return i + mask.trailing_zeros() as usize;
-            }
-            i += 16;
-        }
-    }
-    while bytes.get(i).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
-        i += 1;
-    }
-    i
 }
 
 /// Files under `dir`, relative to `dir`, junk skipped, sorted.

@@ -18,7 +18,8 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use super::{is_dir, old_dir, previous_dir, remove_tree};
+use super::files::{is_dir, remove_tree};
+use super::staging::{old_dir, previous_dir};
 
 /// How long a refusal from a program holding a file open is tried again.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -162,32 +163,16 @@ enum Swapped {
 
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<Swapped> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
-    let (a, b) = (c(a)?, c(b)?);
-    // The system call rather than glibc's wrapper, which older glibc lacks.
-    // SAFETY: both paths are NUL-terminated strings that outlive the call.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        return Ok(Swapped::Exchanged);
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENOENT) => Ok(Swapped::Missing),
-        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EPERM) => {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    // rustix makes the system call itself: glibc's wrapper is missing from older glibc.
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(Swapped::Exchanged),
+        Err(Errno::NOENT) => Ok(Swapped::Missing),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP | Errno::PERM) => {
             Ok(Swapped::Unsupported)
         }
-        _ => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -203,14 +188,8 @@ fn exchange(_: &Path, b: &Path) -> io::Result<Swapped> {
 /// Flushes the file system that holds `dir`: one `syncfs` instead of one `fsync` per file.
 #[cfg(target_os = "linux")]
 fn sync_filesystem(dir: &Path) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
     let f = std::fs::File::open(dir)?;
-    // SAFETY: `f` is an open descriptor for the duration of the call.
-    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    Ok(rustix::fs::syncfs(&f)?)
 }
 
 /// Elsewhere: every file. Each is opened for writing, because Windows flushes a file

@@ -1,22 +1,13 @@
-//! The one writer. A full build goes through [`Staging`]: into a folder beside the output,
-//! then swapped into place, so a failed build never touches the published site. A rebuild in
-//! `watch` goes through [`write_changes`]: only changed files, each replaced atomically.
-//!
-//! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, after the staged files are flushed
-//! to disk: killed or cut off from power at any instant, the output folder is the complete old
-//! site or the complete new one. Elsewhere, Windows first, it takes two renames ([`publish`]
-//! says how a kill between them is recovered from, and what is done about files that other
-//! programs hold open).
+//! A full build's writer: [`Staging`] writes every file into a folder beside the output as it
+//! is rendered, then has it swapped in (`publish`), so a failed or killed build never touches
+//! the published site. Also the names of the folders kept beside the output, and the check
+//! that an output folder would not swallow the site's sources.
 //!
 //! The site the swap replaces is kept beside the output as the previous build, and the next
-//! build is written over it: rewriting a file costs a third of creating it and later removing
-//! the old one, which for a large site was a tenth of the whole build. What a killed build
-//! leaves beside the output, the next one writes over or removes.
-//!
-//! Only what pingyi wrote is ever written over, moved or removed: [`ownership`] tells its
-//! folders by the marker each holds, and refuses any other.
+//! build is written over it ([`super::previous`]); what a killed build leaves beside the
+//! output, the next one writes over or removes.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -24,43 +15,10 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-pub mod ownership;
-mod publish;
-
-pub use ownership::{MARKER, Refused, refusal};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
-    Bytes(Vec<u8>),
-    /// A file to copy, relative to the site root.
-    Copy(PathBuf),
-}
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// Relative to the output folder, `/`-separated: `2024/speeches/x/index.html`.
-    pub path: String,
-    pub content: Content,
-}
-
-impl Output {
-    pub fn bytes(path: impl Into<String>, bytes: Vec<u8>) -> Output {
-        Output {
-            path: path.into(),
-            content: Content::Bytes(bytes),
-        }
-    }
-}
-
-/// True if `path` stays inside the folder it is joined to: relative, no `..`, no root.
-pub fn is_contained(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains('\\')
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-}
+use super::changes::{Manifest, fingerprint};
+use super::files::{is_dir, remove_tree, reserved, write_one};
+use super::previous::{rewrite_one, survey};
+use super::{MARKER, Output, is_contained, ownership, publish};
 
 /// Refuses output folders whose replacement would destroy the site's sources.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
@@ -116,221 +74,13 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 }
 
 /// Where the old site goes when the swap takes two renames (not on Linux).
-fn old_dir(out: &Path) -> PathBuf {
+pub(super) fn old_dir(out: &Path) -> PathBuf {
     sibling(out, "pingyi-old")
 }
 
 /// The site before the last build: the next build is written over it.
 pub fn previous_dir(out: &Path) -> PathBuf {
     sibling(out, "pingyi-previous")
-}
-
-/// A real folder, not a link to one.
-fn is_dir(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
-}
-
-/// What a folder to be written over holds: its files (relative, `/`-separated, as an
-/// [`Output`] names them), its folders, and those of them that are empty. Links and special
-/// files are removed on the way, so nothing is ever written through one, and so are names no
-/// output can have (not UTF-8).
-#[derive(Default)]
-struct Survey {
-    files: Vec<String>,
-    dirs: Vec<PathBuf>,
-    empty: Vec<PathBuf>,
-}
-
-fn survey(dir: &Path, rel: &str) -> io::Result<Survey> {
-    let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
-    let mut found = entries
-        .par_iter()
-        .map(|e| -> io::Result<Survey> {
-            let path = e.path();
-            let Some(name) = e.file_name().to_str().map(str::to_string) else {
-                remove_tree(&path)?;
-                return Ok(Survey::default());
-            };
-            let rel = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            // `file_type` does not follow symlinks.
-            let kind = e.file_type()?;
-            if kind.is_dir() {
-                let mut inner = survey(&path, &rel)?;
-                inner.dirs.push(path);
-                Ok(inner)
-            } else if kind.is_file() {
-                if rel == MARKER {
-                    // Rewritten at the commit, never left to remove.
-                    return Ok(Survey::default());
-                }
-                Ok(Survey {
-                    files: vec![rel],
-                    ..Survey::default()
-                })
-            } else {
-                std::fs::remove_file(&path)?;
-                Ok(Survey::default())
-            }
-        })
-        .try_reduce(Survey::default, |mut a, b| {
-            a.files.extend(b.files);
-            a.dirs.extend(b.dirs);
-            a.empty.extend(b.empty);
-            Ok(a)
-        })?;
-    if entries.is_empty() {
-        found.empty.push(dir.to_path_buf());
-    }
-    Ok(found)
-}
-
-/// Removes a folder and everything in it, many files at once (an old site has tens of
-/// thousands). Never follows a symlink: a link is removed, not what it points to. A folder
-/// that is not there is fine.
-pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-        Ok(m) if m.is_dir() => {
-            remove_contents(dir)?;
-            publish::retry(dir, || std::fs::remove_dir(dir))
-        }
-        Ok(_) => remove_file(dir),
-    }
-}
-
-/// Removes a file, waiting out a program that holds it open (Windows). On Windows also one
-/// marked read-only, which it otherwise refuses to remove: an older pingyi copied a read-only
-/// static file as it was.
-fn remove_file(path: &Path) -> io::Result<()> {
-    publish::retry(path, || match std::fs::remove_file(path) {
-        Err(e) if cfg!(windows) && e.kind() == io::ErrorKind::PermissionDenied => {
-            writable(path)?;
-            std::fs::remove_file(path)
-        }
-        r => r,
-    })
-}
-
-/// Clears a file's read-only mark (Windows): the writer leaves none, so that a later build can
-/// flush, rewrite and remove every file it wrote.
-fn writable(path: &Path) -> io::Result<()> {
-    let mut permissions = std::fs::symlink_metadata(path)?.permissions();
-    if permissions.readonly() {
-        #[allow(clippy::permissions_set_readonly_false)]
-        permissions.set_readonly(false);
-        std::fs::set_permissions(path, permissions)?;
-    }
-    Ok(())
-}
-
-fn remove_contents(dir: &Path) -> io::Result<()> {
-    let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
-    entries.par_iter().try_for_each(|e| {
-        let path = e.path();
-        let gone = |r: io::Result<()>| match r {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            r => r,
-        };
-        // `file_type` does not follow symlinks.
-        if e.file_type()?.is_dir() {
-            remove_contents(&path)?;
-            gone(publish::retry(&path, || std::fs::remove_dir(&path)))
-        } else {
-            gone(remove_file(&path))
-        }
-    })
-}
-
-/// What an output folder holds: path → fingerprint of the bytes (or, for a copied file, of
-/// its source's path, size and time), so a rebuild can skip files that did not change.
-pub type Manifest = rustc_hash::FxHashMap<String, [u8; 32]>;
-
-fn fingerprint(root: &Path, o: &Output) -> [u8; 32] {
-    match &o.content {
-        Content::Bytes(b) => *blake3::hash(b).as_bytes(),
-        Content::Copy(src) => {
-            let mut h = blake3::Hasher::new();
-            h.update(src.to_string_lossy().as_bytes());
-            if let Ok(m) = std::fs::metadata(root.join(src)) {
-                h.update(&m.len().to_le_bytes());
-                if let Ok(t) = m.modified().and_then(|t| {
-                    t.duration_since(std::time::UNIX_EPOCH)
-                        .map_err(io::Error::other)
-                }) {
-                    h.update(&t.as_nanos().to_le_bytes());
-                }
-            }
-            *h.finalize().as_bytes()
-        }
-    }
-}
-
-fn write_one(root: &Path, dest: &Path, content: &Content) -> io::Result<()> {
-    match content {
-        Content::Bytes(b) => std::fs::write(dest, b),
-        // A copy keeps the source's read-only mark, which on Windows stops the flush, the
-        // rewrite and the removal of the file by later builds.
-        Content::Copy(src) => std::fs::copy(root.join(src), dest).and_then(|_| {
-            if cfg!(windows) {
-                writable(dest)
-            } else {
-                Ok(())
-            }
-        }),
-    }
-    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
-}
-
-/// Writes over `dest`, a file of the build written over, in place: no new file, no old one
-/// to remove. False, having written nothing, if that is not safe: `dest` is gone, is no longer
-/// a plain file, or has other names (a copy of the site made with hard links, `cp -al`,
-/// would change with it).
-#[cfg(unix)]
-fn rewrite_one(root: &Path, dest: &Path, content: &Content) -> io::Result<bool> {
-    use std::io::Write;
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let Ok(mut f) = std::fs::OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(dest)
-    else {
-        // Gone, a link, or read-only: a new file takes its place.
-        remove_tree(dest)?;
-        return Ok(false);
-    };
-    let m = f.metadata()?;
-    if !m.is_file() || m.nlink() != 1 {
-        drop(f);
-        remove_tree(dest)?;
-        return Ok(false);
-    }
-    // Over the old bytes, then cut to length: the pages the file has are written again, not
-    // freed and taken anew (truncating first cost as much as the writing).
-    match content {
-        Content::Bytes(b) => f.write_all(b).map(|()| b.len() as u64),
-        Content::Copy(src) => std::io::copy(&mut std::fs::File::open(root.join(src))?, &mut f),
-    }
-    .and_then(|len| {
-        if m.len() > len {
-            f.set_len(len)
-        } else {
-            Ok(())
-        }
-    })
-    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
-    Ok(true)
-}
-
-/// Elsewhere a file is not rewritten in place: it is replaced.
-#[cfg(not(unix))]
-fn rewrite_one(_: &Path, dest: &Path, _: &Content) -> io::Result<bool> {
-    remove_tree(dest)?;
-    Ok(false)
 }
 
 /// A build being written: files go into a staging folder beside the output as they are
@@ -541,116 +291,12 @@ impl Drop for Staging {
     }
 }
 
-/// Brings `out`, which holds `manifest`, up to date: writes those of `outputs` whose
-/// fingerprint changed, each through a temporary file and a rename so no reader sees half a
-/// file; removes files that are not in `live` (every path the site now has; `None` when no
-/// output came or went). Returns (written, removed).
-pub fn write_changes(
-    root: &Path,
-    out: &Path,
-    manifest: &mut Manifest,
-    outputs: &[Output],
-    live: Option<&BTreeSet<String>>,
-) -> io::Result<(usize, usize)> {
-    if let Some(bad) = outputs.iter().find(|o| !is_contained(&o.path)) {
-        return Err(io::Error::other(format!(
-            "拒绝写出输出目录之外的路径: {}",
-            bad.path
-        )));
-    }
-    if outputs.iter().any(|o| o.path == MARKER) {
-        return Err(reserved());
-    }
-    let changed: Vec<(&Output, [u8; 32])> = outputs
-        .par_iter()
-        .map(|o| (o, fingerprint(root, o)))
-        .filter(|(o, fp)| manifest.get(&o.path) != Some(fp))
-        .collect();
-    // The marker lists what the folder holds. New files are listed before they are written,
-    // so a watch killed meanwhile never leaves a file of its own that the next build would
-    // take for someone else's.
-    let came: Vec<&str> = changed
-        .iter()
-        .map(|(o, _)| o.path.as_str())
-        .filter(|p| !manifest.contains_key(*p))
-        .collect();
-    if !came.is_empty() {
-        ownership::write_marker(
-            out,
-            manifest
-                .keys()
-                .map(String::as_str)
-                .chain(came.iter().copied()),
-        )?;
-    }
-    changed.par_iter().try_for_each(|(o, _)| {
-        let dest = out.join(&o.path);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dest.with_file_name(format!(".{name}.pingyi-tmp"));
-        write_one(root, &tmp, &o.content)?;
-        // On Windows a program reading the file (a browser, the preview) blocks its
-        // replacement for a moment.
-        publish::retry(&dest, || std::fs::rename(&tmp, &dest))
-    })?;
-    for (o, fp) in &changed {
-        manifest.insert(o.path.clone(), *fp);
-    }
-    let Some(live) = live else {
-        return Ok((changed.len(), 0));
-    };
-    let gone: Vec<String> = manifest
-        .keys()
-        .filter(|p| !live.contains(*p))
-        .cloned()
-        .collect();
-    for path in &gone {
-        manifest.remove(path);
-        let file = out.join(path);
-        match remove_file(&file) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        // Remove the folders the file leaves empty, up to the output folder.
-        let mut dir = file.parent();
-        while let Some(d) = dir {
-            if d == out || std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    if !gone.is_empty() {
-        ownership::write_marker(out, manifest.keys().map(String::as_str))?;
-    }
-    Ok((changed.len(), gone.len()))
-}
-
-/// A static file or page that would take the marker's name.
-fn reserved() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("/{MARKER} 是 pingyi 用来识别自己所生成目录的文件,网站中的文件不能用这个名字"),
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::collections::BTreeSet;
 
-    #[test]
-    fn only_contained_paths_are_written() {
-        assert!(is_contained("2024/speeches/a/index.html"));
-        for bad in ["../x", "/etc/passwd", "a/../../x", "", "a\\..\\x"] {
-            assert!(!is_contained(bad), "{bad}");
-        }
-    }
+    use super::*;
+    use crate::output::{refusal, write_changes};
 
     #[test]
     fn output_dir_must_not_swallow_the_site() {
@@ -944,23 +590,5 @@ mod tests {
             std::fs::read_to_string(out.join("b")).unwrap(),
             "a longer text"
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn removing_a_tree_never_follows_symlinks() {
-        let tmp = tempfile::tempdir().unwrap();
-        let keep = tmp.path().join("keep");
-        std::fs::create_dir_all(&keep).unwrap();
-        std::fs::write(keep.join("precious.txt"), "x").unwrap();
-        let tree = tmp.path().join("tree");
-        std::fs::create_dir_all(tree.join("a/b")).unwrap();
-        std::fs::write(tree.join("a/b/f.html"), "x").unwrap();
-        std::os::unix::fs::symlink(&keep, tree.join("a/link")).unwrap();
-        std::os::unix::fs::symlink(keep.join("precious.txt"), tree.join("file-link")).unwrap();
-        remove_tree(&tree).unwrap();
-        assert!(!tree.exists());
-        assert!(keep.join("precious.txt").is_file());
-        remove_tree(&tree).unwrap();
     }
 }

@@ -1,0 +1,55 @@
+//! `pingyi archive`: one review year as a verifiable zip bundle.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::report::{Level, Marks, failed, safe_path};
+use super::{CommonArgs, options};
+
+#[derive(Debug, Args)]
+pub(crate) struct ArchiveArgs {
+    /// 要归档的年度,例如 2025
+    #[arg(value_name = "年度")]
+    pub(crate) year: i32,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+    /// 归档包写到哪里;默认 <站点目录>/archives/<年度>.zip
+    #[arg(long, short, value_name = "文件")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
+    let root = &args.common.root;
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("archives").join(format!("{}.zip", args.year)));
+    eprintln!("正在归档 {} 年度……", args.year);
+    match pingyi::archive::archive(root, args.year, &options(&args.common, None)) {
+        Ok(bundle) => {
+            let written = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&out, &bundle.bytes));
+            if let Err(e) = written {
+                eprintln!("{} 无法写入 {}: {e}", m.fail, safe_path(&out));
+                return ExitCode::from(2);
+            }
+            eprintln!(
+                "{} 已把 {} 年度的 {} 篇文档归档到 {}:{} 个文件,{:.1} MB;用 pingyi verify {} 校验",
+                m.ok,
+                bundle.year,
+                bundle.documents,
+                safe_path(&out),
+                bundle.files,
+                bundle.bytes.len() as f64 / 1e6,
+                safe_path(&out)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(e, "没有生成归档包", m, level),
+    }
+}
