@@ -1,6 +1,7 @@
-//! [`Site`]: the published documents with their rendered Markdown, plus the indexes the pages
-//! are built from (by type, year, review, department, tag). Built from parsed documents by a
-//! pure function; nothing here reads the disk but the metadata of attachments and images.
+//! [`Site`]: the published documents with their rendered Markdown, and ([`index`]) the indexes
+//! the pages are built from (by type, year, review, department, tag). Built from parsed
+//! documents by a pure function; nothing here reads the disk but the metadata of attachments
+//! and images.
 
 use rustc_hash::FxHasher;
 use std::cell::RefCell;
@@ -20,6 +21,9 @@ use crate::document::{Document, Kind};
 use crate::load::slash_path;
 use crate::markdown::{self, LinkTarget, RefKind, Rendered};
 use crate::slug;
+
+pub mod index;
+pub use index::Index;
 
 /// Options that decide what is published.
 #[derive(Debug, Clone)]
