@@ -316,3 +316,25 @@ fn record<'k>(keys: &mut RenderKeys, all: impl Iterator<Item = (&'k str, u64)>) 
     keys.entries.retain(|_, e| e.1 == generation);
     added || keys.entries.len() != before
 }
+
+/// Each job's URL → its watch key and the files it renders: what the test that keys and
+/// renders agree compares.
+#[cfg(test)]
+fn keyed_renders(site: &Site, theme: &Theme) -> Vec<(String, u64, Vec<Output>)> {
+    let cx = Ctx::new(site);
+    let jobs = plan(&cx);
+    let salt = site_salt(site);
+    jobs.iter()
+        .map(|job| {
+            let outputs = job.render(&cx, theme, &jobs).expect("the example renders");
+            (
+                job.url(&cx).into_owned(),
+                key(&cx, job.as_ref(), salt),
+                outputs,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
