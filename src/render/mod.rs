@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
@@ -90,24 +89,6 @@ fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
     jobs
 }
 
-/// What the last render rendered: each job's URL (and each attachment's path) → a hash of
-/// everything it reads, and the run that last saw it.
-#[derive(Debug, Default)]
-pub struct RenderKeys {
-    entries: FxHashMap<String, (u64, u32)>,
-    generation: u32,
-    /// The search index as last built: a rebuild redoes only what an edit touched.
-    search: crate::search::Cache,
-}
-
-impl RenderKeys {
-    /// Forgets everything: the next render renders every output.
-    pub fn clear(&mut self) {
-        self.entries.clear();
-        self.search = crate::search::Cache::default();
-    }
-}
-
 /// Everything a job reads, hashed: when it is unchanged, so is the job's output. `salt`
 /// covers what every page shows (the site's settings, "today", tags, free pages).
 fn key(cx: &Ctx<'_>, job: &dyn Job, salt: u64) -> u64 {
@@ -154,10 +135,9 @@ pub type Progress<'p> = dyn Fn(usize, usize) + Sync + 'p;
 /// Renders every page of the site and the machine-readable files, sorted by path.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
     let all = std::sync::Mutex::new(Vec::new());
-    render_changed(
+    render_into(
         site,
         theme,
-        None,
         &|o| {
             all.lock().expect("not poisoned").push(o);
             Ok(())
@@ -170,86 +150,89 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
     Ok(all)
 }
 
-/// Renders the outputs whose inputs changed since `keys` were recorded, hands each to `sink`
-/// as soon as it is ready (attachments too), and updates `keys`. Returns every path the site
-/// has when outputs came or went since the last render, `None` otherwise. Without `keys`
-/// (a build no later build continues) it renders everything and records nothing.
-pub fn render_changed(
+/// Renders every output of the site into `sink` as soon as each is ready, attachments last;
+/// `prepare` runs while the jobs are planned.
+pub fn render_into(
     site: &Site,
     theme: &Theme,
-    keys: Option<&mut RenderKeys>,
     sink: &Sink<'_>,
     prepare: &Prepare<'_>,
     progress: Option<&Progress<'_>>,
-) -> Result<Option<BTreeSet<String>>, RenderError> {
-    let mut keys = keys;
-    let ((mut cx, jobs), prepared) = rayon::join(
-        || {
-            let cx = Ctx::new(site);
-            let jobs = plan(&cx);
-            (cx, jobs)
-        },
-        prepare,
-    );
+) -> Result<(), RenderError> {
+    let (plan, prepared) = rayon::join(|| Plan::new(site, None), prepare);
     prepared.map_err(RenderError::Sink)?;
-    // The search index's cache goes to the one job that uses it, and comes back after.
-    cx.search = keys
-        .as_mut()
-        .map(|k| std::sync::Mutex::new(std::mem::take(&mut k.search)));
-    let salt = site_salt(site);
-    let keyed: Vec<(Cow<'_, str>, u64)> = match &keys {
-        Some(_) => jobs
-            .par_iter()
-            .map(|job| (job.url(&cx), key(&cx, job.as_ref(), salt)))
-            .collect(),
-        None => Vec::new(),
-    };
-    let stale = |i: usize| match (&keys, keyed.get(i)) {
-        (Some(keys), Some((url, key))) => keys.entries.get(url.as_ref()).map(|e| e.0) != Some(*key),
-        _ => true,
-    };
-    let todo: Vec<&dyn Job> = (0..jobs.len())
-        .filter(|&i| stale(i))
-        .map(|i| jobs[i].as_ref())
-        .collect();
-    let rendered = run(&cx, theme, &todo, &jobs, sink, progress);
-    if let (Some(k), Some(m)) = (keys.as_mut(), cx.search.take()) {
-        k.search = m.into_inner().unwrap_or_else(|e| e.into_inner());
-    }
-    rendered?;
+    plan.render(theme, &|_| true, sink, progress)?;
+    copies(site).try_for_each(sink).map_err(RenderError::Sink)
+}
 
-    // Attachments and images are keyed too, by where they come from, their size and time.
-    let mut attachments = Vec::new();
-    for p in &site.pages {
-        for a in p.copies() {
-            let path = format!("{}{}", &p.url()[1..], a.name);
-            let mut h = FxHasher::default();
-            (&a.source, a.size, a.modified).hash(&mut h);
-            attachments.push((path, h.finish(), a.source.clone()));
-        }
-    }
-    for (path, _, source) in &attachments {
-        sink(Output {
-            path: path.clone(),
-            content: Content::Copy(source.clone()),
+/// The attachments and images of every page, copied next to it.
+pub fn copies(site: &Site) -> impl Iterator<Item = Output> + '_ {
+    site.pages.iter().flat_map(|p| {
+        p.copies().map(|a| Output {
+            path: format!("{}{}", &p.url()[1..], a.name),
+            content: Content::Copy(a.source.clone()),
         })
-        .map_err(RenderError::Sink)?;
+    })
+}
+
+/// The jobs of a site, planned: what a render renders, whole or in part. A build no later
+/// build continues renders every job; `incremental` renders those whose key changed.
+pub struct Plan<'a> {
+    cx: Ctx<'a>,
+    jobs: Vec<Box<dyn Job + 'a>>,
+}
+
+impl<'a> Plan<'a> {
+    /// Plans the site's jobs. `search` is the search index's cache, when a later build
+    /// continues this one; it comes back from [`Plan::into_search_cache`].
+    pub fn new(site: &'a Site, search: Option<crate::search::Cache>) -> Plan<'a> {
+        let mut cx = Ctx::new(site);
+        cx.search = search.map(std::sync::Mutex::new);
+        let jobs = plan(&cx);
+        Plan { cx, jobs }
     }
 
-    let Some(keys) = keys else {
-        return Ok(None);
-    };
-    let all = keyed
-        .iter()
-        .map(|(u, k)| (u.as_ref(), *k))
-        .chain(attachments.iter().map(|(p, k, _)| (p.as_str(), *k)));
-    // The full list of files is needed only when outputs came or went.
-    let live = record(keys, all).then(|| {
-        let mut live: BTreeSet<String> = jobs.iter().flat_map(|j| j.paths(&cx, &jobs)).collect();
-        live.extend(attachments.into_iter().map(|(path, _, _)| path));
-        live
-    });
-    Ok(live)
+    /// Each job's URL and watch key, in job order.
+    pub fn keys(&self) -> Vec<(Cow<'_, str>, u64)> {
+        let salt = site_salt(self.cx.site);
+        self.jobs
+            .par_iter()
+            .map(|job| (job.url(&self.cx), key(&self.cx, job.as_ref(), salt)))
+            .collect()
+    }
+
+    /// Every file the site has, relative to the output folder (attachments too).
+    pub fn paths(&self) -> BTreeSet<String> {
+        let mut paths: BTreeSet<String> = self
+            .jobs
+            .iter()
+            .flat_map(|j| j.paths(&self.cx, &self.jobs))
+            .collect();
+        paths.extend(copies(self.cx.site).map(|o| o.path));
+        paths
+    }
+
+    /// Renders the jobs `which` picks (by position in job order) in parallel into `sink`:
+    /// every template error, or the first sink error.
+    pub fn render(
+        &self,
+        theme: &Theme,
+        which: &(dyn Fn(usize) -> bool + Sync),
+        sink: &Sink<'_>,
+        progress: Option<&Progress<'_>>,
+    ) -> Result<(), RenderError> {
+        let todo: Vec<&dyn Job> = (0..self.jobs.len())
+            .filter(|&i| which(i))
+            .map(|i| self.jobs[i].as_ref())
+            .collect();
+        run(&self.cx, theme, &todo, &self.jobs, sink, progress)
+    }
+
+    /// The search index's cache as the render left it.
+    pub fn into_search_cache(self) -> Option<crate::search::Cache> {
+        let m = self.cx.search?;
+        Some(m.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 /// Renders `todo` in parallel into `sink`: every template error, or the first sink error.
@@ -295,26 +278,6 @@ fn run(
         return Err(RenderError::Content(diags));
     }
     Ok(())
-}
-
-/// Records this run's keys, by URL (or attachment path); entries not touched belong to outputs
-/// that are gone. Whether outputs came or went.
-fn record<'k>(keys: &mut RenderKeys, all: impl Iterator<Item = (&'k str, u64)>) -> bool {
-    keys.generation = keys.generation.wrapping_add(1);
-    let generation = keys.generation;
-    let mut added = false;
-    for (url, key) in all {
-        match keys.entries.get_mut(url) {
-            Some(e) => *e = (key, generation),
-            None => {
-                keys.entries.insert(url.to_string(), (key, generation));
-                added = true;
-            }
-        }
-    }
-    let before = keys.entries.len();
-    keys.entries.retain(|_, e| e.1 == generation);
-    added || keys.entries.len() != before
 }
 
 /// Each job's URL → its watch key and the files it renders: what the test that keys and

@@ -22,6 +22,8 @@ use crate::load::slash_path;
 use crate::markdown::{self, LinkTarget, RefKind, Rendered};
 use crate::slug;
 
+pub use crate::incremental::{CachedRender, RenderCache};
+
 pub mod index;
 pub use index::Index;
 
@@ -118,28 +120,6 @@ pub fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(PathBuf::from(out.join("/")))
 }
 
-/// Markdown rendered for a document, with what it depended on, so a rebuild can reuse it.
-#[derive(Debug, Clone)]
-pub struct CachedRender {
-    doc: Arc<Document>,
-    base_path: String,
-    unsafe_html: bool,
-    /// Every link to a source file and every image the body has, and what it resolved to.
-    links: Vec<(RefKind, String, LinkTarget)>,
-    content: Arc<Rendered>,
-    /// The page made from it, reused while nothing it depends on changes.
-    page: Option<Arc<Page>>,
-}
-
-/// What the last build rendered, by source path.
-/// What the last build rendered, by document (the address of its `Arc`, which the entry keeps
-/// alive, so it cannot be another document's).
-pub type RenderCache = FxHashMap<usize, Arc<CachedRender>>;
-
-fn doc_key(doc: &Arc<Document>) -> usize {
-    Arc::as_ptr(doc) as usize
-}
-
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
 /// Markdown with links resolved (reusing `cache` where the document and its links' targets are
 /// unchanged), finds attachments. Returns the site and every diagnostic (link and attachment
@@ -201,7 +181,7 @@ pub fn assemble(
                 RefKind::Image => images.resolve(link),
             };
             // Replaying the references also finds the images again: they may have changed.
-            let reusable = cache.get(&doc_key(&doc)).filter(|c| {
+            let reusable = cache.get(&doc.source).filter(|c| {
                 Arc::ptr_eq(&c.doc, &doc)
                     && c.base_path == base_path
                     && c.unsafe_html == unsafe_html
@@ -266,7 +246,7 @@ pub fn assemble(
     next_cache.reserve(results.len());
     for (p, d) in results {
         if let Some((page, cached)) = p {
-            next_cache.insert(doc_key(&page.doc), cached);
+            next_cache.insert(page.doc.source.clone(), cached);
             pages.push(page);
         }
         diags.extend(d);
