@@ -5,10 +5,11 @@
 //! [`document`] and [`config`] parse; [`site`] assembles and renders Markdown; [`validate`]
 //! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
 //! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
-//! every change and [`serve`] previews the result. [`archive`] files a review year away as a
-//! verifiable bundle. [`scaffold`] writes a new site (`pingyi init`) and new documents
-//! (`pingyi new`). [`console`] readies the terminal (Windows: UTF-8, colours) for `main.rs`.
-//! [`kind`] is the table of document kinds: names, URL folders, labels, templates, fields.
+//! every change, redoing only what [`incremental`] says changed, and [`serve`] previews the
+//! result. [`archive`] files a review year away as a verifiable bundle. [`scaffold`] writes a
+//! new site (`pingyi init`) and new documents (`pingyi new`). [`console`] readies the terminal
+//! (Windows: colours) for `main.rs`. [`kind`] is the table of document kinds: names, URL
+//! folders, labels, templates, fields.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A diagnostic is an error on the cold path, and it is what every stage returns: boxing it
@@ -23,6 +24,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod document;
 pub mod frontmatter;
+pub mod incremental;
 pub mod kind;
 pub mod load;
 pub mod markdown;

@@ -12,12 +12,13 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document::Document;
+use crate::incremental::{self, Memory};
 use crate::load;
 use crate::output::{self, Manifest, Output};
-use crate::render::{self, RenderError, RenderKeys};
-use crate::site::{self, BuildOptions, RenderCache, Site};
+use crate::render::{self, RenderError};
+use crate::site::{self, BuildOptions, Site};
 use crate::theme::Theme;
-use crate::validate::{ValidateCache, validate};
+use crate::validate::validate;
 
 /// What the command line decides.
 #[derive(Debug, Clone, Default)]
@@ -111,12 +112,8 @@ pub struct Builder {
     theme: Option<Result<Theme, Vec<Diagnostic>>>,
     /// What the output folder holds, when this builder wrote it.
     manifest: Option<(PathBuf, Manifest)>,
-    /// Markdown rendered by the last build, reused for unchanged documents.
-    markdown: RenderCache,
-    /// What each output of the last build was made from; empty forces a full render.
-    keys: RenderKeys,
-    /// Each document's diagnostics from the last build.
-    checked: ValidateCache,
+    /// Markdown, keys and diagnostics of the last build (`incremental`).
+    memory: Memory,
     /// Stage timings of the build under way.
     stages: Vec<(&'static str, Duration)>,
     /// Builds once and is gone: nothing is kept for a next build.
@@ -143,9 +140,7 @@ impl Builder {
             config: None,
             theme: None,
             manifest: None,
-            markdown: RenderCache::default(),
-            keys: RenderKeys::default(),
-            checked: ValidateCache::default(),
+            memory: Memory::default(),
             stages: Vec::new(),
             once: false,
             observer: None,
@@ -174,11 +169,11 @@ impl Builder {
                 Change::Config => {
                     self.config = None;
                     self.theme = None;
-                    self.keys.clear();
+                    self.memory.keys.clear();
                 }
                 Change::Template | Change::Static => {
                     self.theme = None;
-                    self.keys.clear();
+                    self.memory.keys.clear();
                 }
                 Change::Rescan => self.rescan(),
                 Change::Content(rel) => self.reread(rel),
@@ -355,13 +350,13 @@ impl Builder {
             &docs,
             &unparsed,
             &build_opts,
-            &mut self.markdown,
+            &mut self.memory.markdown,
         );
         diags.extend(site_diags);
         self.stages.push((ASSEMBLE, lap.elapsed()));
         self.stage(CHECK);
         lap = Instant::now();
-        let (per_doc, site_wide) = validate(&site, &mut self.checked);
+        let (per_doc, site_wide) = validate(&site, &mut self.memory.checked);
         diags.extend(site_wide);
         let theme = match self.theme.as_ref().expect("loaded above") {
             Ok(t) => Some(t),
@@ -396,9 +391,9 @@ impl Builder {
         let root = self.root.clone();
         let incremental = matches!(&self.manifest, Some((dir, _)) if dir == out && out.is_dir());
         if !incremental {
-            self.keys.clear();
+            self.memory.keys.clear();
         }
-        let mut keys = std::mem::take(&mut self.keys);
+        let mut keys = std::mem::take(&mut self.memory.keys);
         // Taken out while the theme (borrowed from the builder) is in use; put back below.
         let mut previous = self.manifest.take().filter(|_| incremental);
         let once = self.once;
@@ -464,7 +459,7 @@ impl Builder {
                     changed.lock().expect("not poisoned").push(o);
                     Ok(())
                 };
-                let mut live = render::render_changed(
+                let mut live = incremental::render_changed(
                     &site,
                     theme,
                     Some(&mut keys),
@@ -500,7 +495,7 @@ impl Builder {
                     count(&o);
                     staging().write(&o)
                 };
-                render::render_changed(&site, theme, keys, &sink, &prepare, progress)
+                incremental::render_changed(&site, theme, keys, &sink, &prepare, progress)
                     .map_err(failed)?;
                 statics
                     .iter()
@@ -520,7 +515,7 @@ impl Builder {
             .push((RENDER, start.elapsed().saturating_sub(loaded)));
         let files = self.manifest.as_ref().map_or(0, |(_, m)| m.len());
         // Only a written build's keys describe what is on disk.
-        self.keys = keys;
+        self.memory.keys = keys;
         Ok(BuildReport {
             documents,
             pages: pages.into_inner(),

@@ -69,12 +69,12 @@ fn any_sequence_of_changes_ends_like_a_clean_build() {
     b.build(&site.out()).unwrap();
     let mut rng = Lcg(20241127);
 
-    for step in 0..40 {
+    for step in 0..60 {
         let files = md_files(&site);
         let rel = files[rng.next(files.len())].clone();
         let path = site.root().join(&rel);
         let text = std::fs::read_to_string(&path).unwrap();
-        let (what, changes) = match rng.next(9) {
+        let (what, changes) = match rng.next(12) {
             0 => {
                 std::fs::write(&path, text.replacen("\ntitle: ", "\ntitle: 改", 1)).unwrap();
                 ("title", vec![Change::Content(rel.clone())])
@@ -145,6 +145,29 @@ fn any_sequence_of_changes_ends_like_a_clean_build() {
                 )
                 .unwrap();
                 ("draft", vec![Change::Content(rel.clone())])
+            }
+            9 if text.contains("\nsummary: ") => {
+                std::fs::write(&path, text.replacen("\nsummary: ", "\nsummary: 改", 1)).unwrap();
+                ("summary", vec![Change::Content(rel.clone())])
+            }
+            10 if text.contains("note: ") => {
+                std::fs::write(&path, text.replacen("note: ", "note: 改", 1)).unwrap();
+                ("progress note", vec![Change::Content(rel.clone())])
+            }
+            11 if text.contains("notice_kind: ") => {
+                let kinds = ["plan", "announcement", "call_for_opinions", "result"];
+                let now = kinds
+                    .iter()
+                    .position(|k| text.contains(&format!("notice_kind: {k}\n")))
+                    .unwrap_or(0);
+                let (from, to) = (kinds[now], kinds[(now + 1) % kinds.len()]);
+                let edited = text.replacen(
+                    &format!("notice_kind: {from}\n"),
+                    &format!("notice_kind: {to}\n"),
+                    1,
+                );
+                std::fs::write(&path, edited).unwrap();
+                ("notice kind", vec![Change::Content(rel.clone())])
             }
             _ => continue,
         };

@@ -1,6 +1,7 @@
-//! [`Site`]: the published documents with their rendered Markdown, plus the indexes the pages
-//! are built from (by type, year, review, department, tag). Built from parsed documents by a
-//! pure function; nothing here reads the disk but the metadata of attachments and images.
+//! [`Site`]: the published documents with their rendered Markdown, and ([`index`]) the indexes
+//! the pages are built from (by type, year, review, department, tag). Built from parsed
+//! documents by a pure function; nothing here reads the disk but the metadata of attachments
+//! and images.
 
 use rustc_hash::FxHasher;
 use std::cell::RefCell;
@@ -20,6 +21,11 @@ use crate::document::{Document, Kind};
 use crate::load::slash_path;
 use crate::markdown::{self, LinkTarget, RefKind, Rendered};
 use crate::slug;
+
+pub use crate::incremental::{CachedRender, RenderCache};
+
+pub mod index;
+pub use index::Index;
 
 /// Options that decide what is published.
 #[derive(Debug, Clone)]
@@ -114,26 +120,117 @@ pub fn join_relative(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(PathBuf::from(out.join("/")))
 }
 
-/// Markdown rendered for a document, with what it depended on, so a rebuild can reuse it.
-#[derive(Debug, Clone)]
-pub struct CachedRender {
-    doc: Arc<Document>,
-    base_path: String,
+/// Renders the body of `doc`, recording every reference it resolves and what to: a later
+/// build reuses the result while each still resolves the same.
+fn render_markdown(
+    doc: &Arc<Document>,
+    base_path: &str,
     unsafe_html: bool,
-    /// Every link to a source file and every image the body has, and what it resolved to.
-    links: Vec<(RefKind, String, LinkTarget)>,
-    content: Arc<Rendered>,
-    /// The page made from it, reused while nothing it depends on changes.
-    page: Option<Arc<Page>>,
+    resolve_ref: &dyn Fn(RefKind, &str) -> LinkTarget,
+) -> CachedRender {
+    let links = std::sync::Mutex::new(Vec::new());
+    let resolve = |kind: RefKind, link: &str| {
+        let t = resolve_ref(kind, link);
+        links
+            .lock()
+            .expect("not poisoned")
+            .push((kind, link.to_string(), t.clone()));
+        t
+    };
+    let rendered = markdown::render(doc.body(), unsafe_html, &resolve);
+    CachedRender {
+        doc: Arc::clone(doc),
+        base_path: base_path.to_string(),
+        unsafe_html,
+        links: links.into_inner().expect("not poisoned"),
+        content: Arc::new(rendered),
+        page: None,
+    }
 }
 
-/// What the last build rendered, by source path.
-/// What the last build rendered, by document (the address of its `Arc`, which the entry keeps
-/// alive, so it cannot be another document's).
-pub type RenderCache = FxHashMap<usize, Arc<CachedRender>>;
+/// The Markdown problems of `doc`'s body as diagnostics at their lines, in one pass over the
+/// text: a document may have thousands.
+fn problems(doc: &Document, content: &Rendered, diags: &mut Vec<Diagnostic>) {
+    let mut locator = Locator::new(&doc.text);
+    for p in &content.problems {
+        let d = if p.is_error {
+            Diagnostic::error(&doc.source, &p.message)
+        } else {
+            Diagnostic::warning(&doc.source, &p.message)
+        };
+        let at = doc.body_offset + p.offset;
+        diags.push(d.at_offset(&mut locator, at).with_hint(p.hint));
+    }
+}
 
-fn doc_key(doc: &Arc<Document>) -> usize {
-    Arc::as_ptr(doc) as usize
+/// Tag name → URL slug: pinyin, made unique with `-2`, `-3`, … in tag order.
+fn tag_slugs(pages: &[Arc<Page>]) -> BTreeMap<String, String> {
+    let tags: BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| p.doc.tags.iter().map(String::as_str))
+        .collect();
+    let mut tag_slugs = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    for t in tags {
+        let base = slug::derive_capped(t).unwrap_or_else(|| "tag".into());
+        let mut s = base.clone();
+        let mut n = 2;
+        while !used.insert(s.clone()) {
+            s = format!("{base}-{n}");
+            n += 1;
+        }
+        tag_slugs.insert(t.to_string(), s);
+    }
+    tag_slugs
+}
+
+/// Where links between documents lead: each source path's URL, and whether it is published.
+struct Links<'a> {
+    by_source: FxHashMap<&'a str, (&'a str, Option<&'static str>)>,
+    unparsed: &'a HashSet<PathBuf>,
+    base_path: &'a str,
+}
+
+impl<'a> Links<'a> {
+    fn new(
+        docs: &'a [Arc<Document>],
+        unparsed: &'a HashSet<PathBuf>,
+        opts: &BuildOptions,
+        base_path: &'a str,
+    ) -> Links<'a> {
+        let by_source = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.source.to_str().unwrap_or_default(),
+                    (d.url(), excluded(d, opts)),
+                )
+            })
+            .collect();
+        Links {
+            by_source,
+            unparsed,
+            base_path,
+        }
+    }
+
+    /// A link written in a document under `dir`.
+    fn resolve(&self, dir: &Path, link: &str) -> LinkTarget {
+        let Some(target) = join_relative(dir, link) else {
+            return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
+        };
+        match self.by_source.get(target.to_str().unwrap_or_default()) {
+            Some((url, None)) => LinkTarget::Url(format!("{}{url}", self.base_path)),
+            Some((_, Some(why))) => {
+                LinkTarget::Broken(format!("链接 `{link}` 指向的文档是{why},发布后会成为死链"))
+            }
+            None if self.unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
+            None => LinkTarget::Broken(format!(
+                "链接 `{link}` 指向的文件 {} 不存在",
+                target.display()
+            )),
+        }
+    }
 }
 
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
@@ -153,33 +250,9 @@ pub fn assemble(
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let by_source: FxHashMap<&str, (&str, Option<&'static str>)> = docs
-        .iter()
-        .map(|d| {
-            (
-                d.source.to_str().unwrap_or_default(),
-                (d.url(), excluded(d, opts)),
-            )
-        })
-        .collect();
     let base_path = base_path(&config.base_url);
     let unsafe_html = config.markdown.unsafe_html;
-    let resolve_in = |dir: &Path, link: &str| -> LinkTarget {
-        let Some(target) = join_relative(dir, link) else {
-            return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
-        };
-        match by_source.get(target.to_str().unwrap_or_default()) {
-            Some((url, None)) => LinkTarget::Url(format!("{base_path}{url}")),
-            Some((_, Some(why))) => {
-                LinkTarget::Broken(format!("链接 `{link}` 指向的文档是{why},发布后会成为死链"))
-            }
-            None if unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
-            None => LinkTarget::Broken(format!(
-                "链接 `{link}` 指向的文件 {} 不存在",
-                target.display()
-            )),
-        }
-    };
+    let links = Links::new(docs, unparsed, opts, &base_path);
 
     type Assembled = (Option<(Arc<Page>, Arc<CachedRender>)>, Vec<Diagnostic>);
     let results: Vec<Assembled> = docs
@@ -193,11 +266,11 @@ pub fn assemble(
             let dir = doc.dir().to_path_buf();
             let images = Images::new(root, &doc, &base_path);
             let resolve_ref = |kind: RefKind, link: &str| match kind {
-                RefKind::Document => resolve_in(&dir, link),
+                RefKind::Document => links.resolve(&dir, link),
                 RefKind::Image => images.resolve(link),
             };
             // Replaying the references also finds the images again: they may have changed.
-            let reusable = cache.get(&doc_key(&doc)).filter(|c| {
+            let reusable = cache.get(&doc.source).filter(|c| {
                 Arc::ptr_eq(&c.doc, &doc)
                     && c.base_path == base_path
                     && c.unsafe_html == unsafe_html
@@ -207,38 +280,10 @@ pub fn assemble(
                 Some(c) => Arc::clone(c),
                 None => {
                     images.forget();
-                    let links = std::sync::Mutex::new(Vec::new());
-                    let resolve = |kind: RefKind, link: &str| {
-                        let t = resolve_ref(kind, link);
-                        links.lock().expect("not poisoned").push((
-                            kind,
-                            link.to_string(),
-                            t.clone(),
-                        ));
-                        t
-                    };
-                    let rendered = markdown::render(doc.body(), unsafe_html, &resolve);
-                    Arc::new(CachedRender {
-                        doc: Arc::clone(&doc),
-                        base_path: base_path.clone(),
-                        unsafe_html,
-                        links: links.into_inner().expect("not poisoned"),
-                        content: Arc::new(rendered),
-                        page: None,
-                    })
+                    Arc::new(render_markdown(&doc, &base_path, unsafe_html, &resolve_ref))
                 }
             };
-            // One pass over the text for all its problems: a document may have thousands.
-            let mut locator = Locator::new(&doc.text);
-            for p in &cached.content.problems {
-                let d = if p.is_error {
-                    Diagnostic::error(&doc.source, &p.message)
-                } else {
-                    Diagnostic::warning(&doc.source, &p.message)
-                };
-                let at = doc.body_offset + p.offset;
-                diags.push(d.at_offset(&mut locator, at).with_hint(p.hint));
-            }
+            problems(&doc, &cached.content, &mut diags);
             // Attachments and images are looked at on every build: their files may have
             // changed.
             let images = images.found.into_inner();
@@ -262,7 +307,7 @@ pub fn assemble(
     next_cache.reserve(results.len());
     for (p, d) in results {
         if let Some((page, cached)) = p {
-            next_cache.insert(doc_key(&page.doc), cached);
+            next_cache.insert(page.doc.source.clone(), cached);
             pages.push(page);
         }
         diags.extend(d);
@@ -276,23 +321,7 @@ pub fn assemble(
             .then_with(|| a.url().cmp(b.url()))
     });
 
-    let tags: BTreeSet<&str> = pages
-        .iter()
-        .flat_map(|p| p.doc.tags.iter().map(String::as_str))
-        .collect();
-    let mut tag_slugs = BTreeMap::new();
-    let mut used = BTreeSet::new();
-    for t in tags {
-        let base = slug::derive_capped(t).unwrap_or_else(|| "tag".into());
-        let mut s = base.clone();
-        let mut n = 2;
-        while !used.insert(s.clone()) {
-            s = format!("{base}-{n}");
-            n += 1;
-        }
-        tag_slugs.insert(t.to_string(), s);
-    }
-
+    let tag_slugs = tag_slugs(&pages);
     let site = Site {
         config,
         today: opts.today,

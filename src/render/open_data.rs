@@ -1,0 +1,307 @@
+//! Open data, `/data/{year}/`: `documents.json`, every document of the year with its
+//! metadata, and `items.json` and `items.csv`, every ledger item of the year, for reuse and
+//! audit (docs/open-data.md gives the schema).
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHasher;
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Details, Kind, Speech};
+use crate::output::Output;
+use crate::site::Page;
+use crate::theme::Theme;
+
+use super::context::Ctx;
+use super::pages::full;
+use super::view::iso;
+use super::{Job, Jobs};
+
+/// `/data/{year}/`.
+pub struct Data(i32);
+
+/// Every year with documents has its open data (its ledger file may be empty).
+pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
+    let mut years: Vec<i32> = cx.index.by_year.keys().copied().collect();
+    years.sort_unstable();
+    years
+        .into_iter()
+        .map(|y| Box::new(Data(y)) as Box<dyn Job + 'a>)
+        .collect()
+}
+
+impl Job for Data {
+    fn url<'s>(&'s self, _cx: &Ctx<'s>) -> Cow<'s, str> {
+        Cow::Owned(format!("/data/{}/", self.0))
+    }
+
+    fn paths(&self, _cx: &Ctx<'_>, _jobs: &Jobs<'_>) -> Vec<String> {
+        let y = self.0;
+        vec![
+            format!("data/{y}/documents.json"),
+            format!("data/{y}/items.csv"),
+            format!("data/{y}/items.json"),
+        ]
+    }
+
+    // documents.json carries every document of the year whole.
+    fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
+        full(h, cx.index.pages_at(cx.index.by_year.get(&self.0)));
+    }
+
+    fn render(
+        &self,
+        cx: &Ctx<'_>,
+        _theme: &Theme,
+        _jobs: &Jobs<'_>,
+    ) -> Result<Vec<Output>, Diagnostic> {
+        Ok(open_data(cx, self.0))
+    }
+
+    fn sitemap(&self, _cx: &Ctx<'_>) -> Option<Option<Date>> {
+        None
+    }
+}
+
+/// One row of the open-data files.
+#[derive(Serialize)]
+struct DataRow<'a> {
+    year: Option<i32>,
+    review: &'a str,
+    department: &'a str,
+    department_name: &'a str,
+    document: &'a str,
+    url: String,
+    round: u32,
+    id: &'a str,
+    problem: &'a str,
+    measures: &'a str,
+    responsible: &'a str,
+    deadline: String,
+    status: &'static str,
+    status_label: &'static str,
+    completed: Option<String>,
+    overdue: bool,
+}
+
+/// An attachment in `documents.json`.
+#[derive(Serialize)]
+struct AttachmentRow<'a> {
+    title: &'a str,
+    url: String,
+    bytes: u64,
+}
+
+/// One document in `documents.json`: every field of its front matter, and where it is.
+#[derive(Serialize)]
+struct DocumentRow<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    source: String,
+    date: Option<String>,
+    year: Option<i32>,
+    review: Option<&'a str>,
+    slug: &'a str,
+    summary: &'a str,
+    tags: &'a [String],
+    index_no: Option<&'a str>,
+    issuer: Option<&'a str>,
+    doc_number: Option<&'a str>,
+    written_date: Option<String>,
+    departments: Vec<&'a str>,
+    attachments: Vec<AttachmentRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_cycle: Option<&'a crate::document::Review>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speech: Option<&'a Speech>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice: Option<&'a crate::document::Notice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rectification: Option<&'a crate::document::Rectification>,
+}
+
+fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
+    let d = &p.doc;
+    let base = &cx.site.config.base_url;
+    DocumentRow {
+        kind: d.kind.name(),
+        title: &d.title,
+        url: format!("{base}{}", p.url()),
+        source: crate::load::slash_path(&d.source)
+            .to_string_lossy()
+            .into_owned(),
+        date: iso(d.date),
+        year: d.year(),
+        review: d.review.as_deref(),
+        slug: &d.slug,
+        summary: &p.summary,
+        tags: &d.tags,
+        index_no: d.index_no.as_deref(),
+        issuer: d.issuer.as_deref(),
+        doc_number: d.doc_number.as_deref(),
+        written_date: iso(d.written_date),
+        departments: d.departments(),
+        attachments: p
+            .attachments
+            .iter()
+            .map(|a| AttachmentRow {
+                title: &a.title,
+                url: format!("{base}{}{}", p.url(), crate::url::segment(&a.name)),
+                bytes: a.size,
+            })
+            .collect(),
+        review_cycle: match &d.details {
+            Details::Review(r) => Some(r),
+            _ => None,
+        },
+        speech: match &d.details {
+            Details::Speech(s) => Some(s),
+            _ => None,
+        },
+        notice: match &d.details {
+            Details::Notice(n) => Some(n),
+            _ => None,
+        },
+        rectification: match &d.details {
+            Details::Rectification(r) => Some(r),
+            _ => None,
+        },
+    }
+}
+
+/// `rows` as a JSON array with one row to a line: as compact as JSON gets, yet a reader (or a
+/// `diff` between two years' archives) sees each record whole. Written into a buffer sized up
+/// front: a year's open data runs to megabytes.
+fn json_lines<T: Serialize>(rows: &[T], row_bytes: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(rows.len() * row_bytes + 4);
+    bytes.extend_from_slice(b"[\n");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            bytes.extend_from_slice(b",\n");
+        }
+        serde_json::to_writer(&mut bytes, row).expect("plain data serialises");
+    }
+    bytes.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
+    bytes
+}
+
+/// The year's three files.
+fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
+    let documents: Vec<DocumentRow<'_>> = cx
+        .index
+        .pages_at(cx.index.by_year.get(&year))
+        .map(|p| document_row(cx, p))
+        .collect();
+    let rows = item_rows(cx, year);
+    vec![
+        Output::bytes(
+            format!("data/{year}/documents.json"),
+            json_lines(&documents, 2048),
+        ),
+        Output::bytes(format!("data/{year}/items.json"), json_lines(&rows, 1024)),
+        Output::bytes(format!("data/{year}/items.csv"), items_csv(year, &rows)),
+    ]
+}
+
+/// Every ledger item of the year's rectifications, by document URL then item id.
+fn item_rows<'a>(cx: &Ctx<'a>, year: i32) -> Vec<DataRow<'a>> {
+    let site = cx.site;
+    let mut rows: Vec<DataRow> = Vec::new();
+    for p in site
+        .of_kind(Kind::Rectification)
+        .filter(|p| p.doc.year() == Some(year))
+    {
+        let Details::Rectification(r) = &p.doc.details else {
+            continue;
+        };
+        for i in &r.items {
+            rows.push(DataRow {
+                year: Some(year),
+                review: p.doc.review.as_deref().unwrap_or_default(),
+                department: &r.department,
+                department_name: site
+                    .config
+                    .department(&r.department)
+                    .map_or("", |d| d.name.as_str()),
+                document: &p.doc.title,
+                url: format!("{}{}", site.config.base_url, p.url()),
+                round: r.round,
+                id: &i.id,
+                problem: &i.problem,
+                measures: &i.measures,
+                responsible: &i.responsible,
+                deadline: i.deadline.to_string(),
+                status: i.status.name(),
+                status_label: i.status.label(),
+                completed: iso(i.completed),
+                overdue: i.is_overdue(site.today),
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.id.cmp(b.id)));
+    rows
+}
+
+/// `items.csv`: the rows of `items.json` under Chinese headings.
+fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
+    // A BOM so that Excel, what most offices open a CSV with, reads the Chinese right.
+    let mut csv_bytes = Vec::with_capacity(rows.len() * 512);
+    csv_bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut w = csv::Writer::from_writer(csv_bytes);
+    let _ = w.write_record([
+        "年度",
+        "评议活动",
+        "部门编号",
+        "部门",
+        "整改公告",
+        "网址",
+        "整改轮次",
+        "事项编号",
+        "问题",
+        "整改措施",
+        "责任单位",
+        "整改时限",
+        "状态",
+        "完成日期",
+        "是否逾期",
+    ]);
+    // A cell Excel would run as a formula (=, +, -, @, or a tab or return first) is
+    // written with a leading apostrophe: opened, it shows as text.
+    fn cell(v: &str) -> Cow<'_, str> {
+        if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            Cow::Owned(format!("'{v}"))
+        } else {
+            Cow::Borrowed(v)
+        }
+    }
+    let year_text = year.to_string();
+    for r in rows {
+        let round = r.round.to_string();
+        let _ = w.write_record(
+            [
+                Cow::Borrowed(year_text.as_str()),
+                cell(r.review),
+                cell(r.department),
+                cell(r.department_name),
+                cell(r.document),
+                Cow::Borrowed(r.url.as_str()),
+                Cow::Borrowed(round.as_str()),
+                cell(r.id),
+                cell(r.problem),
+                cell(r.measures),
+                cell(r.responsible),
+                Cow::Borrowed(r.deadline.as_str()),
+                Cow::Borrowed(r.status_label),
+                Cow::Borrowed(r.completed.as_deref().unwrap_or_default()),
+                Cow::Borrowed(if r.overdue { "是" } else { "否" }),
+            ]
+            .iter()
+            .map(|c| c.as_bytes()),
+        );
+    }
+    w.into_inner().unwrap_or_default()
+}

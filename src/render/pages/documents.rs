@@ -1,0 +1,224 @@
+//! A document's own page (review, speech, notice, rectification or free page) and, beside it,
+//! its search document: planning, URL, watch key, the [`DocView`] and the render.
+
+use std::borrow::Cow;
+use std::hash::Hash;
+use std::path::Path;
+
+use rustc_hash::FxHasher;
+
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Details, Kind, NoticeKind};
+use crate::output::Output;
+use crate::site::Page;
+use crate::theme::Theme;
+
+use super::super::context::Ctx;
+use super::super::view::{
+    AttachmentView, DocView, Link, NoticeView, RectificationView, TocEntry, human_size, iso, tally,
+    votes,
+};
+use super::super::{Job, Jobs};
+use super::{cards, full, ledgers, templated};
+
+/// Page `i` of `site.pages`.
+pub struct Document(pub usize);
+
+pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
+    (0..cx.site.pages.len())
+        .map(|i| Box::new(Document(i)) as Box<dyn Job + 'a>)
+        .collect()
+}
+
+impl Job for Document {
+    fn url<'s>(&'s self, cx: &Ctx<'s>) -> Cow<'s, str> {
+        Cow::Borrowed(cx.site.pages[self.0].url())
+    }
+
+    fn paths(&self, cx: &Ctx<'_>, _jobs: &Jobs<'_>) -> Vec<String> {
+        vec![
+            format!("{}index.html", &self.url(cx)[1..]),
+            crate::search::doc_path(cx.site, self.0),
+        ]
+    }
+
+    fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
+        let (site, ix, i) = (cx.site, &cx.index, self.0);
+        let p = &*site.pages[i];
+        full(h, [p]);
+        // Its search document's file is named by its search id.
+        crate::search::doc_id(site, i).hash(h);
+        let (prev, next) = ix.neighbours(i);
+        cards(
+            h,
+            [prev, next].into_iter().flatten().map(|j| &*site.pages[j]),
+        );
+        cards(h, ix.related(i).into_iter().map(|j| &*site.pages[j]));
+        // Its review: the link, and for a rectification the votes on its department.
+        if let Some(r) = p.doc.review.as_deref().and_then(|r| ix.review(r)) {
+            full(h, [r]);
+        }
+        if p.doc.kind == Kind::Review {
+            let members = p.doc.review_id().and_then(|r| ix.by_review.get(r));
+            ledgers(h, ix.pages_at(members));
+        }
+    }
+
+    fn render(
+        &self,
+        cx: &Ctx<'_>,
+        theme: &Theme,
+        _jobs: &Jobs<'_>,
+    ) -> Result<Vec<Output>, Diagnostic> {
+        let p = &*cx.site.pages[self.0];
+        let url = p.url();
+        let mut ctx = cx.base_context(&p.doc.title, url);
+        let template = match p.doc.kind {
+            Kind::Review => {
+                ctx.insert("review", &cx.review_view(p, true));
+                "review.html"
+            }
+            Kind::Speech => "speech.html",
+            Kind::Notice => "notice.html",
+            Kind::Rectification => "rectification.html",
+            Kind::Page => "page.html",
+        };
+        ctx.insert("column", p.doc.kind.label());
+        if p.doc.kind != Kind::Page {
+            ctx.insert("column_url", &cx.url(&format!("/{}/", p.doc.kind.plural())));
+        }
+        ctx.insert("doc", &doc_view(cx, self.0));
+        cx.mark_archived(&mut ctx, p.doc.year());
+        Ok(vec![
+            templated(theme, template, url, &ctx)?,
+            crate::search::doc_output(cx.site, self.0),
+        ])
+    }
+
+    fn sitemap(&self, cx: &Ctx<'_>) -> Option<Option<Date>> {
+        Some(cx.site.pages[self.0].doc.date)
+    }
+}
+
+/// What the page of document `i` shows of it.
+fn doc_view<'s>(cx: &'s Ctx<'_>, i: usize) -> DocView<'s> {
+    let p: &'s Page = &cx.site.pages[i];
+    let d = &p.doc;
+    let url = d.url();
+    let tags = d
+        .tags
+        .iter()
+        .map(|t| Link {
+            title: t.clone(),
+            url: cx.url(&format!("/tags/{}/", cx.site.tag_slugs[t])),
+        })
+        .collect();
+    let (prev, next) = cx.index.neighbours(i);
+    let prev = prev.map(|j| cx.doc_link(&cx.site.pages[j]));
+    let next = next.map(|j| cx.doc_link(&cx.site.pages[j]));
+    let related = cx
+        .index
+        .related(i)
+        .into_iter()
+        .map(|j| cx.card(&cx.site.pages[j]))
+        .collect();
+    DocView {
+        title: &d.title,
+        url: cx.url(url),
+        kind: d.kind.name(),
+        kind_label: d.kind.label(),
+        date: iso(d.date),
+        date_zh: d.date.map(Date::zh),
+        year: d.year(),
+        summary: &p.summary,
+        tags,
+        index_no: d.index_no.as_deref(),
+        issuer: d.issuer.as_deref(),
+        doc_number: d.doc_number.as_deref(),
+        written_date: iso(d.written_date),
+        attachments: attachments(cx, p),
+        content: &p.content.html,
+        toc: p
+            .content
+            .headings
+            .iter()
+            .map(|(level, id, title)| TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: title.clone(),
+            })
+            .collect(),
+        review: d
+            .review
+            .as_deref()
+            .and_then(|r| cx.index.review(r))
+            .map(|r| cx.doc_link(r)),
+        departments: d
+            .departments()
+            .into_iter()
+            .map(|x| cx.dept_link(x))
+            .collect(),
+        speech: match &d.details {
+            Details::Speech(s) => Some(s),
+            _ => None,
+        },
+        notice: match &d.details {
+            Details::Notice(n) => Some(NoticeView {
+                notice_kind: n.notice_kind.map(|k| match k {
+                    NoticeKind::Plan => "plan",
+                    NoticeKind::Announcement => "announcement",
+                    NoticeKind::CallForOpinions => "call_for_opinions",
+                    NoticeKind::Result => "result",
+                }),
+                notice_kind_label: n.notice_kind.map(|k| k.label()),
+                deadline: iso(n.deadline),
+            }),
+            _ => None,
+        },
+        rectification: rectification(cx, p),
+        prev,
+        next,
+        related,
+    }
+}
+
+fn attachments(cx: &Ctx<'_>, p: &Page) -> Vec<AttachmentView> {
+    p.attachments
+        .iter()
+        .map(|a| AttachmentView {
+            title: a.title.clone(),
+            url: cx.url(&format!("{}{}", p.url(), crate::url::segment(&a.name))),
+            ext: Path::new(&a.name)
+                .extension()
+                .map(|e| e.to_string_lossy().to_uppercase())
+                .unwrap_or_default(),
+            size: human_size(a.size),
+            bytes: a.size,
+        })
+        .collect()
+}
+
+/// A rectification's ledger, with the votes on its department in its review.
+fn rectification<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<RectificationView<'s>> {
+    let Details::Rectification(r) = &p.doc.details else {
+        return None;
+    };
+    let votes = p
+        .doc
+        .review_id()
+        .and_then(|id| cx.index.review(id))
+        .and_then(|p| match &p.doc.details {
+            Details::Review(review) => Some(votes(review, &r.department)),
+            _ => None,
+        })
+        .unwrap_or_default();
+    Some(RectificationView {
+        department: cx.dept_link(&r.department),
+        round: r.round,
+        items: cx.items_of(p),
+        tally: tally(&r.items, cx.site.today),
+        verdict: votes.last().map(|v| v.verdict),
+        votes,
+    })
+}

@@ -1,0 +1,77 @@
+//! The home page: the review cycle under way, the latest documents of each type.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHasher;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{Details, Kind};
+use crate::output::Output;
+use crate::site::Page;
+use crate::theme::Theme;
+
+use super::super::context::Ctx;
+use super::super::{Job, Jobs};
+use super::{cards, full, rows, templated};
+
+/// Documents of each type the home page lists.
+const LATEST: usize = 6;
+
+pub struct Home;
+
+pub fn plan<'a>() -> Vec<Box<dyn Job + 'a>> {
+    vec![Box::new(Home)]
+}
+
+impl Job for Home {
+    fn url<'s>(&'s self, _cx: &Ctx<'s>) -> Cow<'s, str> {
+        Cow::Borrowed("/")
+    }
+
+    fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
+        let site = cx.site;
+        for k in [Kind::Notice, Kind::Speech, Kind::Rectification] {
+            cards(h, site.of_kind(k).take(LATEST));
+        }
+        // The current review: its stages, votes and the progress of its departments.
+        full(h, site.of_kind(Kind::Review));
+        rows(h, site.of_kind(Kind::Rectification));
+    }
+
+    fn render(
+        &self,
+        cx: &Ctx<'_>,
+        theme: &Theme,
+        _jobs: &Jobs<'_>,
+    ) -> Result<Vec<Output>, Diagnostic> {
+        let site = cx.site;
+        let mut ctx = cx.base_context(&site.config.title, "/");
+        let reviews: Vec<&Page> = site.of_kind(Kind::Review).collect();
+        // The cycle under way today, else the latest that has begun, else the latest.
+        let current = reviews
+            .iter()
+            .find(|p| match &p.doc.details {
+                Details::Review(r) => r
+                    .stages
+                    .iter()
+                    .any(|s| s.start <= site.today && site.today <= s.end),
+                _ => false,
+            })
+            .or_else(|| reviews.first());
+        ctx.insert(
+            "current_review",
+            &current.and_then(|p| cx.review_view(p, false)),
+        );
+        let latest = |k: Kind| -> Vec<tera::Value> {
+            site.of_kind(k).take(LATEST).map(|p| cx.card(p)).collect()
+        };
+        ctx.insert("latest_notices", &latest(Kind::Notice));
+        ctx.insert("latest_speeches", &latest(Kind::Speech));
+        ctx.insert("latest_rectifications", &latest(Kind::Rectification));
+        ctx.insert(
+            "reviews",
+            &reviews.iter().map(|p| cx.doc_link(p)).collect::<Vec<_>>(),
+        );
+        Ok(vec![templated(theme, "index.html", "/", &ctx)?])
+    }
+}

@@ -1,0 +1,88 @@
+//! The page families, one a file: each plans its jobs and gives, side by side, a job's URL,
+//! the files it writes, its watch key and its render (the [`Job`](super::Job) trait). Here:
+//! what they share, the template call and the pieces of a watch key.
+
+use std::hash::Hash;
+
+use rustc_hash::FxHasher;
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::output::Output;
+use crate::site::Page;
+use crate::theme::Theme;
+
+pub mod archive;
+pub mod departments;
+pub mod documents;
+pub mod fixed;
+pub mod home;
+pub mod ledger;
+pub mod lists;
+pub mod reviews;
+pub mod search;
+pub mod tags;
+
+/// Renders `template` for the page at site-relative `url` (`/x/` → `x/index.html`).
+pub fn templated(
+    theme: &Theme,
+    template: &str,
+    url: &str,
+    ctx: &Context,
+) -> Result<Output, Diagnostic> {
+    let html = theme.render(template, ctx).map_err(|e| {
+        Diagnostic::error(
+            theme.template_path(template),
+            format!("渲染 {url} 时模板出错:\n{e}"),
+        )
+    })?;
+    let path = if url.ends_with(".html") {
+        url[1..].to_string()
+    } else {
+        format!("{}index.html", &url[1..])
+    };
+    Ok(Output::bytes(path, html))
+}
+
+/// The URL of a paginated page from its file (`/notices/page/2/index.html` → `…/2/`).
+pub fn url_of(path: &str) -> &str {
+    path.trim_end_matches("index.html")
+}
+
+// What a job shows of a page, hashed into its watch key: the whole page, its card in a list,
+// or its ledger.
+
+/// The whole page.
+pub fn full<'p>(h: &mut FxHasher, pages: impl IntoIterator<Item = &'p Page>) {
+    for p in pages {
+        (p.hash, p.card_hash).hash(h);
+    }
+}
+
+/// Its card in a list.
+pub fn cards<'p>(h: &mut FxHasher, pages: impl IntoIterator<Item = &'p Page>) {
+    for p in pages {
+        p.card_hash.hash(h);
+    }
+}
+
+/// Cards and ledgers: for pages that list documents and sum up their ledgers.
+pub fn ledgers<'p>(h: &mut FxHasher, pages: impl IntoIterator<Item = &'p Page>) {
+    for p in pages {
+        (p.card_hash, p.ledger_hash).hash(h);
+    }
+}
+
+/// Ledger rows alone: the tracker and the open data.
+pub fn rows<'p>(h: &mut FxHasher, pages: impl IntoIterator<Item = &'p Page>) {
+    for p in pages {
+        p.ledger_hash.hash(h);
+    }
+}
+
+/// Ledger items by (page, item): a row changes with its document's ledger.
+pub fn ledger_items(h: &mut FxHasher, pages: &[std::sync::Arc<Page>], items: &[(usize, usize)]) {
+    for &(i, j) in items {
+        (pages[i].ledger_hash, j).hash(h);
+    }
+}

@@ -1,0 +1,591 @@
+//! The view structs templates receive (documented in docs/theme.md), and the builders of the
+//! views more than one page family shows: cards, ledger rows, review cycles, groups by type,
+//! paginators. Templates never see the domain types.
+
+use serde::Serialize;
+
+use crate::config::Contact;
+use crate::date::Date;
+use crate::document::{Details, Item, Kind, Speech};
+use crate::site::Page;
+
+use super::context::Ctx;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub base_path: String,
+    pub domain: &'a str,
+    pub description: Option<&'a str>,
+    pub language: &'a str,
+    pub organizer: Option<&'a str>,
+    pub operator: Option<&'a str>,
+    pub site_code: Option<&'a str>,
+    pub icp: Option<&'a str>,
+    pub police_record: Option<&'a str>,
+    pub contact: &'a Contact,
+    pub gov_badge: Option<&'a crate::config::GovBadge>,
+    /// Free pages (`type: page`), for the footer.
+    pub pages: Vec<Link>,
+    /// Main navigation.
+    pub nav: Vec<Link>,
+    /// Site-relative URL of the feed.
+    pub feed_url: String,
+    pub today: String,
+}
+
+/// A document in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub url: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<String>,
+    /// `date` as `2024年5月12日`.
+    pub date_zh: Option<String>,
+    pub summary: String,
+    pub doc_number: Option<String>,
+    pub departments: Vec<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttachmentView {
+    pub title: String,
+    pub url: String,
+    /// Upper-case file type: PDF, OFD, DOCX.
+    pub ext: String,
+    pub size: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView<'a> {
+    pub date: Date,
+    pub note: &'a str,
+}
+
+/// A ledger row. It borrows from the site: the tracker and the department pages show every
+/// item of the site again, and copies of its text would be made only to be copied once more.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView<'a> {
+    pub id: &'a str,
+    pub problem: &'a str,
+    pub measures: &'a str,
+    pub responsible: &'a str,
+    pub deadline: Date,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub completed: Option<Date>,
+    pub overdue: bool,
+    pub progress: Vec<ProgressView<'a>>,
+    /// `{title, url}` of its document and of its department: made once and shared by every
+    /// row of theirs (each item is on three pages), as Tera values.
+    pub document: tera::Value,
+    pub department: tera::Value,
+    pub round: u32,
+    pub year: Option<i32>,
+}
+
+/// A [`Link`] whose title is borrowed.
+#[derive(Debug, Clone, Serialize)]
+pub struct TitledUrl<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct Tally {
+    pub total: usize,
+    pub done: usize,
+    pub in_progress: usize,
+    pub registered: usize,
+    pub overdue: usize,
+    /// Done, in whole percent.
+    pub percent: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RectificationView<'a> {
+    pub department: Link,
+    pub round: u32,
+    pub items: Vec<ItemView<'a>>,
+    pub tally: Tally,
+    /// The department's 满意度测评 rounds in the document's review cycle, oldest first.
+    pub votes: Vec<VoteView>,
+    /// The last round's verdict.
+    pub verdict: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoticeView {
+    pub notice_kind: Option<&'static str>,
+    pub notice_kind_label: Option<&'static str>,
+    pub deadline: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<String>,
+    /// `date` as `2024年5月12日`.
+    pub date_zh: Option<String>,
+    pub year: Option<i32>,
+    pub summary: &'a str,
+    pub tags: Vec<Link>,
+    pub index_no: Option<&'a str>,
+    pub issuer: Option<&'a str>,
+    pub doc_number: Option<&'a str>,
+    pub written_date: Option<String>,
+    pub attachments: Vec<AttachmentView>,
+    /// The body as HTML (already safe: raw HTML escaped unless the site opted in).
+    pub content: &'a str,
+    /// `{level, id, title}` of each heading.
+    pub toc: Vec<TocEntry>,
+    pub review: Option<Link>,
+    pub departments: Vec<Link>,
+    pub speech: Option<&'a Speech>,
+    pub notice: Option<NoticeView>,
+    pub rectification: Option<RectificationView<'a>>,
+    /// Newer and older document of the same type.
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    /// Cards ([`Card`]), as Tera values.
+    pub related: Vec<tera::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageView {
+    pub name: String,
+    pub start: String,
+    pub end: String,
+    /// `done`, `current` or `upcoming` relative to today.
+    pub state: &'static str,
+    pub state_label: &'static str,
+    /// How much of the stage has passed by today, in whole percent (0 to 100).
+    pub elapsed_pct: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VoteView {
+    pub round: u32,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub unsatisfied: u32,
+    pub total: u32,
+    pub verdict: &'static str,
+    /// Shares in whole percent, for bars.
+    pub satisfied_pct: u32,
+    pub basically_satisfied_pct: u32,
+    pub unsatisfied_pct: u32,
+    /// Shares in percent to two decimals, the three adding up to 100: the bars' widths.
+    pub satisfied_share: f64,
+    pub basically_satisfied_share: f64,
+    pub unsatisfied_share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewedDept {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub tally: Tally,
+    pub votes: Vec<VoteView>,
+    /// The last round's verdict.
+    pub verdict: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub kind: &'static str,
+    pub label: &'static str,
+    /// Cards ([`Card`]), as Tera values.
+    pub docs: Vec<tera::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub id: String,
+    pub year: i32,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub stages: Vec<StageView>,
+    pub current_stage: Option<String>,
+    pub departments: Vec<ReviewedDept>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total_pages: usize,
+    pub total_items: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+impl Paginator {
+    /// Where this page sits: what its key depends on (the links follow from it).
+    pub fn position(&self) -> (usize, usize, usize) {
+        (self.current, self.total_pages, self.total_items)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+    /// Numbers were skipped before this one: show "…".
+    pub gap_before: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeptCard {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub tally: Tally,
+    pub documents: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountLink {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+}
+
+pub fn iso(d: Option<Date>) -> Option<String> {
+    d.map(Date::iso)
+}
+
+/// `12.3 KB`, `1.2 MB`: sizes as a reader expects them next to a download.
+pub fn human_size(bytes: u64) -> String {
+    const K: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < K {
+        format!("{bytes} B")
+    } else if b < K * K {
+        format!("{:.1} KB", b / K)
+    } else {
+        format!("{:.1} MB", b / K / K)
+    }
+}
+
+pub fn tally<'a>(items: impl IntoIterator<Item = &'a Item>, today: Date) -> Tally {
+    let mut t = Tally {
+        total: 0,
+        done: 0,
+        in_progress: 0,
+        registered: 0,
+        overdue: 0,
+        percent: 0,
+    };
+    for i in items {
+        t.total += 1;
+        match i.status {
+            crate::document::Status::Done => t.done += 1,
+            crate::document::Status::InProgress => t.in_progress += 1,
+            crate::document::Status::Registered => t.registered += 1,
+        }
+        if i.is_overdue(today) {
+            t.overdue += 1;
+        }
+    }
+    t.percent = (t.done * 100).checked_div(t.total).unwrap_or(0);
+    t
+}
+
+/// The 满意度测评 rounds of department `dept` in review cycle `r`, oldest first.
+pub fn votes(r: &crate::document::Review, dept: &str) -> Vec<VoteView> {
+    let mut votes: Vec<VoteView> = r
+        .results
+        .iter()
+        .filter(|v| v.department == dept)
+        .map(|v| {
+            let total = v.satisfied + v.basically_satisfied + v.unsatisfied;
+            let pct = |n: u32| (n * 100).checked_div(total).unwrap_or(0);
+            let two_places = |x: f64| (100.0 * x).round() / 100.0;
+            let share = |n: u32| match total {
+                0 => 0.0,
+                _ => two_places(f64::from(n * 100) / f64::from(total)),
+            };
+            let (s, b) = (share(v.satisfied), share(v.basically_satisfied));
+            VoteView {
+                round: v.round,
+                satisfied: v.satisfied,
+                basically_satisfied: v.basically_satisfied,
+                unsatisfied: v.unsatisfied,
+                total,
+                verdict: v.verdict.label(),
+                satisfied_pct: pct(v.satisfied),
+                basically_satisfied_pct: pct(v.basically_satisfied),
+                unsatisfied_pct: pct(v.unsatisfied),
+                satisfied_share: s,
+                basically_satisfied_share: b,
+                unsatisfied_share: if total == 0 {
+                    0.0
+                } else {
+                    two_places(100.0 - s - b)
+                },
+            }
+        })
+        .collect();
+    votes.sort_by_key(|v| v.round);
+    votes
+}
+
+impl<'a> Ctx<'a> {
+    pub fn make_card(&self, p: &Page) -> Card {
+        Card {
+            title: p.doc.title.clone(),
+            url: self.url(p.url()),
+            kind: p.doc.kind.name(),
+            kind_label: p.doc.kind.label(),
+            date: iso(p.doc.date),
+            date_zh: p.doc.date.map(Date::zh),
+            summary: p.summary.clone(),
+            doc_number: p.doc.doc_number.clone(),
+            departments: p
+                .doc
+                .departments()
+                .into_iter()
+                .map(|d| self.dept_link(d))
+                .collect(),
+        }
+    }
+
+    pub fn items_of<'s>(&'s self, p: &'s Page) -> Vec<ItemView<'s>> {
+        let Details::Rectification(r) = &p.doc.details else {
+            return Vec::new();
+        };
+        (0..r.items.len())
+            .filter_map(|j| self.item_view(p, j))
+            .collect()
+    }
+
+    /// Item `j` of the ledger of `p`.
+    pub fn item_view<'s>(&'s self, p: &'s Page, j: usize) -> Option<ItemView<'s>> {
+        let Details::Rectification(r) = &p.doc.details else {
+            return None;
+        };
+        r.items.get(j).map(|i| ItemView {
+            id: &i.id,
+            problem: &i.problem,
+            measures: &i.measures,
+            responsible: &i.responsible,
+            deadline: i.deadline,
+            status: i.status.name(),
+            status_label: i.status.label(),
+            completed: i.completed,
+            overdue: i.is_overdue(self.site.today),
+            progress: i
+                .progress
+                .iter()
+                .map(|pr| ProgressView {
+                    date: pr.date,
+                    note: &pr.note,
+                })
+                .collect(),
+            document: self.doc_value(p),
+            department: self.dept_value(&r.department),
+            round: r.round,
+            year: p.doc.year(),
+        })
+    }
+
+    pub fn groups(&self, pages: &[&Page]) -> Vec<Group> {
+        [
+            Kind::Review,
+            Kind::Notice,
+            Kind::Speech,
+            Kind::Rectification,
+        ]
+        .into_iter()
+        .filter_map(|k| {
+            let docs: Vec<tera::Value> = pages
+                .iter()
+                .filter(|p| p.doc.kind == k)
+                .map(|p| self.card(p))
+                .collect();
+            (!docs.is_empty()).then_some(Group {
+                kind: k.name(),
+                label: k.label(),
+                docs,
+            })
+        })
+        .collect()
+    }
+
+    /// The view of a review cycle; its documents by type (`groups`) only where the page shows
+    /// them: they are the whole cycle, and a page that carries them renders again whenever
+    /// any of them changes.
+    pub fn review_view(&self, p: &Page, with_groups: bool) -> Option<ReviewView> {
+        let Details::Review(r) = &p.doc.details else {
+            return None;
+        };
+        let today = self.site.today;
+        let stages: Vec<StageView> = r
+            .stages
+            .iter()
+            .map(|s| {
+                let (state, state_label) = if today > s.end {
+                    ("done", "已完成")
+                } else if today >= s.start {
+                    ("current", "进行中")
+                } else {
+                    ("upcoming", "未开始")
+                };
+                let days = |a: Date, b: Date| i64::from((b.0 - a.0).get_days());
+                let elapsed_pct = match state {
+                    "done" => 100,
+                    "upcoming" => 0,
+                    _ => (days(s.start, today) * 100)
+                        .checked_div(days(s.start, s.end))
+                        .unwrap_or(100)
+                        .clamp(0, 100) as u32,
+                };
+                StageView {
+                    name: s.name.clone(),
+                    start: s.start.to_string(),
+                    end: s.end.to_string(),
+                    state,
+                    state_label,
+                    elapsed_pct,
+                }
+            })
+            .collect();
+        let members: Vec<&Page> = self
+            .index
+            .pages_at(self.index.by_review.get(r.id.as_str()))
+            .collect();
+        let departments = r
+            .departments
+            .iter()
+            .map(|d| {
+                let rects = members.iter().filter(
+                    |m| matches!(&m.doc.details, Details::Rectification(x) if &x.department == d),
+                );
+                let items = rects.flat_map(|m| match &m.doc.details {
+                    Details::Rectification(x) => x.items.iter(),
+                    _ => [].iter(),
+                });
+                let votes = votes(r, d);
+                let link = self.dept_link(d);
+                ReviewedDept {
+                    id: d.clone(),
+                    name: link.title,
+                    url: link.url,
+                    tally: tally(items, today),
+                    verdict: votes.last().map(|v| v.verdict),
+                    votes,
+                }
+            })
+            .collect();
+        let others: Vec<&Page> = members
+            .iter()
+            .filter(|m| m.doc.kind != Kind::Review)
+            .copied()
+            .collect();
+        Some(ReviewView {
+            id: r.id.clone(),
+            year: r.year,
+            title: p.doc.title.clone(),
+            url: self.url(p.url()),
+            summary: p.summary.clone(),
+            current_stage: stages
+                .iter()
+                .find(|s| s.state == "current")
+                .map(|s| s.name.clone()),
+            stages,
+            departments,
+            groups: if with_groups {
+                self.groups(&others)
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// Splits `all` into pages of `per` under `base` (`/notices/`, `/notices/page/2/`, …).
+    pub fn paginate<T: Copy>(
+        &self,
+        base: &str,
+        all: &[T],
+        per: usize,
+    ) -> Vec<(String, Vec<T>, Paginator)> {
+        let total_pages = all.len().div_ceil(per).max(1);
+        let page_url = |n: usize| {
+            if n == 1 {
+                self.url(base)
+            } else {
+                self.url(&format!("{base}page/{n}/"))
+            }
+        };
+        (1..=total_pages)
+            .map(|n| {
+                let chunk: Vec<T> = all.iter().skip((n - 1) * per).take(per).copied().collect();
+                let path = if n == 1 {
+                    format!("{base}index.html")
+                } else {
+                    format!("{base}page/{n}/index.html")
+                };
+                let pag = Paginator {
+                    current: n,
+                    total_pages,
+                    total_items: all.len(),
+                    prev: (n > 1).then(|| page_url(n - 1)),
+                    next: (n < total_pages).then(|| page_url(n + 1)),
+                    // The first, the last and two either side of the current one: a pager
+                    // of hundreds of numbers helps nobody.
+                    pages: (1..=total_pages)
+                        .filter(|&k| k == 1 || k == total_pages || k.abs_diff(n) <= 2)
+                        .scan(0, |last, k| {
+                            let gap_before = k > *last + 1 && *last > 0;
+                            *last = k;
+                            Some(PageLink {
+                                number: k,
+                                url: page_url(k),
+                                current: k == n,
+                                gap_before,
+                            })
+                        })
+                        .collect(),
+                };
+                (path, chunk, pag)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_a_download_list() {
+        assert_eq!(human_size(900), "900 B");
+        assert_eq!(human_size(12_595), "12.3 KB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+}
