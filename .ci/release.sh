@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Release artifacts: owns building the release binary of each platform and packing it, one
-# archive a platform, with SHA256SUMS, into target/dist/ (emptied first: it holds what this
-# run built, nothing older). Usage:
+# Release artifacts: owns building the shipped binary (Cargo's `dist` profile) of each platform
+# and packing it, one archive a platform, with SHA256SUMS, into target/releases/ (emptied
+# first: it holds what this run built, nothing older). Usage:
 #
 #   .ci/release.sh [x86_64-linux] [aarch64-linux] [x86_64-windows]     (default: all three)
 #
@@ -43,7 +43,7 @@ if ((${#need[@]})); then cross_apt "${need[@]}"; fi
 # The Wine server cross_setup starts for the Windows build's check stops with this script.
 trap '[[ -z ${WINEPREFIX:-} ]] || "$WINESERVER" -k 2>/dev/null || true' EXIT
 
-dist=$PWD/target/dist
+dist=$PWD/target/releases
 rm -rf "$dist"
 mkdir -p "$dist"
 # Archive entries get the time of the commit, not of this run, so that the same commit packs
@@ -60,12 +60,12 @@ for platform in "${platforms[@]}"; do
     cross_zig
     (
       unset "CC_${target//-/_}" "AR_${target//-/_}" "CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_LINKER"
-      CARGO_TARGET_DIR=$PWD/target/zig cargo zigbuild --release --target "$target.$RELEASE_GLIBC"
+      CARGO_TARGET_DIR=$PWD/target/zig cargo zigbuild --profile dist --target "$target.$RELEASE_GLIBC"
     )
-    built=$PWD/target/zig/$target/release
+    built=$PWD/target/zig/$target/dist
   else
-    cargo build --release --target "$target"
-    built=${CARGO_TARGET_DIR:-target}/$target/release
+    cargo build --profile dist --target "$target"
+    built=${CARGO_TARGET_DIR:-target}/$target/dist
   fi
   exe=pingyi
   [[ $target == *windows* ]] && exe=pingyi.exe

@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 if [ "$#" -gt 0 ]; then sizes=("$@"); else sizes=(1000 10000); fi
 work=${BENCH_DIR:-/dev/shm/pingyi-bench}
 mkdir -p "$work"
-cargo build --release -q --bin pingyi --example gen_corpus
-bin=target/release/pingyi
+# The dist profile: the binary the office downloads.
+cargo build --profile dist -q --bin pingyi --example gen_corpus
+bin=target/dist/pingyi
 
 measure() { # label, command...: prints one row from the median of three runs; sets $wall
   local label=$1; shift
@@ -36,7 +37,7 @@ echo "|---|---|---|---|---|"
 ratios=()
 for n in "${sizes[@]}"; do
   site="$work/site-$n"
-  [ -d "$site" ] || target/release/examples/gen_corpus --pages "$n" --out "$site" >/dev/null 2>&1
+  [ -d "$site" ] || target/dist/examples/gen_corpus --pages "$n" --out "$site" >/dev/null 2>&1
   # The corpus is kept between runs; its theme must be this checkout's.
   rm -rf "$site/themes/default" && cp -r themes/default "$site/themes/default"
   measure "pingyi, $n documents" "$bin" build --root "$site" --today 2026-11-27 --output "$work/out-$n"
