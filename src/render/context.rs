@@ -39,22 +39,25 @@ impl<'a> Ctx<'a> {
     pub fn new(site: &'a Site) -> Ctx<'a> {
         let base = base_path(&site.config.base_url);
         let c = &site.config;
-        let nav = [
-            ("首页", "/"),
-            ("评议活动", "/reviews/"),
-            ("领导讲话", "/speeches/"),
-            ("通知公告", "/notices/"),
-            ("整改公告", "/rectifications/"),
-            ("整改台账", "/rectification-tracker/"),
-            ("受评部门", "/departments/"),
-            ("历年归档", "/archive/"),
-        ]
-        .into_iter()
-        .map(|(t, u)| Link {
-            title: t.into(),
-            url: format!("{base}{u}"),
-        })
-        .collect();
+        // The home page, the kinds that are columns (the kind table), then the site's indexes.
+        let columns = crate::kind::in_nav()
+            .into_iter()
+            .map(|k| (k.label, format!("/{}/", k.plural)));
+        let nav = std::iter::once(("首页", "/".to_string()))
+            .chain(columns)
+            .chain(
+                [
+                    ("整改台账", "/rectification-tracker/"),
+                    ("受评部门", "/departments/"),
+                    ("历年归档", "/archive/"),
+                ]
+                .map(|(t, u)| (t, u.to_string())),
+            )
+            .map(|(t, u)| Link {
+                title: t.into(),
+                url: format!("{base}{u}"),
+            })
+            .collect();
         let site_view = SiteView {
             title: &c.title,
             base_url: &c.base_url,

@@ -415,26 +415,21 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn groups(&self, pages: &[&Page]) -> Vec<Group> {
-        [
-            Kind::Review,
-            Kind::Notice,
-            Kind::Speech,
-            Kind::Rectification,
-        ]
-        .into_iter()
-        .filter_map(|k| {
-            let docs: Vec<tera::Value> = pages
-                .iter()
-                .filter(|p| p.doc.kind == k)
-                .map(|p| self.card(p))
-                .collect();
-            (!docs.is_empty()).then_some(Group {
-                kind: k.name(),
-                label: k.label(),
-                docs,
+        crate::kind::in_groups()
+            .into_iter()
+            .filter_map(|k| {
+                let docs: Vec<tera::Value> = pages
+                    .iter()
+                    .filter(|p| p.doc.kind == k)
+                    .map(|p| self.card(p))
+                    .collect();
+                (!docs.is_empty()).then_some(Group {
+                    kind: k.name(),
+                    label: k.label(),
+                    docs,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     /// The view of a review cycle; its documents by type (`groups`) only where the page shows

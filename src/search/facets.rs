@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::VERSION;
 use super::postings::encode;
 use crate::document::Kind;
+use crate::kind::{KINDS, KindInfo};
 use crate::output::Output;
 use crate::site::Site;
 
@@ -40,16 +41,12 @@ pub(super) fn outputs(site: &Site, bits: u32) -> [Output; 2] {
     let n = site.pages.len();
     // Facets: type, year and department of each document, as postings of their own.
     let mut facets: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    let kinds = [
-        Kind::Review,
-        Kind::Speech,
-        Kind::Notice,
-        Kind::Rectification,
-        Kind::Page,
-    ];
+    // The search page's type filter, in facet-code order (the kind table's `facet`).
+    let mut kinds: Vec<&KindInfo> = KINDS.iter().collect();
+    kinds.sort_by_key(|k| k.facet);
     for (i, p) in site.pages.iter().enumerate().rev() {
         let id = ((n - 1 - i) as u32) << 1;
-        let k = kinds.iter().position(|k| *k == p.doc.kind).unwrap_or(0) as u32;
+        let k = p.doc.kind.info().facet;
         facets.entry(FACET_TYPE | k).or_default().push(id);
         if let Some(y) = p.doc.year().filter(|_| p.doc.kind != Kind::Page) {
             facets
@@ -76,9 +73,8 @@ pub(super) fn outputs(site: &Site, bits: u32) -> [Output; 2] {
         documents: n,
         types: kinds
             .iter()
-            .enumerate()
-            .filter(|(i, _)| facets.contains_key(&(FACET_TYPE | *i as u32)))
-            .map(|(i, k)| facet(FACET_TYPE | i as u32, k.name().into(), k.label().into()))
+            .filter(|k| facets.contains_key(&(FACET_TYPE | k.facet)))
+            .map(|k| facet(FACET_TYPE | k.facet, k.name.into(), k.label.into()))
             .collect(),
         years: facets
             .keys()

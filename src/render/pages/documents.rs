@@ -74,24 +74,19 @@ impl Job for Document {
         let p = &*cx.site.pages[self.0];
         let url = p.url();
         let mut ctx = cx.base_context(&p.doc.title, url);
-        let template = match p.doc.kind {
-            Kind::Review => {
-                ctx.insert("review", &cx.review_view(p, true));
-                "review.html"
-            }
-            Kind::Speech => "speech.html",
-            Kind::Notice => "notice.html",
-            Kind::Rectification => "rectification.html",
-            Kind::Page => "page.html",
-        };
-        ctx.insert("column", p.doc.kind.label());
-        if p.doc.kind != Kind::Page {
+        let kind = p.doc.kind.info();
+        if p.doc.kind == Kind::Review {
+            ctx.insert("review", &cx.review_view(p, true));
+        }
+        ctx.insert("column", kind.label);
+        // Columns have a list page to go back to; free pages have none.
+        if kind.nav.is_some() {
             ctx.insert("column_url", &cx.url(&format!("/{}/", p.doc.kind.plural())));
         }
         ctx.insert("doc", &doc_view(cx, self.0));
         cx.mark_archived(&mut ctx, p.doc.year());
         Ok(vec![
-            templated(theme, template, url, &ctx)?,
+            templated(theme, kind.template, url, &ctx)?,
             crate::search::doc_output(cx.site, self.0),
         ])
     }
