@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -13,7 +14,7 @@ use zip::write::SimpleFileOptions;
 use crate::diagnostic::Diagnostic;
 use crate::output::Content;
 use crate::pipeline::{BuildError, Options, load_site};
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::theme::Theme;
 
 /// The manifest's name inside the bundle.
@@ -83,68 +84,9 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
             years.join("、")
         )));
     }
-    let theme = Theme::load(root, &site.config).map_err(BuildError::Content)?;
-    let review_ids: Vec<String> = pages
-        .iter()
-        .filter_map(|p| match &p.doc.details {
-            crate::document::Details::Review(r) => Some(r.id.clone()),
-            _ => None,
-        })
-        .collect();
-    let departments: BTreeSet<String> = pages
-        .iter()
-        .flat_map(|p| p.doc.departments())
-        .map(str::to_string)
-        .collect();
     let sources: Vec<_> = pages.iter().map(|p| p.doc.source.clone()).collect();
     let documents = pages.len();
-    // The year alone: department pages and the ledger show that year as it stood.
-    let year_site = Site {
-        config: site.config.clone(),
-        today: site.today,
-        pages,
-        tag_slugs: site.tag_slugs.clone(),
-    };
-    let outputs = crate::render::render(&year_site, &theme).map_err(|e| match e {
-        crate::render::RenderError::Content(d) => BuildError::Content(d),
-        crate::render::RenderError::Sink(e) => BuildError::Io(e.to_string()),
-    })?;
-
-    let start = format!("archive/{year}/index.html");
-    let wanted = |path: &str| {
-        path.starts_with(&format!("{year}/"))
-            || path.starts_with(&format!("data/{year}/"))
-            || path == "departments/index.html"
-            || departments
-                .iter()
-                .any(|d| path.starts_with(&format!("departments/{d}/")))
-            || path.starts_with("rectification-tracker/")
-            || path == start
-            || review_ids
-                .iter()
-                .any(|id| path.starts_with(&format!("reviews/{id}/")))
-    };
-    let read = |src: &Path| {
-        std::fs::read(root.join(src))
-            .map_err(|e| BuildError::Io(format!("无法读取 {}: {e}", src.display())))
-    };
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for o in outputs
-        .into_iter()
-        .filter(|o| wanted(&o.path))
-        .chain(theme.static_outputs())
-    {
-        let bytes = match o.content {
-            Content::Bytes(b) => b,
-            Content::Copy(src) => read(&src)?,
-        };
-        files.insert(o.path, bytes);
-    }
-    let start_page = files
-        .get(&start)
-        .cloned()
-        .ok_or_else(|| BuildError::Io(format!("没有生成 {start}")))?;
-    files.insert("index.html".to_string(), start_page);
+    let mut files = year_files(root, &site, pages, year)?;
 
     let base_path = crate::site::base_path(&site.config.base_url);
     let held: BTreeSet<String> = files.keys().cloned().collect();
@@ -155,6 +97,7 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
         }
     }
 
+    let read = |src: &Path| read_source(root, src);
     let mut source_entries = vec![entry("site.yaml".into(), &read(Path::new("site.yaml"))?)];
     for src in &sources {
         let rel = crate::load::slash_path(src).to_string_lossy().into_owned();
@@ -182,6 +125,80 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
         files: count,
         documents,
     })
+}
+
+/// The year's pages, rendered from the year alone, with the theme's files; the year's archive
+/// page is also the bundle's start page, `index.html`.
+fn year_files(
+    root: &Path,
+    site: &Site,
+    pages: Vec<Arc<Page>>,
+    year: i32,
+) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    let theme = Theme::load(root, &site.config).map_err(BuildError::Content)?;
+    let review_ids: Vec<String> = pages
+        .iter()
+        .filter_map(|p| match &p.doc.details {
+            crate::document::Details::Review(r) => Some(r.id.clone()),
+            _ => None,
+        })
+        .collect();
+    let departments: BTreeSet<String> = pages
+        .iter()
+        .flat_map(|p| p.doc.departments())
+        .map(str::to_string)
+        .collect();
+    // The year alone: department pages and the ledger show that year as it stood.
+    let year_site = Site {
+        config: site.config.clone(),
+        today: site.today,
+        pages,
+        tag_slugs: site.tag_slugs.clone(),
+    };
+    let outputs = crate::render::render(&year_site, &theme).map_err(|e| match e {
+        crate::render::RenderError::Content(d) => BuildError::Content(d),
+        crate::render::RenderError::Sink(e) => BuildError::Io(e.to_string()),
+    })?;
+
+    let start = format!("archive/{year}/index.html");
+    let wanted = |path: &str| {
+        path.starts_with(&format!("{year}/"))
+            || path.starts_with(&format!("data/{year}/"))
+            || path == "departments/index.html"
+            || departments
+                .iter()
+                .any(|d| path.starts_with(&format!("departments/{d}/")))
+            || path.starts_with("rectification-tracker/")
+            || path == start
+            || review_ids
+                .iter()
+                .any(|id| path.starts_with(&format!("reviews/{id}/")))
+    };
+    let read = |src: &Path| read_source(root, src);
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for o in outputs
+        .into_iter()
+        .filter(|o| wanted(&o.path))
+        .chain(theme.static_outputs())
+    {
+        let bytes = match o.content {
+            Content::Bytes(b) => b,
+            Content::Copy(src) => read(&src)?,
+        };
+        files.insert(o.path, bytes);
+    }
+    let start_page = files
+        .get(&start)
+        .cloned()
+        .ok_or_else(|| BuildError::Io(format!("没有生成 {start}")))?;
+    files.insert("index.html".to_string(), start_page);
+    Ok(files)
+}
+
+/// A file of the site, named relative to its root.
+fn read_source(root: &Path, src: &Path) -> Result<Vec<u8>, BuildError> {
+    std::fs::read(root.join(src))
+        .map_err(|e| BuildError::Io(format!("无法读取 {}: {e}", src.display())))
 }
 
 /// Sorted entries, one fixed time (the build's date) and fixed permissions: the same input
@@ -336,78 +353,110 @@ const S_IFREG: u32 = 0o100_000;
 
 /// Checks a bundle (the zip, or the folder it was unpacked to) against its `manifest.json`.
 /// Besides the files' bytes, a bundle must hold plain files only, each name once.
-pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
+/// What a bundle holds, as read: its files, the names given twice, what is not a file.
+#[derive(Default)]
+struct Held {
+    files: BTreeMap<String, Vec<u8>>,
+    duplicated: Vec<String>,
+    not_files: Vec<(String, &'static str)>,
+}
+
+/// An unpacked bundle. Links are not followed: one is reported, never read through.
+fn read_folder(path: &Path, held: &mut Held) -> Result<(), Diagnostic> {
     let fail = |msg: String| Diagnostic::error(path, msg);
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut duplicated = Vec::new();
-    let mut not_files = Vec::new();
-    if path.is_dir() {
-        // Links are not followed: one is reported, never read through.
-        for e in walkdir::WalkDir::new(path).sort_by_file_name() {
-            let e = e.map_err(|e| fail(format!("无法读取: {e}")))?;
-            let rel = e
-                .path()
-                .strip_prefix(path)
-                .map(crate::load::slash_path)
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            let t = e.file_type();
-            if t.is_dir() {
-                continue;
-            }
-            if !t.is_file() {
-                not_files.push((rel, kind_of(t)));
-                continue;
-            }
-            let bytes = std::fs::read(e.path()).map_err(|e| fail(format!("无法读取: {e}")))?;
-            files.insert(rel, bytes);
+    let Held {
+        files, not_files, ..
+    } = held;
+    for e in walkdir::WalkDir::new(path).sort_by_file_name() {
+        let e = e.map_err(|e| fail(format!("无法读取: {e}")))?;
+        let rel = e
+            .path()
+            .strip_prefix(path)
+            .map(crate::load::slash_path)
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let t = e.file_type();
+        if t.is_dir() {
+            continue;
         }
-    } else {
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("无法打开: {e}")))?;
-        let reader = std::io::Cursor::new(bytes.as_slice());
-        let invalid = |e: zip::result::ZipError| fail(format!("不是有效的 zip 归档包: {e}"));
-        // `ZipArchive` keys entries by name and keeps one of two that share it; the iterable
-        // reader walks the central directory as it is, every entry.
-        let mut zip =
-            zip::unstable::read::ZipIterable::try_new(reader.clone(), zip::read::Config::default())
-                .map_err(invalid)?;
-        let mut entries = zip
-            .files_with_cloned_reader(zip::ZipReadOptions::default())
+        if !t.is_file() {
+            not_files.push((rel, kind_of(t)));
+            continue;
+        }
+        let bytes = std::fs::read(e.path()).map_err(|e| fail(format!("无法读取: {e}")))?;
+        files.insert(rel, bytes);
+    }
+    Ok(())
+}
+
+/// A zip bundle, every entry of its central directory.
+fn read_zip(path: &Path, held: &mut Held) -> Result<(), Diagnostic> {
+    let fail = |msg: String| Diagnostic::error(path, msg);
+    let Held {
+        files,
+        duplicated,
+        not_files,
+    } = held;
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("无法打开: {e}")))?;
+    let reader = std::io::Cursor::new(bytes.as_slice());
+    let invalid = |e: zip::result::ZipError| fail(format!("不是有效的 zip 归档包: {e}"));
+    // `ZipArchive` keys entries by name and keeps one of two that share it; the iterable
+    // reader walks the central directory as it is, every entry.
+    let mut zip =
+        zip::unstable::read::ZipIterable::try_new(reader.clone(), zip::read::Config::default())
             .map_err(invalid)?;
-        let mut i = 0;
-        while let Some(f) = entries.next() {
-            i += 1;
-            let mut f = f.map_err(|e| fail(format!("归档包第 {i} 项无法读取: {e}")))?;
-            let name = f
-                .name()
-                .map_err(|e| fail(format!("归档包第 {i} 项的文件名无法读取: {e}")))?
-                .into_owned();
-            if f.is_symlink() {
-                not_files.push((name, "符号链接"));
-                continue;
-            }
-            if f.is_dir() {
-                continue;
-            }
-            if f.unix_mode()
-                .is_some_and(|m| m & S_IFMT != 0 && m & S_IFMT != S_IFREG)
-            {
-                not_files.push((name, "不是普通文件"));
-                continue;
-            }
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes)
-                .map_err(|e| fail(format!("{name} 无法解压: {e}")))?;
-            // The first copy is the one checked; the name is reported either way.
-            match files.entry(name) {
-                std::collections::btree_map::Entry::Occupied(e) => duplicated.push(e.key().clone()),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(bytes);
-                }
+    let mut entries = zip
+        .files_with_cloned_reader(zip::ZipReadOptions::default())
+        .map_err(invalid)?;
+    let mut i = 0;
+    while let Some(f) = entries.next() {
+        i += 1;
+        let mut f = f.map_err(|e| fail(format!("归档包第 {i} 项无法读取: {e}")))?;
+        let name = f
+            .name()
+            .map_err(|e| fail(format!("归档包第 {i} 项的文件名无法读取: {e}")))?
+            .into_owned();
+        if f.is_symlink() {
+            not_files.push((name, "符号链接"));
+            continue;
+        }
+        if f.is_dir() {
+            continue;
+        }
+        if f.unix_mode()
+            .is_some_and(|m| m & S_IFMT != 0 && m & S_IFMT != S_IFREG)
+        {
+            not_files.push((name, "不是普通文件"));
+            continue;
+        }
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("{name} 无法解压: {e}")))?;
+        // The first copy is the one checked; the name is reported either way.
+        match files.entry(name) {
+            std::collections::btree_map::Entry::Occupied(e) => duplicated.push(e.key().clone()),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(bytes);
             }
         }
     }
+    Ok(())
+}
+
+pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
+    let fail = |msg: String| Diagnostic::error(path, msg);
+    let mut held = Held::default();
+    if path.is_dir() {
+        read_folder(path, &mut held)?;
+    } else {
+        read_zip(path, &mut held)?;
+    }
+    let Held {
+        mut files,
+        duplicated,
+        not_files,
+    } = held;
     let manifest = files
         .remove(MANIFEST)
         .ok_or_else(|| fail(format!("归档包中没有 {MANIFEST},无法校验")))?;

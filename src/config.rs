@@ -153,39 +153,7 @@ impl Config {
             );
         }
 
-        let mut seen = BTreeSet::new();
-        for d in &config.departments {
-            let line = line_of(&format!("id: {}", d.id));
-            if !is_url_safe(&d.id) {
-                diags.push(
-                    Diagnostic::error(
-                        path,
-                        format!("部门 id `{}` 只能由小写字母、数字和 - 组成", d.id),
-                    )
-                    .at(text, line, 1)
-                    .with_hint("id 会出现在网址 /departments/{id}/ 中,例如 housing"),
-                );
-            }
-            if d.id.len() > crate::slug::MAX_BYTES && is_url_safe(&d.id) {
-                diags.push(
-                    Diagnostic::error(
-                        path,
-                        format!(
-                            "部门 id 长 {} 字节,超过了 {} 字节的上限",
-                            d.id.len(),
-                            crate::slug::MAX_BYTES
-                        ),
-                    )
-                    .at(text, line, 1)
-                    .with_hint("id 会出现在网址 /departments/{id}/ 中,请取简短的英文,例如 housing"),
-                );
-            }
-            if !seen.insert(d.id.as_str()) {
-                diags.push(
-                    Diagnostic::error(path, format!("部门 id `{}` 重复", d.id)).at(text, line, 1),
-                );
-            }
-        }
+        diags.extend(department_errors(path, text, &config.departments, line_of));
         for &year in &config.archived_years {
             if !crate::document::content_year(year) {
                 diags.push(
@@ -256,6 +224,50 @@ impl Config {
             .unwrap_or(&self.base_url);
         rest.split('/').next().unwrap_or(rest)
     }
+}
+
+/// What is wrong with the departments' ids: not fit for a URL, too long, given twice.
+fn department_errors(
+    path: &Path,
+    text: &str,
+    departments: &[Department],
+    line_of: impl Fn(&str) -> usize,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut seen = BTreeSet::new();
+    for d in departments {
+        let line = line_of(&format!("id: {}", d.id));
+        if !is_url_safe(&d.id) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("部门 id `{}` 只能由小写字母、数字和 - 组成", d.id),
+                )
+                .at(text, line, 1)
+                .with_hint("id 会出现在网址 /departments/{id}/ 中,例如 housing"),
+            );
+        }
+        if d.id.len() > crate::slug::MAX_BYTES && is_url_safe(&d.id) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "部门 id 长 {} 字节,超过了 {} 字节的上限",
+                        d.id.len(),
+                        crate::slug::MAX_BYTES
+                    ),
+                )
+                .at(text, line, 1)
+                .with_hint("id 会出现在网址 /departments/{id}/ 中,请取简短的英文,例如 housing"),
+            );
+        }
+        if !seen.insert(d.id.as_str()) {
+            diags.push(
+                Diagnostic::error(path, format!("部门 id `{}` 重复", d.id)).at(text, line, 1),
+            );
+        }
+    }
+    diags
 }
 
 #[cfg(test)]

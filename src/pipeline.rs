@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -405,23 +406,6 @@ impl Builder {
                 return Err(BuildError::Content(d));
             }
         };
-        let io = |e: std::io::Error| match output::refusal(&e) {
-            // A folder pingyi will not touch: the message says which and what to do.
-            Some(why) => BuildError::Io(why.to_string()),
-            None => BuildError::Io(format!("写入 {} 失败: {e}", out.display())),
-        };
-        let failed = |e: RenderError| match e {
-            RenderError::Content(mut d) => {
-                d.extend(warnings.iter().cloned());
-                diagnostic::sort(&mut d);
-                BuildError::Content(d)
-            }
-            // Two outputs at one path is the site's doing, not the disk's.
-            RenderError::Sink(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                BuildError::Content(vec![Diagnostic::error("static", e.to_string())])
-            }
-            RenderError::Sink(e) => io(e),
-        };
         let statics = theme.static_outputs();
         let documents = site.pages.len();
         if let Some(o) = &observer {
@@ -440,74 +424,28 @@ impl Builder {
                 });
             }
         };
-        let progress = observer
-            .is_some()
-            .then_some(&progress as &render::Progress<'_>);
-        let pages = std::sync::atomic::AtomicUsize::new(0);
-        let count = |o: &Output| {
-            if o.path.ends_with(".html") {
-                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
+        let w = Writing {
+            root: &root,
+            out,
+            site: &site,
+            theme,
+            warnings: &warnings,
+            progress: observer
+                .is_some()
+                .then_some(&progress as &render::Progress<'_>),
+            pages: AtomicUsize::new(0),
         };
         let result = match &mut previous {
-            Some((_, manifest)) => (|| {
-                // Few files change: collect them, and write only once every page rendered, so
-                // a failed rebuild leaves the site as it was.
-                let changed = std::sync::Mutex::new(Vec::new());
-                let sink = |o: Output| {
-                    count(&o);
-                    changed.lock().expect("not poisoned").push(o);
-                    Ok(())
-                };
-                let mut live = incremental::render_changed(
-                    &site,
-                    theme,
-                    Some(&mut keys),
-                    &sink,
-                    &|| Ok(()),
-                    progress,
-                )
-                .map_err(failed)?;
-                let mut outputs = changed.into_inner().expect("not poisoned");
-                if let Some(live) = &mut live {
-                    live.extend(statics.iter().map(|o| o.path.clone()));
-                }
-                outputs.extend(statics);
-                output::write_changes(&root, out, manifest, &outputs, live.as_ref()).map_err(io)
-            })(),
-            None => (|| {
-                // Everything changes: stream pages into the staging folder as they are rendered
-                // instead of holding the whole site in memory. The folder is readied (the
-                // previous build surveyed) while the renderer plans its jobs.
-                let ready = std::sync::OnceLock::new();
-                let prepare = || {
-                    let staging = output::Staging::new(&root, out)?;
-                    let _ = ready.set(if once {
-                        staging.without_fingerprints()
-                    } else {
-                        staging
-                    });
-                    Ok(())
-                };
-                let staging = || ready.get().expect("readied before any output");
-                let keys = (!once).then_some(&mut keys);
-                let sink = |o: Output| {
-                    count(&o);
-                    staging().write(&o)
-                };
-                incremental::render_changed(&site, theme, keys, &sink, &prepare, progress)
-                    .map_err(failed)?;
-                statics
-                    .iter()
-                    .try_for_each(|o| staging().write(o))
-                    .map_err(|e| failed(RenderError::Sink(e)))?;
-                let staging: output::Staging = ready.into_inner().expect("readied");
-                let manifest = staging.commit(out).map_err(io)?;
-                let written = manifest.len();
-                previous = Some((out.to_path_buf(), manifest));
-                Ok((written, 0))
-            })(),
+            Some((_, manifest)) => w.changes(&mut keys, manifest, statics),
+            None => w
+                .everything((!once).then_some(&mut keys), once, statics)
+                .map(|manifest| {
+                    let written = manifest.len();
+                    previous = Some((out.to_path_buf(), manifest));
+                    (written, 0)
+                }),
         };
+        let pages = w.pages.into_inner();
         self.manifest = previous;
         let (written, removed) = result?;
         let loaded: Duration = self.stages.iter().map(|s| s.1).sum();
@@ -518,7 +456,7 @@ impl Builder {
         self.memory.keys = keys;
         Ok(BuildReport {
             documents,
-            pages: pages.into_inner(),
+            pages,
             files,
             written,
             removed,
@@ -526,6 +464,116 @@ impl Builder {
             elapsed: start.elapsed(),
             stages: std::mem::take(&mut self.stages),
         })
+    }
+}
+
+/// One build's writing: its rendered pages into the output folder, either only the files that
+/// changed (a rebuild over what this builder wrote) or everything (through a staging folder).
+struct Writing<'a> {
+    root: &'a Path,
+    out: &'a Path,
+    site: &'a Site,
+    theme: &'a Theme,
+    warnings: &'a Warnings,
+    progress: Option<&'a render::Progress<'a>>,
+    /// HTML pages written, for the report.
+    pages: AtomicUsize,
+}
+
+impl Writing<'_> {
+    fn count(&self, o: &Output) {
+        if o.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn io(&self, e: std::io::Error) -> BuildError {
+        match output::refusal(&e) {
+            // A folder pingyi will not touch: the message says which and what to do.
+            Some(why) => BuildError::Io(why.to_string()),
+            None => BuildError::Io(format!("写入 {} 失败: {e}", self.out.display())),
+        }
+    }
+
+    fn failed(&self, e: RenderError) -> BuildError {
+        match e {
+            RenderError::Content(mut d) => {
+                d.extend(self.warnings.iter().cloned());
+                diagnostic::sort(&mut d);
+                BuildError::Content(d)
+            }
+            // Two outputs at one path is the site's doing, not the disk's.
+            RenderError::Sink(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                BuildError::Content(vec![Diagnostic::error("static", e.to_string())])
+            }
+            RenderError::Sink(e) => self.io(e),
+        }
+    }
+
+    /// Few files change: collect them, and write only once every page rendered, so a failed
+    /// rebuild leaves the site as it was. Returns the files written and removed.
+    fn changes(
+        &self,
+        keys: &mut incremental::RenderKeys,
+        manifest: &mut Manifest,
+        statics: Vec<Output>,
+    ) -> Result<(usize, usize), BuildError> {
+        let changed = std::sync::Mutex::new(Vec::new());
+        let sink = |o: Output| {
+            self.count(&o);
+            changed.lock().expect("not poisoned").push(o);
+            Ok(())
+        };
+        let mut live = incremental::render_changed(
+            self.site,
+            self.theme,
+            Some(keys),
+            &sink,
+            &|| Ok(()),
+            self.progress,
+        )
+        .map_err(|e| self.failed(e))?;
+        let mut outputs = changed.into_inner().expect("not poisoned");
+        if let Some(live) = &mut live {
+            live.extend(statics.iter().map(|o| o.path.clone()));
+        }
+        outputs.extend(statics);
+        output::write_changes(self.root, self.out, manifest, &outputs, live.as_ref())
+            .map_err(|e| self.io(e))
+    }
+
+    /// Everything changes: stream pages into the staging folder as they are rendered instead
+    /// of holding the whole site in memory. The folder is readied (the previous build
+    /// surveyed) while the renderer plans its jobs. Returns what was published.
+    fn everything(
+        &self,
+        keys: Option<&mut incremental::RenderKeys>,
+        once: bool,
+        statics: Vec<Output>,
+    ) -> Result<Manifest, BuildError> {
+        let ready = std::sync::OnceLock::new();
+        let prepare = || {
+            let staging = output::Staging::new(self.root, self.out)?;
+            let _ = ready.set(if once {
+                staging.without_fingerprints()
+            } else {
+                staging
+            });
+            Ok(())
+        };
+        let staging = || ready.get().expect("readied before any output");
+        let sink = |o: Output| {
+            self.count(&o);
+            staging().write(&o)
+        };
+        incremental::render_changed(self.site, self.theme, keys, &sink, &prepare, self.progress)
+            .map_err(|e| self.failed(e))?;
+        statics
+            .iter()
+            .try_for_each(|o| staging().write(o))
+            .map_err(|e| self.failed(RenderError::Sink(e)))?;
+        let staging: output::Staging = ready.into_inner().expect("readied");
+        staging.commit(self.out).map_err(|e| self.io(e))
     }
 }
 

@@ -234,25 +234,7 @@ pub fn watch(
     };
     let mut theme = theme_of(&root);
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer: Box<dyn WatchTarget> = if wopts.poll {
-        // The poller keeps times in whole seconds: a save within the second of the last scan
-        // would be missed, so it compares contents too.
-        let config = notify::Config::default()
-            .with_poll_interval(Duration::from_millis(500))
-            .with_compare_contents(true);
-        Box::new(
-            new_debouncer_opt::<_, notify::PollWatcher, notify_debouncer_full::NoCache>(
-                DEBOUNCE,
-                None,
-                tx,
-                notify_debouncer_full::NoCache,
-                config,
-            )
-            .map_err(|e| watch_error(&e))?,
-        )
-    } else {
-        Box::new(new_debouncer(DEBOUNCE, None, tx).map_err(|e| watch_error(&e))?)
-    };
+    let mut debouncer = watcher(wopts.poll, tx)?;
     let mut watched = targets(&root, &theme);
     for (dir, mode) in &watched {
         debouncer
@@ -308,6 +290,34 @@ pub fn watch(
         report(&mut builder, changed, &mut on_event);
     }
     Ok(())
+}
+
+/// The file watcher: the system's change events, or polling where they do not reach.
+fn watcher(
+    poll: bool,
+    tx: mpsc::Sender<DebounceEventResult>,
+) -> Result<Box<dyn WatchTarget>, String> {
+    if poll {
+        // The poller keeps times in whole seconds: a save within the second of the last scan
+        // would be missed, so it compares contents too.
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(500))
+            .with_compare_contents(true);
+        Ok(Box::new(
+            new_debouncer_opt::<_, notify::PollWatcher, notify_debouncer_full::NoCache>(
+                DEBOUNCE,
+                None,
+                tx,
+                notify_debouncer_full::NoCache,
+                config,
+            )
+            .map_err(|e| watch_error(&e))?,
+        ))
+    } else {
+        Ok(Box::new(
+            new_debouncer(DEBOUNCE, None, tx).map_err(|e| watch_error(&e))?,
+        ))
+    }
 }
 
 /// The two debouncer types (events, polling) behind one face.

@@ -163,8 +163,12 @@ fn translate(raw: &str) -> (String, Option<String>) {
         // Our own messages (dates, ids) are already Chinese.
         return (format!("{in_field}{rest}"), None);
     }
-    // libyaml's own words, for the mistakes editors make most; the original stays in brackets
-    // for whoever needs it.
+    libyaml_error(raw)
+}
+
+/// libyaml's own words, for the mistakes editors make most; the original stays in brackets
+/// for whoever needs it.
+fn libyaml_error(raw: &str) -> (String, Option<String>) {
     let original = raw.split(" at line ").next().unwrap_or(raw);
     let explained = [
         (
