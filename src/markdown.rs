@@ -2,13 +2,17 @@
 //! work for Chinese, raw HTML escaped unless the site opts in, dangerous link schemes dropped,
 //! links between source files rewritten to URLs, and the first paragraph as a summary.
 
+mod walk;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 
 use crate::anchors;
 use crate::slug::heading_id;
+use walk::Walk;
 
 /// What a relative link to another `.md` file, or a relative image, became.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -49,16 +53,6 @@ pub struct Rendered {
     pub headings: Vec<(u8, String, String)>,
     pub problems: Vec<LinkProblem>,
 }
-
-const LINK_HINT: &str = "写相对于本文件的路径,例如 ../speeches/mobilization.md";
-const UNSAFE_HINT: &str = "公开网站不输出 javascript:、vbscript:、data: 链接";
-const RAW_HTML_HINT: &str = "正文中的 HTML 标签按原样显示为文字:删去它,或改用 Markdown 的写法;编辑备注写成 <!-- 备注 -->,不会发布";
-const COMMENT_HINT: &str = "备注以 <!-- 开始、以 --> 结束,才不会发布";
-const IMAGE_HINT: &str =
-    "图片文件放在文档旁边(content/ 之内),写相对于文档的路径,例如 ![会场照片](photo.jpg)";
-const REMOTE_IMAGE_HINT: &str =
-    "把图片文件保存到文档旁边,写成 ![说明](photo.jpg):政府网站不宜让读者的浏览器访问其他网站";
-const FOOTNOTE_HINT: &str = "每个脚注只定义一次;另一条脚注换一个编号,如 [^2]";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -229,374 +223,16 @@ impl Anchors {
     }
 }
 
-fn level(l: HeadingLevel) -> u8 {
-    l as u8
-}
-
 /// Renders `body`. `resolve` maps a relative `.md` link or image (as written) to its target.
 pub fn render(
     body: &str,
     unsafe_html: bool,
     resolve: &dyn Fn(RefKind, &str) -> LinkTarget,
 ) -> Rendered {
-    let mut out = Rendered::default();
-    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-
-    let mut anchors = Anchors::default();
-    // Footnotes that have a reference: their label links back to it.
-    let referenced: HashSet<&str> = events
-        .iter()
-        .filter_map(|(e, _)| match e {
-            Event::FootnoteReference(l) => Some(l.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let mut defined: HashSet<&str> = HashSet::new();
-    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    // Links we refused: their end tags must be dropped too.
-    let mut dropped_links: Vec<bool> = Vec::new();
-    let mut in_first_paragraph = None::<bool>;
-    let mut in_code_block = false;
-    let mut depth = 0usize;
-    // Where raw HTML was last seen, on a line already warned about: one warning to a line is
-    // enough. Each look starts where the last stopped, so a line of thousands stays linear.
-    let mut raw_seen: Option<usize> = None;
-    let mut raw_html = |out: &mut Rendered, offset: usize, html: &str| {
-        let same_line =
-            raw_seen.is_some_and(|r| body.get(r..offset).is_some_and(|s| !s.contains('\n')));
-        raw_seen = Some(offset);
-        if same_line {
-            return;
-        }
-        let shown: String = html.trim().chars().take(40).collect();
-        out.problems.push(LinkProblem {
-            offset,
-            message: format!("正文中的 HTML `{shown}` 会按原样显示为文字"),
-            is_error: false,
-            hint: RAW_HTML_HINT,
-        });
-    };
-
-    let mut i = 0;
-    while i < events.len() {
-        let (event, range) = &events[i];
-        match event {
-            Event::Start(Tag::Heading {
-                level: lvl,
-                id,
-                classes,
-                attrs,
-            }) => {
-                // Gather the heading's text to derive its id.
-                let mut text = String::new();
-                let mut j = i + 1;
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                let base = id
-                    .as_ref()
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| heading_id(&text));
-                let unique = anchors.heading(base);
-                out.headings.push((level(*lvl), unique.clone(), text));
-                result.push(Event::Start(Tag::Heading {
-                    level: *lvl,
-                    id: Some(CowStr::from(unique)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if is_dangerous_url(dest_url) {
-                    out.problems.push(LinkProblem {
-                        offset: range.start,
-                        message: format!("链接地址 `{}` 不安全,已只保留文字", shorten(dest_url)),
-                        is_error: false,
-                        hint: UNSAFE_HINT,
-                    });
-                    dropped_links.push(true);
-                } else {
-                    let dest = match md_link(dest_url) {
-                        Some((path, frag)) => match resolve(RefKind::Document, path) {
-                            LinkTarget::Url(u) => CowStr::from(format!("{u}{frag}")),
-                            LinkTarget::Broken(msg) => {
-                                out.problems.push(LinkProblem {
-                                    offset: range.start,
-                                    message: msg,
-                                    is_error: true,
-                                    hint: LINK_HINT,
-                                });
-                                dest_url.clone()
-                            }
-                        },
-                        None => dest_url.clone(),
-                    };
-                    dropped_links.push(false);
-                    result.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                if !dropped_links.pop().unwrap_or(false) {
-                    result.push(event.clone());
-                }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) if is_dangerous_url(dest_url) => {
-                out.problems.push(LinkProblem {
-                    offset: range.start,
-                    message: format!("图片地址 `{}` 不安全,已只保留说明文字", shorten(dest_url)),
-                    is_error: false,
-                    hint: UNSAFE_HINT,
-                });
-                // Keep the alt text, drop the image.
-                let mut j = i + 1;
-                let mut nest = 0;
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::Start(Tag::Image { .. }) => nest += 1,
-                        Event::End(TagEnd::Image) if nest == 0 => break,
-                        Event::End(TagEnd::Image) => nest -= 1,
-                        Event::Text(t) => result.push(Event::Text(t.clone())),
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                i = j + 1;
-                continue;
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let mut problem = |message: String, is_error: bool, hint: &'static str| {
-                    out.problems.push(LinkProblem {
-                        offset: range.start,
-                        message,
-                        is_error,
-                        hint,
-                    })
-                };
-                let shown = shorten(dest_url);
-                let dest = match image_source(dest_url) {
-                    ImageSource::Local => match resolve(RefKind::Image, dest_url) {
-                        LinkTarget::Url(u) => CowStr::from(u),
-                        LinkTarget::Broken(msg) => {
-                            problem(msg, true, IMAGE_HINT);
-                            dest_url.clone()
-                        }
-                    },
-                    ImageSource::SitePath => dest_url.clone(),
-                    ImageSource::Remote => {
-                        problem(
-                            format!("图片 `{shown}` 来自其他网站,读者打开本页时浏览器会访问该网站"),
-                            false,
-                            REMOTE_IMAGE_HINT,
-                        );
-                        dest_url.clone()
-                    }
-                    ImageSource::Other => {
-                        problem(
-                            format!("图片地址 `{shown}` 是本机文件或其他协议,读者打不开"),
-                            true,
-                            IMAGE_HINT,
-                        );
-                        dest_url.clone()
-                    }
-                };
-                result.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::HtmlBlock) => {
-                // The whole block at once: a comment may span its lines, and only what is
-                // left once comments are dropped is raw HTML.
-                let mut pieces: Vec<(&str, usize)> = Vec::new();
-                let mut j = i + 1;
-                while j < events.len() {
-                    match &events[j] {
-                        (Event::End(TagEnd::HtmlBlock), _) => break,
-                        (Event::Html(t) | Event::Text(t), r) => pieces.push((t, r.start)),
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                let text: String = pieces.iter().map(|p| p.0).collect();
-                // The source offset of a byte of `text`.
-                let source_at = |k: usize| {
-                    let mut before = 0;
-                    for (t, start) in &pieces {
-                        if k < before + t.len() {
-                            return start + (k - before);
-                        }
-                        before += t.len();
-                    }
-                    range.start
-                };
-                let (kept, unclosed) = strip_comments(&text);
-                if let Some(k) = unclosed {
-                    out.problems.push(LinkProblem {
-                        offset: source_at(k),
-                        message: "备注 `<!--` 没有结束的 `-->`,其后的正文都不会发布".into(),
-                        is_error: true,
-                        hint: COMMENT_HINT,
-                    });
-                }
-                if let Some(k) = first_raw(&text) {
-                    if unsafe_html {
-                        result.push(Event::Html(CowStr::from(kept.into_owned())));
-                    } else {
-                        raw_html(&mut out, source_at(k), &text[k..]);
-                        result.push(Event::Start(Tag::Paragraph));
-                        result.push(Event::Text(CowStr::from(kept.into_owned())));
-                        result.push(Event::End(TagEnd::Paragraph));
-                    }
-                }
-                i = j + 1;
-                continue;
-            }
-            Event::InlineHtml(s) | Event::Html(s) => {
-                let (kept, unclosed) = strip_comments(s);
-                if unclosed.is_some() {
-                    out.problems.push(LinkProblem {
-                        offset: range.start,
-                        message: "备注 `<!--` 没有结束的 `-->`".into(),
-                        is_error: true,
-                        hint: COMMENT_HINT,
-                    });
-                }
-                if !kept.is_empty() {
-                    if unsafe_html {
-                        result.push(event.clone());
-                    } else {
-                        raw_html(&mut out, range.start, &kept);
-                        result.push(Event::Text(s.clone()));
-                    }
-                }
-            }
-            // A comment the parser did not take as one (`<!-- 备注` with no end in a
-            // paragraph) would be published as text.
-            Event::Text(t)
-                if !in_code_block
-                    && body[range.start..].starts_with("<!--")
-                    && t.starts_with('<') =>
-            {
-                out.problems.push(LinkProblem {
-                    offset: range.start,
-                    message: "备注 `<!--` 没有结束的 `-->`,会显示在公开的页面上".into(),
-                    is_error: true,
-                    hint: COMMENT_HINT,
-                });
-                result.push(event.clone());
-            }
-            Event::FootnoteReference(label) => {
-                let (n, id, refs) = anchors.footnote(label);
-                *refs += 1;
-                // `fnref-1`, then `fnref-1_2`: no footnote's id has `_` (see `heading_id`).
-                let stem = &id[anchors::FOOTNOTE.len()..];
-                let ref_id = match *refs {
-                    1 => format!("{}{stem}", anchors::FOOTNOTE_REF),
-                    k => format!("{}{stem}_{k}", anchors::FOOTNOTE_REF),
-                };
-                result.push(Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"footnote-reference\" id=\"{ref_id}\"><a href=\"#{id}\">{n}</a></sup>"
-                ))));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                if !defined.insert(label.as_ref()) {
-                    out.problems.push(LinkProblem {
-                        offset: range.start,
-                        message: format!("脚注 [^{label}] 重复定义,只用第一个定义"),
-                        is_error: false,
-                        hint: FOOTNOTE_HINT,
-                    });
-                    // Skip this definition whole: one id, one text to a footnote.
-                    let mut j = i + 1;
-                    let mut nest = 0;
-                    while j < events.len() {
-                        match &events[j].0 {
-                            Event::Start(Tag::FootnoteDefinition(_)) => nest += 1,
-                            Event::End(TagEnd::FootnoteDefinition) if nest == 0 => break,
-                            Event::End(TagEnd::FootnoteDefinition) => nest -= 1,
-                            _ => {}
-                        }
-                        j += 1;
-                    }
-                    i = j + 1;
-                    continue;
-                }
-                let is_referenced = referenced.contains(label.as_ref());
-                let (n, id, _) = anchors.footnote(label);
-                let number = if is_referenced {
-                    let back = &id[anchors::FOOTNOTE.len()..];
-                    format!("<a href=\"#{}{back}\">{n}</a>", anchors::FOOTNOTE_REF)
-                } else {
-                    n.to_string()
-                };
-                result.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>\n"
-                ))));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                result.push(Event::Html(CowStr::from("</div>\n")));
-            }
-            _ => result.push(event.clone()),
-        }
-
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            _ => {}
-        }
-        // The first top-level paragraph is the default summary.
-        match event {
-            Event::Start(Tag::Paragraph) if depth == 0 && in_first_paragraph.is_none() => {
-                in_first_paragraph = Some(true);
-            }
-            Event::End(TagEnd::Paragraph) if in_first_paragraph == Some(true) && depth == 1 => {
-                in_first_paragraph = Some(false);
-            }
-            Event::Text(t) | Event::Code(t) if in_first_paragraph == Some(true) => {
-                out.first_paragraph.push_str(t);
-            }
-            // Chinese text wraps without spaces; Latin words need one.
-            Event::SoftBreak | Event::HardBreak
-                if in_first_paragraph == Some(true)
-                    && out
-                        .first_paragraph
-                        .ends_with(|c: char| c.is_ascii_alphanumeric()) =>
-            {
-                out.first_paragraph.push(' ');
-            }
-            _ => {}
-        }
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
+    let (mut out, result) = Walk::new(body, unsafe_html, resolve, &events).run();
 
     // Every body's HTML is kept until the site is written: room enough not to grow while
     // writing, then only what it holds (tables run to twice their Markdown, and a doubled
