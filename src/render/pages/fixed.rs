@@ -14,19 +14,37 @@ use super::super::context::Ctx;
 use super::super::{Job, Jobs};
 use super::templated;
 
-/// `/404.html`.
-pub struct NotFound;
-/// The search page, `/search/` (the index it searches is `search::SearchIndex`).
-pub struct SearchPage;
+/// A page of the theme's alone: the 404 page, and the search page, `/search/` (the index it
+/// searches is `search::SearchIndex`). Only the 404 page stays out of the sitemap.
+pub struct Fixed {
+    url: &'static str,
+    title: &'static str,
+    template: &'static str,
+    in_sitemap: bool,
+}
 pub struct Robots;
 
 pub fn plan<'a>() -> Vec<Box<dyn Job + 'a>> {
-    vec![Box::new(NotFound), Box::new(SearchPage), Box::new(Robots)]
+    vec![
+        Box::new(Fixed {
+            url: "/404.html",
+            title: "页面未找到",
+            template: "404.html",
+            in_sitemap: false,
+        }),
+        Box::new(Fixed {
+            url: "/search/",
+            title: "站内搜索",
+            template: "search.html",
+            in_sitemap: true,
+        }),
+        Box::new(Robots),
+    ]
 }
 
-impl Job for NotFound {
+impl Job for Fixed {
     fn url<'s>(&'s self, _cx: &Ctx<'s>) -> Cow<'s, str> {
-        Cow::Borrowed("/404.html")
+        Cow::Borrowed(self.url)
     }
 
     fn key(&self, _cx: &Ctx<'_>, _h: &mut FxHasher) {}
@@ -37,32 +55,14 @@ impl Job for NotFound {
         theme: &Theme,
         _jobs: &Jobs<'_>,
     ) -> Result<Vec<Output>, Diagnostic> {
-        let mut ctx = cx.base_context("页面未找到", "/404.html");
-        ctx.insert("column", "页面未找到");
-        Ok(vec![templated(theme, "404.html", "/404.html", &ctx)?])
+        let mut ctx = cx.base_context(self.title, self.url);
+        ctx.insert("column", self.title);
+        Ok(vec![templated(theme, self.template, self.url, &ctx)?])
     }
 
     fn sitemap(&self, _cx: &Ctx<'_>) -> Option<Option<Date>> {
-        None
-    }
-}
-
-impl Job for SearchPage {
-    fn url<'s>(&'s self, _cx: &Ctx<'s>) -> Cow<'s, str> {
-        Cow::Borrowed("/search/")
-    }
-
-    fn key(&self, _cx: &Ctx<'_>, _h: &mut FxHasher) {}
-
-    fn render(
-        &self,
-        cx: &Ctx<'_>,
-        theme: &Theme,
-        _jobs: &Jobs<'_>,
-    ) -> Result<Vec<Output>, Diagnostic> {
-        let mut ctx = cx.base_context("站内搜索", "/search/");
-        ctx.insert("column", "站内搜索");
-        Ok(vec![templated(theme, "search.html", "/search/", &ctx)?])
+        // In the sitemap without a date, as the default says; the 404 page not at all.
+        self.in_sitemap.then_some(None)
     }
 }
 
