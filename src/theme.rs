@@ -148,7 +148,9 @@ fn missing_templates(theme_rel: &Path, texts: &BTreeMap<String, String>) -> Vec<
         .chain(REQUIRED.iter().copied())
         .filter(|name| !texts.contains_key(*name))
         .map(|name| {
-            Diagnostic::error(theme_rel.join("templates").join(name), "缺少模板")
+            // Named with `/` on every platform, as diagnostics of content are.
+            let path = crate::load::slash_path(&theme_rel.join("templates").join(name));
+            Diagnostic::error(path, "缺少模板")
                 .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供")
         })
         .collect()
