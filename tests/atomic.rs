@@ -5,6 +5,7 @@
 //! may leave no output folder and the complete old site parked beside it, which the next build
 //! puts back.
 
+use crate::support::pingyi_process;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -34,9 +35,7 @@ fn tree(dir: &Path) -> Tree {
 }
 
 fn build(root: &Path, out: &Path) -> Command {
-    // cargo_bin as a Command, not a bare path: it goes through CARGO_TARGET_<triple>_RUNNER
-    // (qemu-user for the ARM64 build) when the binary is not the host's.
-    let mut c = <Command as assert_cmd::cargo::CommandCargoExt>::cargo_bin("pingyi").unwrap();
+    let mut c = pingyi_process();
     c.arg("build")
         .arg("--root")
         .arg(root)

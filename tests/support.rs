@@ -97,6 +97,13 @@ pub struct TestSite {
     pub dir: tempfile::TempDir,
 }
 
+/// The `pingyi` binary as a process to start. Through CARGO_TARGET_<triple>_RUNNER when the
+/// binary is not the host's (qemu-user for the ARM64 build), as assert_cmd's `cargo_bin` does
+/// for a Command: a bare path would not start a foreign binary.
+pub fn pingyi_process() -> std::process::Command {
+    <std::process::Command as assert_cmd::cargo::CommandCargoExt>::cargo_bin("pingyi").unwrap()
+}
+
 /// The repository's root, where `themes/` and the example site are.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command as Cmd;
@@ -350,7 +350,7 @@ fn serve(
     String,
     std::sync::mpsc::Receiver<String>,
 ) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("pingyi"))
+    let mut child = pingyi_process()
         .args(["serve", "--port", "0", "--today", "2024-11-27", "--root"])
         .arg(site.root())
         .env("TMPDIR", tmp)

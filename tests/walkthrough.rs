@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 
-use crate::support::collect_stderr;
+use crate::support::{collect_stderr, pingyi_process};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ const SPEECH: &str = "content/2026/speeches/mobilization-speech.md";
 const SPEECH_PAGE: &str = "/2026/speeches/mobilization-speech/";
 
 fn pingyi() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin("pingyi"))
+    pingyi_process()
 }
 
 /// Runs `pingyi` to its end in `cwd`; panics with what it said unless it succeeded.
@@ -178,7 +178,11 @@ fn init_serve_edit_and_build_as_an_office_would() {
         || server.log(),
     );
     let log = server.log();
-    assert!(log.contains("无法打开浏览器"), "{log}");
+    // qemu-user runs the vfork behind spawning as a fork, so a program that cannot be started
+    // looks started to the one starting it: under the ARM64 runner no message can come.
+    if std::env::var_os("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER").is_none() {
+        assert!(log.contains("无法打开浏览器"), "{log}");
+    }
     let (status, home) = get(&addr, "/");
     assert_eq!(status, 200, "{home}");
     let (status, page) = get(&addr, SPEECH_PAGE);

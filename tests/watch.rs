@@ -20,10 +20,7 @@ impl Watching {
     }
 
     fn start_with(site: &TestSite, extra: &[&str]) -> Watching {
-        // Through CARGO_TARGET_<triple>_RUNNER (qemu-user for the ARM64 build), as cargo_bin
-        // as a Command does; a bare path would not start a foreign binary.
-        let mut child = <Command as assert_cmd::cargo::CommandCargoExt>::cargo_bin("pingyi")
-            .unwrap()
+        let mut child = pingyi_process()
             .args(["watch", "--today", "2024-11-27", "--root"])
             .arg(site.root())
             .args(extra)
