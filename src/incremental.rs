@@ -1,8 +1,8 @@
 //! What watch remembers between builds, as a layer over the stages: each document's rendered
 //! Markdown with what it depended on ([`RenderCache`], which `site::assemble` consults), each
 //! output's key (a hash of what it is rendered from) and the search index's cache
-//! ([`RenderKeys`]), so a rebuild redoes only what its inputs changed. `render` itself knows
-//! nothing of earlier builds. (`validate` keeps its own per-document cache, `ValidateCache`.)
+//! ([`RenderKeys`]), and each document's diagnostics ([`Checked`]), so a rebuild redoes only
+//! what its inputs changed. `validate` and `render` themselves know nothing of earlier builds.
 
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
@@ -11,11 +11,15 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::markdown::{LinkTarget, RefKind, Rendered};
 use crate::render::{Plan, Prepare, Progress, RenderError, Sink};
 use crate::site::{Page, Site};
 use crate::theme::Theme;
+use crate::validate::{Known, check_document, site_wide};
 
 /// Everything a builder remembers of its last build to redo only what changed: one value,
 /// so a build that no later build continues simply has none.
@@ -26,7 +30,64 @@ pub struct Memory {
     /// What each output of the last build was made from; empty forces a full render.
     pub keys: RenderKeys,
     /// Each document's diagnostics from the last build.
-    pub checked: crate::validate::ValidateCache,
+    pub checked: Checked,
+}
+
+/// Each document's diagnostics from the last run, reused while the document and what it is
+/// checked against ([`Known::fingerprint`]) are unchanged.
+#[derive(Debug, Default)]
+pub struct Checked {
+    known: u64,
+    /// By the address of the document's `Arc`, which the entry keeps alive.
+    docs: FxHashMap<usize, (Arc<Document>, Arc<Vec<Diagnostic>>)>,
+    /// All of them, sorted, while no document's changed.
+    sorted: Option<Arc<Vec<Diagnostic>>>,
+}
+
+impl Checked {
+    /// [`crate::validate::validate`], checking again only the documents that changed. The
+    /// documents' diagnostics come sorted and shared: the same list as last time when nothing
+    /// changed (a large site may carry thousands of overdue warnings).
+    pub fn validate(&mut self, site: &Site) -> (Arc<Vec<Diagnostic>>, Vec<Diagnostic>) {
+        let known = Known::of(site);
+        if self.known != known.fingerprint() {
+            self.docs.clear();
+            self.sorted = None;
+            self.known = known.fingerprint();
+        }
+        type Result = (Arc<Document>, Arc<Vec<Diagnostic>>, bool);
+        let checked: Vec<Result> = site
+            .pages
+            .par_iter()
+            .map(
+                |page| match self.docs.get(&(Arc::as_ptr(&page.doc) as usize)) {
+                    Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => {
+                        (Arc::clone(doc), Arc::clone(d), false)
+                    }
+                    _ => {
+                        let mut d = check_document(&known, &page.doc);
+                        crate::diagnostic::sort(&mut d);
+                        (Arc::clone(&page.doc), Arc::new(d), true)
+                    }
+                },
+            )
+            .collect();
+        let unchanged = self.sorted.is_some()
+            && checked.len() == self.docs.len()
+            && checked.iter().all(|c| !c.2);
+        if !unchanged {
+            self.docs.clear();
+            let mut all = Vec::new();
+            for (doc, d, _) in checked {
+                all.extend(d.iter().cloned());
+                self.docs.insert(Arc::as_ptr(&doc) as usize, (doc, d));
+            }
+            crate::diagnostic::sort(&mut all);
+            self.sorted = Some(Arc::new(all));
+        }
+        let per_doc = Arc::clone(self.sorted.as_ref().expect("set above"));
+        (per_doc, site_wide(site))
+    }
 }
 
 /// Markdown rendered for a document, with what it depended on, so a rebuild can reuse it.
@@ -138,4 +199,43 @@ pub fn render_changed(
         keys.search = search;
     }
     live
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+
+    /// The remembered diagnostics are those a fresh check gives, when what documents are
+    /// checked against changes under unchanged documents: today, the departments.
+    #[test]
+    fn remembered_diagnostics_are_those_of_a_fresh_check() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (mut site, _) =
+            crate::load_site(root, &crate::Options::default()).expect("the example site loads");
+        let mut memo = Checked::default();
+        let mut seen = Vec::new();
+        for (today, departments) in [
+            ("2026-11-27", 5),
+            ("2027-12-31", 5),
+            ("2027-12-31", 4),
+            ("2026-11-27", 5),
+        ] {
+            let mut site_now = site.clone();
+            site_now.today = Date::parse(today).expect("a date");
+            site_now.config.departments.truncate(departments);
+            let (per_doc, site_wide) = memo.validate(&site_now);
+            let fresh = crate::validate::validate(&site_now);
+            assert_eq!(
+                ((*per_doc).clone(), site_wide),
+                fresh,
+                "{today} {departments}"
+            );
+            seen.push(per_doc.len());
+        }
+        // Each change made a difference to check against.
+        assert!(seen[1] > seen[0] && seen[2] > seen[1], "{seen:?}");
+        site.today = Date::parse("2026-11-27").expect("a date");
+        assert_eq!(memo.validate(&site).0.len(), seen[0]);
+    }
 }

@@ -2,8 +2,8 @@
 //! knows about each, one entry of [`KINDS`] a kind: its `type` name, URL folder, labels,
 //! template, fields, place in navigation and groups, search facet and `pingyi new` starter.
 //!
-//! Adding a kind: a variant of [`Kind`], an entry here, a details struct in `document`, a
-//! template in the theme.
+//! Adding a kind: a variant of [`Kind`], an entry here, a details struct in `document` (and
+//! its fields in `document`'s `Raw`, which reads every kind's), a template in the theme.
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,10 @@ pub struct KindInfo {
     pub facet: u32,
     /// What `pingyi new` writes.
     pub starter: Starter,
+    /// `pingyi new --help`'s line for it: what it is and where it goes.
+    pub new_help: &'static str,
+    /// The Chinese an editor may type for it after `pingyi new`.
+    pub aliases: &'static [&'static str],
 }
 
 /// A new document's front matter (after `title` and `type`) and placeholder body. Every
@@ -102,6 +106,8 @@ stages:                              # 评议阶段及起止日期
             disclosure: false,
             body: "在这里介绍本年度评议的部门、内容和安排。",
         },
+        new_help: "评议活动(content/<年度>/review.md)",
+        aliases: &["评议活动"],
     },
     KindInfo {
         kind: Kind::Speech,
@@ -130,6 +136,8 @@ occasion: 待填写                       # 会议或场合
             disclosure: false,
             body: "同志们：\n\n在这里写讲话正文。小标题用 ## 开头，例如：\n\n## 一、提高认识",
         },
+        new_help: "讲话(content/<年度>/speeches/)",
+        aliases: &["讲话"],
     },
     KindInfo {
         kind: Kind::Notice,
@@ -154,6 +162,8 @@ notice_kind: announcement            # plan 评议方案、announcement 公告�
             disclosure: true,
             body: "在这里写通知公告正文。",
         },
+        new_help: "通知公告(content/<年度>/notices/)",
+        aliases: &["通知公告", "通知"],
     },
     KindInfo {
         kind: Kind::Rectification,
@@ -188,6 +198,8 @@ items:                               # 整改台账：每个问题一项
             disclosure: true,
             body: "在这里写整改情况报告正文，逐项情况见整改台账。",
         },
+        new_help: "整改公告(content/<年度>/rectifications/)",
+        aliases: &["整改公告", "整改"],
     },
     KindInfo {
         kind: Kind::Page,
@@ -207,6 +219,8 @@ items:                               # 整改台账：每个问题一项
             disclosure: false,
             body: "在这里写页面正文。",
         },
+        new_help: "页面,例如 关于本站(content/)",
+        aliases: &["页面"],
     },
 ];
 
@@ -305,6 +319,10 @@ mod tests {
                 assert_ne!(a.facet, b.facet, "{} {}", a.name, b.name);
                 assert_ne!(a.plural, b.plural, "{} {}", a.name, b.name);
                 assert_ne!(a.template, b.template, "{} {}", a.name, b.name);
+                for alias in a.aliases {
+                    assert!(!b.aliases.contains(alias), "{} {}: {alias}", a.name, b.name);
+                    assert_ne!(*alias, b.name);
+                }
             }
         }
     }

@@ -19,7 +19,6 @@ use crate::output::{self, Manifest, Output};
 use crate::render::{self, RenderError};
 use crate::site::{self, BuildOptions, Site};
 use crate::theme::Theme;
-use crate::validate::validate;
 
 /// What the command line decides.
 #[derive(Debug, Clone, Default)]
@@ -345,19 +344,20 @@ impl Builder {
         self.stages.push((READ, lap.elapsed()));
         self.stage(ASSEMBLE);
         lap = Instant::now();
-        let (site, site_diags) = site::assemble(
+        let (site, site_diags, markdown) = site::assemble(
             &self.root,
             config,
             &docs,
             &unparsed,
             &build_opts,
-            &mut self.memory.markdown,
+            &self.memory.markdown,
         );
+        self.memory.markdown = markdown;
         diags.extend(site_diags);
         self.stages.push((ASSEMBLE, lap.elapsed()));
         self.stage(CHECK);
         lap = Instant::now();
-        let (per_doc, site_wide) = validate(&site, &mut self.memory.checked);
+        let (per_doc, site_wide) = self.memory.checked.validate(&site);
         diags.extend(site_wide);
         let theme = match self.theme.as_ref().expect("loaded above") {
             Ok(t) => Some(t),

@@ -1,10 +1,9 @@
 //! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
 //! overdue ledger items (warnings) and items closed after today. A [`Site`] in, diagnostics
-//! out; the only state is a cache of each unchanged document's results.
+//! out.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -32,86 +31,55 @@ fn is_reserved(first: &str) -> bool {
     RESERVED.contains(&first) || crate::kind::in_nav().iter().any(|k| k.plural == first)
 }
 
-/// Each document's diagnostics from the last run, reused while the document and what it is
-/// checked against (department ids, review ids, today) are unchanged.
-#[derive(Debug, Default)]
-pub struct ValidateCache {
-    env: u64,
-    /// By the address of the document's `Arc`, which the entry keeps alive.
-    docs: FxHashMap<usize, (Arc<Document>, Arc<Vec<Diagnostic>>)>,
-    /// All of them, sorted, while no document's changed.
-    sorted: Option<Arc<Vec<Diagnostic>>>,
-}
-
-/// Checks the site, reusing `cache` for documents that did not change. Returns the documents'
-/// own diagnostics, sorted and shared (the same list as last time when nothing changed: a
-/// large site may carry thousands of overdue warnings), and the site-wide ones.
-pub fn validate(site: &Site, cache: &mut ValidateCache) -> (Arc<Vec<Diagnostic>>, Vec<Diagnostic>) {
-    let known = Known {
-        dept_ids: site
-            .config
-            .departments
-            .iter()
-            .map(|d| d.id.as_str())
-            .collect(),
-        review_ids: site
-            .pages
-            .iter()
-            .filter_map(|p| match &p.doc.details {
-                Details::Review(r) => Some(r.id.as_str()),
-                _ => None,
-            })
-            .collect(),
-        today: site.today,
-    };
-    let env = {
-        let mut h = DefaultHasher::new();
-        (&known.dept_ids, &known.review_ids, known.today).hash(&mut h);
-        h.finish()
-    };
-    if cache.env != env {
-        cache.docs.clear();
-        cache.sorted = None;
-        cache.env = env;
-    }
-    type Checked = (Arc<Document>, Arc<Vec<Diagnostic>>, bool);
-    let checked: Vec<Checked> = site
+/// Checks the site: each document's own diagnostics (sorted) and the site-wide ones. Pure;
+/// `incremental::Checked` reuses a document's results while it and [`Known`] are unchanged.
+pub fn validate(site: &Site) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let known = Known::of(site);
+    let mut per_doc: Vec<Diagnostic> = site
         .pages
         .par_iter()
-        .map(
-            |page| match cache.docs.get(&(Arc::as_ptr(&page.doc) as usize)) {
-                Some((doc, d)) if Arc::ptr_eq(doc, &page.doc) => {
-                    (Arc::clone(doc), Arc::clone(d), false)
-                }
-                _ => {
-                    let mut d = check_document(&known, &page.doc);
-                    crate::diagnostic::sort(&mut d);
-                    (Arc::clone(&page.doc), Arc::new(d), true)
-                }
-            },
-        )
+        .flat_map_iter(|page| check_document(&known, &page.doc))
         .collect();
-    let unchanged =
-        cache.sorted.is_some() && checked.len() == cache.docs.len() && checked.iter().all(|c| !c.2);
-    if !unchanged {
-        cache.docs.clear();
-        let mut all = Vec::new();
-        for (doc, d, _) in checked {
-            all.extend(d.iter().cloned());
-            cache.docs.insert(Arc::as_ptr(&doc) as usize, (doc, d));
-        }
-        crate::diagnostic::sort(&mut all);
-        cache.sorted = Some(Arc::new(all));
-    }
-    let per_doc = Arc::clone(cache.sorted.as_ref().expect("set above"));
-    (per_doc, shared_urls(site))
+    crate::diagnostic::sort(&mut per_doc);
+    (per_doc, site_wide(site))
 }
 
-/// What a document is checked against: the same for every document of a run.
-struct Known<'a> {
+/// What a document is checked against: the same for every document of a run. A rule that
+/// reads another document's facts adds them here, so that `fingerprint` covers them.
+pub struct Known<'a> {
     dept_ids: Vec<&'a str>,
     review_ids: Vec<&'a str>,
     today: Date,
+}
+
+impl<'a> Known<'a> {
+    pub fn of(site: &'a Site) -> Known<'a> {
+        Known {
+            dept_ids: site
+                .config
+                .departments
+                .iter()
+                .map(|d| d.id.as_str())
+                .collect(),
+            review_ids: site
+                .pages
+                .iter()
+                .filter_map(|p| match &p.doc.details {
+                    Details::Review(r) => Some(r.id.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            today: site.today,
+        }
+    }
+
+    /// A hash of everything here: while it is the same, an unchanged document's diagnostics
+    /// are too.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (&self.dept_ids, &self.review_ids, self.today).hash(&mut h);
+        h.finish()
+    }
 }
 
 impl Known<'_> {
@@ -128,8 +96,8 @@ impl Known<'_> {
     }
 }
 
-/// The rules for one document against the ids the site has.
-fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
+/// The rules for one document against what the site has.
+pub fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if let Some(review) = &doc.review
         && !known.review_ids.contains(&review.as_str())
@@ -253,8 +221,8 @@ fn check_rectification(
     }
 }
 
-/// Every document of a URL that more than one document takes.
-fn shared_urls(site: &Site) -> Vec<Diagnostic> {
+/// The rules over the whole site: every document of a URL that more than one document takes.
+pub fn site_wide(site: &Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut urls: FxHashMap<&str, Vec<&Document>> = FxHashMap::default();
     for page in &site.pages {

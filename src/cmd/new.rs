@@ -3,44 +3,31 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use pingyi::Date;
 use pingyi::document::Kind;
+use pingyi::kind::KINDS;
 use pingyi::scaffold::{NewDocument, NewError};
 
 use super::parse_date;
 use super::report::{Level, Marks, counts, print_diagnostics, safe, safe_path};
 
-/// Document types as `new` takes them: the `type` names, and the Chinese an editor may type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum NewKind {
-    /// 评议活动(content/<年度>/review.md)
-    #[value(alias = "评议活动")]
-    Review,
-    /// 讲话(content/<年度>/speeches/)
-    #[value(alias = "讲话")]
-    Speech,
-    /// 通知公告(content/<年度>/notices/)
-    #[value(alias = "通知公告", alias = "通知")]
-    Notice,
-    /// 整改公告(content/<年度>/rectifications/)
-    #[value(alias = "整改公告", alias = "整改")]
-    Rectification,
-    /// 页面,例如 关于本站(content/)
-    #[value(alias = "页面")]
-    Page,
-}
-
-impl From<NewKind> for Kind {
-    fn from(k: NewKind) -> Kind {
-        match k {
-            NewKind::Review => Kind::Review,
-            NewKind::Speech => Kind::Speech,
-            NewKind::Notice => Kind::Notice,
-            NewKind::Rectification => Kind::Rectification,
-            NewKind::Page => Kind::Page,
-        }
-    }
+/// Document types as `new` takes them, from the kind table: the `type` names, with each
+/// kind's help line and the Chinese an editor may type.
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = Kind> {
+    let values = KINDS.iter().map(|k| {
+        PossibleValue::new(k.name)
+            .help(k.new_help)
+            .aliases(k.aliases.iter().copied())
+    });
+    PossibleValuesParser::new(values).map(|name| {
+        KINDS
+            .iter()
+            .find(|k| k.name == name || k.aliases.contains(&name.as_str()))
+            .map(|k| k.kind)
+            .expect("clap accepts only the table's names and aliases")
+    })
 }
 
 #[derive(Debug, Args)]
@@ -49,8 +36,8 @@ impl From<NewKind> for Kind {
 )]
 pub(crate) struct NewArgs {
     /// 文档类型
-    #[arg(value_name = "类型")]
-    pub(crate) kind: NewKind,
+    #[arg(value_name = "类型", value_parser = kind_parser())]
+    pub(crate) kind: Kind,
     /// 标题
     #[arg(value_name = "标题")]
     pub(crate) title: String,
@@ -74,7 +61,7 @@ pub(crate) struct NewArgs {
 /// `pingyi new`: the new file's path on standard output, for `$EDITOR "$(pingyi new …)"`.
 pub(crate) fn run(args: &NewArgs, level: Level, m: &Marks) -> ExitCode {
     let req = NewDocument {
-        kind: args.kind.into(),
+        kind: args.kind,
         title: args.title.clone(),
         review: args.review.clone(),
         departments: args.department.clone(),

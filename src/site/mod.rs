@@ -234,9 +234,10 @@ impl<'a> Links<'a> {
 }
 
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
-/// Markdown with links resolved (reusing `cache` where the document and its links' targets are
-/// unchanged), finds attachments. Returns the site and every diagnostic (link and attachment
-/// problems); rules over the whole site are in `validate`.
+/// Markdown with links resolved (reusing `previous`, the last build's, where the document and
+/// its links' targets are unchanged), finds attachments. Returns the site, every diagnostic
+/// (link and attachment problems; rules over the whole site are in `validate`) and what a next
+/// build may reuse.
 ///
 /// `unparsed` are sources that exist but failed to load: links to them are not reported again.
 pub fn assemble(
@@ -245,8 +246,8 @@ pub fn assemble(
     docs: &[Arc<Document>],
     unparsed: &HashSet<PathBuf>,
     opts: &BuildOptions,
-    cache: &mut RenderCache,
-) -> (Site, Vec<Diagnostic>) {
+    previous: &RenderCache,
+) -> (Site, Vec<Diagnostic>, RenderCache) {
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
@@ -270,7 +271,7 @@ pub fn assemble(
                 RefKind::Image => images.resolve(link),
             };
             // Replaying the references also finds the images again: they may have changed.
-            let reusable = cache.get(&doc.source).filter(|c| {
+            let reusable = previous.get(&doc.source).filter(|c| {
                 Arc::ptr_eq(&c.doc, &doc)
                     && c.base_path == base_path
                     && c.unsafe_html == unsafe_html
@@ -312,7 +313,6 @@ pub fn assemble(
         }
         diags.extend(d);
     }
-    *cache = next_cache;
     // Unstable is enough: URLs are unique in any site that builds.
     pages.sort_unstable_by(|a, b| {
         b.doc
@@ -328,7 +328,7 @@ pub fn assemble(
         pages,
         tag_slugs,
     };
-    (site, diags)
+    (site, diags, next_cache)
 }
 
 /// The page of `doc`: its summary, attachments, URL and the hashes rebuilds compare.
