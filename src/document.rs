@@ -22,9 +22,9 @@ mod ledger;
 use crate::kind::KINDS;
 pub use crate::kind::Kind;
 pub use details::{
-    Details, Notice, NoticeKind, Rectification, Review, Speech, Stage, Verdict, VoteResult,
+    Details, Notice, NoticeKind, Phase, Rectification, Review, Speech, Stage, Verdict, VoteResult,
 };
-pub use ledger::{Item, Progress, Status};
+pub use ledger::{Extension, Item, Progress, Status, Verified};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +70,7 @@ struct Raw {
     // rectification
     department: Option<String>,
     round: Option<u32>,
+    phase: Option<Phase>,
     items: Option<Vec<Item>>,
 }
 
@@ -120,6 +121,7 @@ impl Raw {
             ("deadline", self.deadline.is_some()),
             ("department", self.department.is_some()),
             ("round", self.round.is_some()),
+            ("phase", self.phase.is_some()),
             ("items", self.items.is_some()),
             ("review", self.review.is_some()),
         ];

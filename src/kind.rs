@@ -172,7 +172,7 @@ notice_kind: announcement            # plan 评议方案、announcement 公告�
         label: "整改公告",
         short_label: "整改公告",
         template: "rectification.html",
-        fields: &["department", "round", "items", "review"],
+        fields: &["department", "round", "phase", "items", "review"],
         required: &["date", "review", "department", "items"],
         nav: Some(3),
         group: Some(3),
@@ -184,16 +184,22 @@ date: @DATE@                     # 发布日期
 review: \"@REVIEW@\"                       # 所属评议活动的 id
 department: @DEPARTMENT@                 # 报告整改情况的部门 id（见 site.yaml）
 round: 1                             # 整改轮次：再次整改时写 2、3……
+# phase: plan                        # plan 整改方案；不写为 report 整改情况报告
 items:                               # 整改台账：每个问题一项
-  - id: \"1\"                          # 本报告内的编号
+  - id: \"1\"                          # 编号：同一问题在本部门的方案和历次报告中不变
     problem: 待填写                    # 问题
     measures: 待填写                   # 整改措施
     responsible: 待填写                # 责任单位或责任人
-    deadline: @DEADLINE@             # 整改时限
-    status: registered               # registered 已登记、in_progress 整改中、done 已销号
+    deadline: @DEADLINE@             # 整改时限（原定；批准延期的写在 extensions）
+    status: registered               # registered 已登记、in_progress 整改中、done 已销号、ongoing 长期坚持
+    # point: 1                       # 对应评议意见的第几条
+    # source: 评议调查                # 问题来源：评议意见、评议调查、群众来信、代表建议、自查
     # completed: @DEADLINE@          # 销号日期：status 为 done 时必填
+    # verified: {by: 核验单位, date: @DEADLINE@}   # 销号核验
+    # extensions:                    # 经批准的延期
+    #   - {approved: @DATE@, deadline: @DEADLINE@, reason: 延期原因}
     # progress:                      # 督办记录
-    #   - {date: @DATE@, note: 督办情况}
+    #   - {date: @DATE@, note: 督办情况, by: 督办单位}
 ",
             disclosure: true,
             body: "在这里写整改情况报告正文，逐项情况见整改台账。",

@@ -6,12 +6,16 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use rustc_hash::FxHashMap;
 
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::document::{Details, Document, Kind, Rectification, Review};
 use crate::site::Site;
+use crate::site::tracked::ItemKey;
 
 /// First URL segments the generator uses itself, besides each column's folder
 /// (`/speeches/`, `/reviews/`…, from the kind table): a page slug must not take them.
@@ -49,7 +53,12 @@ pub fn validate(site: &Site) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
 pub struct Known<'a> {
     dept_ids: Vec<&'a str>,
     review_ids: Vec<&'a str>,
+    /// Each review's year.
+    review_years: BTreeMap<&'a str, i32>,
     today: Date,
+    /// Each ledger item's latest report: only there is it overdue, a later report having
+    /// closed or extended it.
+    latest: BTreeMap<ItemKey<'a>, &'a Path>,
 }
 
 impl<'a> Known<'a> {
@@ -69,15 +78,45 @@ impl<'a> Known<'a> {
                     _ => None,
                 })
                 .collect(),
+            review_years: site
+                .pages
+                .iter()
+                .filter_map(|p| match &p.doc.details {
+                    Details::Review(r) => Some((r.id.as_str(), r.year)),
+                    _ => None,
+                })
+                .collect(),
             today: site.today,
+            latest: crate::site::tracked::reports(site)
+                .into_iter()
+                .filter_map(|(key, seen)| {
+                    let &(i, _) = seen.last()?;
+                    Some((key, site.pages[i].doc.source.as_path()))
+                })
+                .collect(),
         }
+    }
+
+    /// Whether `doc` holds the latest state of its item `id`.
+    fn is_latest(&self, doc: &Document, rect: &Rectification, id: &str) -> bool {
+        let review = doc.review.as_deref().unwrap_or_default();
+        self.latest
+            .get(&(review, rect.department.as_str(), id))
+            .is_none_or(|p| *p == doc.source)
     }
 
     /// A hash of everything here: while it is the same, an unchanged document's diagnostics
     /// are too.
     pub fn fingerprint(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        (&self.dept_ids, &self.review_ids, self.today).hash(&mut h);
+        (
+            &self.dept_ids,
+            &self.review_ids,
+            &self.review_years,
+            self.today,
+            &self.latest,
+        )
+            .hash(&mut h);
         h.finish()
     }
 }
@@ -182,15 +221,22 @@ fn check_rectification(
     // A scheduled report, previewed, may record what is done by its own date.
     let latest = doc.date.map_or(today, |d| d.max(today));
     for (i, item) in rect.items.iter().enumerate() {
-        if item.is_overdue(today) {
+        if item.is_overdue(today) && known.is_latest(doc, rect, &item.id) {
             let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
             diags.push(
                 Diagnostic::warning(
                     &doc.source,
                     format!(
-                        "整改事项 {} 已逾期:时限 {},状态仍为 {}",
+                        "整改事项 {} 已逾期:{}时限 {},状态仍为 {}",
                         item.id,
-                        item.deadline,
+                        if item.extensions.is_empty() {
+                            ""
+                        } else {
+                            "延期后的"
+                        },
+                        item.deadline_in_force()
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
                         item.status.label()
                     ),
                 )
@@ -216,6 +262,26 @@ fn check_rectification(
                 )
                 .at_line(&mut completions, line, 1)
                 .with_hint("销号日期只能是已经过去的日期;事项尚未完成的,status 写 in_progress,并删去 completed"),
+            );
+        }
+        let year = doc
+            .review
+            .as_deref()
+            .and_then(|r| known.review_years.get(r));
+        if let (Some(done), Some(&year)) = (item.completed, year)
+            && i32::from(done.year()) < year
+        {
+            let line = rect.completed_lines.get(i).copied().unwrap_or(0).max(1);
+            diags.push(
+                Diagnostic::warning(
+                    &doc.source,
+                    format!(
+                        "整改事项 {} 的完成日期 completed: {done} 早于评议年度 {year}",
+                        item.id
+                    ),
+                )
+                .at_line(&mut completions, line, 1)
+                .with_hint("评议之前已完成的事项一般不列入整改台账;是否把年份写错了?"),
             );
         }
     }

@@ -128,6 +128,14 @@ fn every_field_is_documented_and_every_documented_field_exists() {
             "progress",
             format!("items:\n  - progress:\n      - {UNKNOWN}: 1"),
         ),
+        (
+            "extensions",
+            format!("items:\n  - extensions:\n      - {UNKNOWN}: 1"),
+        ),
+        (
+            "verified",
+            format!("items:\n  - verified: {{{UNKNOWN}: 1}}"),
+        ),
     ];
     for (name, yaml) in nested {
         let front = format!("title: x\ntype: review\n{yaml}");

@@ -101,10 +101,33 @@ pub struct Notice {
     pub deadline: Option<Date>,
 }
 
+/// Which of a department's answers a rectification document is.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// 整改方案: what the department will do.
+    Plan,
+    /// 整改情况报告: what it has done.
+    #[default]
+    Report,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Plan => "整改方案",
+            Phase::Report => "整改情况报告",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Rectification {
     pub department: String,
     pub round: u32,
+    pub phase: Phase,
     pub items: Vec<Item>,
     /// The file line of each item's `deadline` (0 if none), for warnings about overdue items.
     #[serde(skip)]
@@ -207,6 +230,7 @@ fn rectification(r: &mut Report<'_>, raw: &mut Raw, present: &[&str]) -> Rectifi
     Rectification {
         department: raw.department.take().unwrap_or_default(),
         round: raw.round.unwrap_or(1),
+        phase: raw.phase.unwrap_or_default(),
         items,
         deadline_lines,
         completed_lines,

@@ -30,7 +30,7 @@ pub struct Ctx<'a> {
     /// pages and in other documents' related lists. A Tera value clones by reference count.
     cards: Vec<OnceLock<tera::Value>>,
     /// Page address → index in `site.pages`, to find a page's card.
-    page_index: rustc_hash::FxHashMap<usize, usize>,
+    pub(super) page_index: rustc_hash::FxHashMap<usize, usize>,
     /// The search index's cache, in a build a later build continues (watch).
     pub search: Option<std::sync::Mutex<crate::search::Cache>>,
 }

@@ -79,11 +79,21 @@ struct DataRow<'a> {
     problem: &'a str,
     measures: &'a str,
     responsible: &'a str,
+    /// The deadline first set ("" for an ongoing measure without one).
     deadline: String,
     status: &'static str,
     status_label: &'static str,
     completed: Option<String>,
     overdue: bool,
+    /// `plan` (整改方案) or `report` (整改情况报告).
+    phase: &'static str,
+    point: Option<&'a str>,
+    source: Option<&'a str>,
+    /// After approved extensions.
+    deadline_in_force: Option<String>,
+    extensions: &'a [crate::document::Extension],
+    verified_by: Option<&'a str>,
+    verified_date: Option<String>,
 }
 
 /// An attachment in `documents.json`.
@@ -234,11 +244,21 @@ fn item_rows<'a>(cx: &Ctx<'a>, year: i32) -> Vec<DataRow<'a>> {
                 problem: &i.problem,
                 measures: &i.measures,
                 responsible: &i.responsible,
-                deadline: i.deadline.to_string(),
+                deadline: iso(i.deadline).unwrap_or_default(),
                 status: i.status.name(),
                 status_label: i.status.label(),
                 completed: iso(i.completed),
                 overdue: i.is_overdue(site.today),
+                phase: match r.phase {
+                    crate::document::Phase::Plan => "plan",
+                    crate::document::Phase::Report => "report",
+                },
+                point: i.point.as_deref(),
+                source: i.source.as_deref(),
+                deadline_in_force: iso(i.deadline_in_force()),
+                extensions: &i.extensions,
+                verified_by: i.verified.as_ref().map(|v| v.by.as_str()),
+                verified_date: iso(i.verified.as_ref().map(|v| v.date)),
             });
         }
     }
@@ -268,6 +288,13 @@ fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
         "状态",
         "完成日期",
         "是否逾期",
+        "整改阶段",
+        "对应评议意见",
+        "问题来源",
+        "现行整改时限",
+        "延期记录",
+        "核验单位",
+        "核验日期",
     ]);
     // A cell Excel would run as a formula (=, +, -, @, or a tab or return first) is
     // written with a leading apostrophe: opened, it shows as text.
@@ -281,6 +308,16 @@ fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
     let year_text = year.to_string();
     for r in rows {
         let round = r.round.to_string();
+        // 2026-03-01 批准延期至 2026-06-30(原因);…
+        let extensions = r
+            .extensions
+            .iter()
+            .map(|e| match &e.reason {
+                Some(why) => format!("{} 批准延期至 {}({why})", e.approved, e.deadline),
+                None => format!("{} 批准延期至 {}", e.approved, e.deadline),
+            })
+            .collect::<Vec<_>>()
+            .join(";");
         let _ = w.write_record(
             [
                 Cow::Borrowed(year_text.as_str()),
@@ -298,6 +335,17 @@ fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
                 Cow::Borrowed(r.status_label),
                 Cow::Borrowed(r.completed.as_deref().unwrap_or_default()),
                 Cow::Borrowed(if r.overdue { "是" } else { "否" }),
+                Cow::Borrowed(if r.phase == "plan" {
+                    "整改方案"
+                } else {
+                    "整改情况报告"
+                }),
+                cell(r.point.unwrap_or_default()),
+                cell(r.source.unwrap_or_default()),
+                Cow::Borrowed(r.deadline_in_force.as_deref().unwrap_or_default()),
+                cell(&extensions),
+                cell(r.verified_by.unwrap_or_default()),
+                Cow::Borrowed(r.verified_date.as_deref().unwrap_or_default()),
             ]
             .iter()
             .map(|c| c.as_bytes()),

@@ -1,11 +1,12 @@
 //! [`Index`]: the site's documents looked up by review, department, type, tag and year, the
-//! tracker's order of ledger items, and each document's neighbours and related documents.
+//! ledger's items across reports in the tracker's order, and each document's neighbours and
+//! related documents.
 //! Built once for a [`Site`], so no page (and no stage) scans every document again.
 
 use std::collections::HashMap;
 
 use crate::date::Date;
-use crate::document::{Details, Kind, Status};
+use crate::document::{Details, Kind};
 use crate::site::{Page, Site};
 
 /// Indexes over a site, by position in `site.pages` (newest first, so every list here is too).
@@ -25,9 +26,13 @@ pub struct Index<'a> {
     pub by_tag: HashMap<&'a str, Vec<usize>>,
     /// Year → its dated documents (not free pages), in page order.
     pub by_year: HashMap<i32, Vec<usize>>,
-    /// Every ledger item of the site as (page, item), in the tracker's order
-    /// ([`tracker_order`]).
+    /// Every ledger item of the site once, in its latest state, as (page, item), in the
+    /// tracker's order (`tracked`).
     pub tracker: Vec<(usize, usize)>,
+    /// For each of them, every report that carried the item, oldest first.
+    pub carried: HashMap<(usize, usize), Vec<usize>>,
+    /// For each item a later report carried, its latest state.
+    pub later: HashMap<(usize, usize), (usize, usize)>,
     /// The same, split by department.
     pub tracker_by_dept: HashMap<&'a str, Vec<(usize, usize)>>,
 }
@@ -61,7 +66,11 @@ impl<'a> Index<'a> {
             kind_pos[i] = v.len();
             v.push(i);
         }
-        let tracker = tracker_order(site);
+        let super::tracked::Tracked {
+            order: tracker,
+            carried,
+            later,
+        } = super::tracked::tracked(site);
         // One pass splits the tracker's order by department.
         let mut tracker_by_dept: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
         for &(i, j) in &tracker {
@@ -82,6 +91,8 @@ impl<'a> Index<'a> {
             by_tag,
             by_year,
             tracker,
+            carried,
+            later,
             tracker_by_dept,
         }
     }
@@ -163,48 +174,4 @@ impl<'a> Index<'a> {
         }
         out
     }
-}
-
-/// Every ledger item of the site as (page, item) in the tracker's order: overdue first,
-/// then by department (as listed in `site.yaml`) and status (open before closed), then by
-/// deadline, then newest document first and in ledger order.
-fn tracker_order(site: &Site) -> Vec<(usize, usize)> {
-    let dept_order: HashMap<&str, usize> = site
-        .config
-        .departments
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let rank = |s: Status| match s {
-        Status::InProgress => 0,
-        Status::Registered => 1,
-        Status::Done => 2,
-    };
-    // Keys computed once per item, not once per comparison: a large site has tens of
-    // thousands of items, sorted again on every rebuild.
-    let mut keyed = Vec::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        if let Details::Rectification(r) = &p.doc.details {
-            let dept = dept_order
-                .get(r.department.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            for (j, item) in r.items.iter().enumerate() {
-                // Ties go by page order (newest document first), then ledger order.
-                let key = (
-                    !item.is_overdue(site.today),
-                    dept,
-                    rank(item.status),
-                    item.deadline,
-                    i,
-                    j,
-                );
-                keyed.push((key, (i, j)));
-            }
-        }
-    }
-    keyed.sort_unstable_by_key(|k| k.0);
-    let rows: Vec<(usize, usize)> = keyed.into_iter().map(|(_, row)| row).collect();
-    rows
 }

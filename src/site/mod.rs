@@ -25,6 +25,7 @@ use crate::slug;
 pub use crate::incremental::{CachedRender, RenderCache};
 
 pub mod index;
+pub mod tracked;
 pub use index::Index;
 
 /// Options that decide what is published.

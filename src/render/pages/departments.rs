@@ -9,7 +9,7 @@ use rustc_hash::FxHasher;
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{Details, Kind};
+use crate::document::Kind;
 use crate::output::Output;
 use crate::site::Page;
 use crate::theme::Theme;
@@ -41,14 +41,7 @@ pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
             .tracker_by_dept
             .get(d.id.as_str())
             .map_or(&[], Vec::as_slice);
-        let dept_tally = tally(
-            rows.iter()
-                .filter_map(|&(i, j)| match &site.pages[i].doc.details {
-                    Details::Rectification(r) => r.items.get(j),
-                    _ => None,
-                }),
-            site.today,
-        );
+        let dept_tally = tally(cx.dept_items(&d.id).map(|(_, item)| item), site.today);
         let base = format!("/departments/{}/", d.id);
         for (path, rows, paginator) in cx.paginate(&base, rows, TRACKER_PER_PAGE) {
             jobs.push(Box::new(Department {
@@ -91,10 +84,7 @@ impl Job for Departments {
                     .index
                     .pages_at(cx.index.by_dept.get(d.id.as_str()))
                     .collect();
-                let items = pages.iter().flat_map(|p| match &p.doc.details {
-                    Details::Rectification(r) => r.items.iter(),
-                    _ => [].iter(),
-                });
+                let items = cx.dept_items(&d.id).map(|(_, item)| item);
                 DeptCard {
                     id: d.id.clone(),
                     name: d.name.clone(),
@@ -120,7 +110,7 @@ impl Job for Department<'_> {
     }
 
     fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
-        ledger_items(h, &cx.site.pages, &self.rows);
+        ledger_items(h, cx, &self.rows);
         self.paginator.position().hash(h);
         self.tally.hash(h);
         if self.paginator.current == 1 {
@@ -150,7 +140,7 @@ impl Job for Department<'_> {
         let items: Vec<ItemView> = self
             .rows
             .iter()
-            .filter_map(|&(i, j)| cx.item_view(&site.pages[i], j))
+            .filter_map(|&(i, j)| cx.tracked_view(i, j))
             .collect();
         ctx.insert("items", &items);
         ctx.insert(

@@ -63,6 +63,14 @@ impl Job for Document {
             let members = p.doc.review_id().and_then(|r| ix.by_review.get(r));
             ledgers(h, ix.pages_at(members));
         }
+        // A ledger item a later report carried on: that report.
+        if let Details::Rectification(r) = &p.doc.details {
+            for j in 0..r.items.len() {
+                if let Some(&(k, _)) = ix.later.get(&(i, j)) {
+                    (j, site.pages[k].card_hash).hash(h);
+                }
+            }
+        }
     }
 
     fn render(
@@ -208,11 +216,16 @@ fn rectification<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<RectificationView<'
             _ => None,
         })
         .unwrap_or_default();
+    let items = cx.items_of(p);
+    let mut tally = tally(&r.items, cx.site.today);
+    // An item a later report carried on is overdue there, if at all.
+    tally.overdue = items.iter().filter(|i| i.overdue).count();
     Some(RectificationView {
         department: cx.dept_link(&r.department),
         round: r.round,
-        items: cx.items_of(p),
-        tally: tally(&r.items, cx.site.today),
+        phase: r.phase.label(),
+        items,
+        tally,
         verdict: votes.last().map(|v| v.verdict),
         votes,
     })

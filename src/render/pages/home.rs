@@ -5,14 +5,37 @@ use std::borrow::Cow;
 use rustc_hash::FxHasher;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{Details, Kind};
+use crate::document::{Details, Kind, Status};
 use crate::output::Output;
 use crate::site::Page;
 use crate::theme::Theme;
 
 use super::super::context::Ctx;
+use super::super::view::{Tally, tally};
 use super::super::{Job, Jobs};
 use super::{cards, full, rows, templated};
+
+/// The items of earlier reviews still open (往年未完成): each once, as it now stands.
+fn carried_over(cx: &Ctx<'_>, current: &Page) -> Tally {
+    let site = cx.site;
+    let year = current.doc.year();
+    let earlier = |review: Option<&str>| {
+        review
+            .and_then(|id| cx.index.review(id))
+            .is_some_and(|r| r.doc.year() < year && !std::ptr::eq(r, current))
+    };
+    let items = cx.index.tracker.iter().filter_map(|&(i, j)| {
+        let p = &site.pages[i];
+        match &p.doc.details {
+            Details::Rectification(r) if earlier(p.doc.review.as_deref()) => r
+                .items
+                .get(j)
+                .filter(|item| matches!(item.status, Status::Registered | Status::InProgress)),
+            _ => None,
+        }
+    });
+    tally(items, site.today)
+}
 
 /// Documents of each type the home page lists.
 const LATEST: usize = 6;
@@ -62,6 +85,7 @@ impl Job for Home {
             "current_review",
             &current.and_then(|p| cx.review_view(p, false)),
         );
+        ctx.insert("carried_over", &current.map(|p| carried_over(cx, p)));
         let latest = |k: Kind| -> Vec<tera::Value> {
             site.of_kind(k).take(LATEST).map(|p| cx.card(p)).collect()
         };

@@ -1,5 +1,5 @@
-//! The tracker (`/rectification-tracker/`): every ledger item of the site in the index's
-//! tracker order, paginated, with the tally of them all.
+//! The tracker (`/rectification-tracker/`): every ledger item of the site once, in its
+//! latest state and the index's tracker order, paginated, with the tally of them all.
 
 use std::borrow::Cow;
 use std::hash::Hash;
@@ -7,7 +7,7 @@ use std::hash::Hash;
 use rustc_hash::FxHasher;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{Details, Kind};
+use crate::document::Details;
 use crate::output::Output;
 use crate::theme::Theme;
 
@@ -27,12 +27,15 @@ pub struct Tracker {
 
 pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
     let site = cx.site;
-    let all_items = site
-        .of_kind(Kind::Rectification)
-        .flat_map(|p| match &p.doc.details {
-            Details::Rectification(r) => r.items.iter(),
-            _ => [].iter(),
-        });
+    // Each item once, as it stands in its latest report.
+    let all_items =
+        cx.index
+            .tracker
+            .iter()
+            .filter_map(|&(i, j)| match &site.pages[i].doc.details {
+                Details::Rectification(r) => r.items.get(j),
+                _ => None,
+            });
     let tally_all = tally(all_items, site.today);
     cx.paginate(
         "/rectification-tracker/",
@@ -57,7 +60,7 @@ impl Job for Tracker {
     }
 
     fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
-        ledger_items(h, &cx.site.pages, &self.rows);
+        ledger_items(h, cx, &self.rows);
         self.paginator.position().hash(h);
         self.tally.hash(h);
     }
@@ -74,7 +77,7 @@ impl Job for Tracker {
         let views: Vec<ItemView> = self
             .rows
             .iter()
-            .filter_map(|&(i, j)| cx.item_view(&cx.site.pages[i], j))
+            .filter_map(|&(i, j)| cx.tracked_view(i, j))
             .collect();
         ctx.insert("tally", &self.tally);
         ctx.insert("items", &views);

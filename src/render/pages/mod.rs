@@ -7,6 +7,7 @@ use std::hash::Hash;
 use rustc_hash::FxHasher;
 use tera::Context;
 
+use super::context::Ctx;
 use crate::diagnostic::Diagnostic;
 use crate::output::Output;
 use crate::site::Page;
@@ -80,9 +81,14 @@ pub fn rows<'p>(h: &mut FxHasher, pages: impl IntoIterator<Item = &'p Page>) {
     }
 }
 
-/// Ledger items by (page, item): a row changes with its document's ledger.
-pub fn ledger_items(h: &mut FxHasher, pages: &[std::sync::Arc<Page>], items: &[(usize, usize)]) {
+/// Ledger items by (page, item), as the tracker shows them: a row changes with its
+/// document's ledger and with the reports that carried the item.
+pub fn ledger_items(h: &mut FxHasher, cx: &Ctx<'_>, items: &[(usize, usize)]) {
+    let pages = &cx.site.pages;
     for &(i, j) in items {
         (pages[i].ledger_hash, j).hash(h);
+        for &k in cx.index.carried.get(&(i, j)).into_iter().flatten() {
+            pages[k].card_hash.hash(h);
+        }
     }
 }

@@ -1,0 +1,320 @@
+//! The ledger as a record across reports, checked on the example site against its sources: an
+//! item keeps its id through a department's plan and reports, the tracker shows it once in its
+//! latest state and links every report that carried it, an approved extension moves the
+//! deadline in force, an earlier report never calls an item overdue that a later one carried
+//! on, and the home page counts what earlier reviews left open.
+
+use std::collections::BTreeMap;
+
+use pingyi::document::{Details, Item, Phase, Status};
+use pingyi::{Date, Document};
+
+use crate::support::*;
+
+/// One report's facts: (source, title, round, phase, date).
+type Report = (String, String, u32, Phase, Option<Date>);
+
+/// Every item of the example's rectifications by (review, department, id): each report that
+/// carried it with its state there, oldest first by the record model's order.
+fn items_from_sources() -> BTreeMap<(String, String, String), Vec<(Report, Item)>> {
+    let mut all: BTreeMap<_, Vec<(Report, Item)>> = BTreeMap::new();
+    for e in walkdir::WalkDir::new(repo().join("content")) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let rel = e.path().strip_prefix(repo()).unwrap();
+        let doc = Document::parse(rel, &std::fs::read_to_string(e.path()).unwrap()).unwrap();
+        let Details::Rectification(r) = &doc.details else {
+            continue;
+        };
+        if doc.draft {
+            continue;
+        }
+        for item in &r.items {
+            let key = (
+                doc.review.clone().unwrap(),
+                r.department.clone(),
+                item.id.clone(),
+            );
+            let report = (
+                rel.display().to_string(),
+                doc.title.clone(),
+                r.round,
+                r.phase,
+                doc.date,
+            );
+            all.entry(key).or_default().push((report, item.clone()));
+        }
+    }
+    for seen in all.values_mut() {
+        seen.sort_by_key(|(r, _)| (r.2, r.3, r.4));
+    }
+    all
+}
+
+fn today() -> Date {
+    TestSite::example_options().today.unwrap()
+}
+
+#[test]
+fn the_tracker_shows_each_item_once_in_its_latest_state_with_every_report() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options()).unwrap();
+    let html = site.html("rectification-tracker/index.html");
+    let sources = items_from_sources();
+    let config = pingyi::Config::load(site.root()).unwrap();
+
+    let rows = scraper::Selector::parse("table.ledger tbody tr").unwrap();
+    let cell = |row: scraper::ElementRef<'_>, class: &str| {
+        let sel = scraper::Selector::parse(&format!("td.{class}")).unwrap();
+        row.select(&sel)
+            .next()
+            .map(|c| c.text().collect::<String>())
+            .unwrap_or_default()
+    };
+    let shown: Vec<_> = html.select(&rows).collect();
+    assert_eq!(shown.len(), sources.len(), "each item once");
+    let mut carried_by_three = false;
+    for ((_, dept, id), seen) in &sources {
+        let d = config.departments.iter().find(|d| &d.id == dept).unwrap();
+        let number = format!("{}-{id}", d.short_name.as_deref().unwrap_or(&d.name));
+        // Within one department an item id repeats only across reviews.
+        let candidates: Vec<_> = shown
+            .iter()
+            .filter(|r| cell(**r, "c-id") == number)
+            .filter(|r| {
+                seen.iter()
+                    .all(|(rep, _)| cell(**r, "c-src").contains(&rep.1))
+            })
+            .collect();
+        assert_eq!(candidates.len(), 1, "{number}: {seen:#?}");
+        let row = *candidates[0];
+        let (latest_report, latest) = seen.last().unwrap();
+        let status = row.value().attr("class").unwrap();
+        assert!(
+            status.contains(&format!("row-{}", latest.status.name())),
+            "{number}: {status}"
+        );
+        assert_eq!(
+            status.contains("is-overdue"),
+            latest.is_overdue(today()),
+            "{number}"
+        );
+        // The deadline in force first, the original beside it when extended.
+        let deadline = cell(row, "c-date");
+        match latest.deadline_in_force() {
+            Some(d) => assert!(deadline.starts_with(&d.to_string()), "{number}: {deadline}"),
+            None => assert_eq!(latest.status, Status::Ongoing),
+        }
+        if let Some(e) = latest.extensions.last() {
+            let original = latest.deadline.unwrap().to_string();
+            assert!(deadline.contains(&format!("原定 {original}")), "{deadline}");
+            assert!(deadline.contains(&format!("批准延期至 {}", e.deadline)));
+        }
+        // The latest report first, then every report that carried it.
+        let src = cell(row, "c-src");
+        assert!(src.contains(&latest_report.1), "{number}: {src}");
+        if seen.len() > 1 {
+            let history = src
+                .split("历次报告：")
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            for (r, _) in seen {
+                assert!(history.contains(&r.1), "{number}: {src}");
+            }
+            carried_by_three |= seen.len() == 3;
+        }
+    }
+    assert!(
+        carried_by_three,
+        "the example carries an item through a plan and two reports"
+    );
+
+    // The tally counts each item once, as it now stands.
+    let latest: Vec<&Item> = sources.values().map(|s| &s.last().unwrap().1).collect();
+    let count = |s: Status| latest.iter().filter(|i| i.status == s).count();
+    let stats = texts(&html, ".stats dd");
+    assert_eq!(stats[0], format!("{}项", latest.len()));
+    assert_eq!(stats[1], format!("{}项", count(Status::Done)));
+    let overdue = latest.iter().filter(|i| i.is_overdue(today())).count();
+    assert_eq!(stats[4], format!("{overdue}项"));
+    assert_eq!(stats[5], format!("{}项", count(Status::Ongoing)));
+}
+
+#[test]
+fn an_earlier_report_points_to_where_its_items_now_stand() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options()).unwrap();
+    let sources = items_from_sources();
+    let page = site.html("2025/rectifications/transport-round-1/index.html");
+    let rows = scraper::Selector::parse("table.ledger tbody tr").unwrap();
+    let mut pointed = 0;
+    for row in page.select(&rows) {
+        let id: String = row
+            .select(&scraper::Selector::parse("td.c-id").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        let seen = &sources[&("2025".to_string(), "transport".to_string(), id.clone())];
+        let (latest_report, latest) = seen.last().unwrap();
+        let here = seen
+            .iter()
+            .find(|(r, _)| r.0.ends_with("transport-round-1.md"))
+            .unwrap();
+        let text: String = row.text().collect();
+        // Overdue only where the item now stands.
+        assert_eq!(
+            row.value().attr("class").unwrap().contains("is-overdue"),
+            here.0 == *latest_report && latest.is_overdue(today()),
+            "{id}"
+        );
+        if here.0 != *latest_report {
+            assert!(
+                text.contains(&format!("最新进展见{}", latest_report.1)),
+                "{id}: {text}"
+            );
+            pointed += 1;
+        }
+        // The page shows the item as this report stated it.
+        assert!(text.contains(here.1.status.label()), "{id}: {text}");
+    }
+    assert_eq!(pointed, 4, "all four items went on into the round-2 report");
+    let plan = site.read("2025/rectifications/transport-plan/index.html");
+    assert!(plan.contains("第1轮整改 · 整改方案"));
+    let report = site.read("2025/rectifications/transport-round-2/index.html");
+    assert!(report.contains("第2轮整改 · 整改情况报告"));
+}
+
+#[test]
+fn the_home_page_counts_what_earlier_reviews_left_open() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options()).unwrap();
+    let sources = items_from_sources();
+    // The current review of the example is 2026's.
+    let open: Vec<&Item> = sources
+        .iter()
+        .filter(|((review, _, _), _)| review.as_str() < "2026")
+        .map(|(_, s)| &s.last().unwrap().1)
+        .filter(|i| matches!(i.status, Status::Registered | Status::InProgress))
+        .collect();
+    let overdue = open.iter().filter(|i| i.is_overdue(today())).count();
+    assert!(!open.is_empty() && overdue > 0, "the example has both");
+    let home = site.html("index.html");
+    let figure = texts(&home, ".cr-figures .carried-over dd");
+    assert_eq!(
+        figure,
+        [format!("{}项，逾期 {overdue} 项", open.len())],
+        "{open:#?}"
+    );
+}
+
+/// An item's own rules, each as an editor would break it.
+#[test]
+fn ledger_items_that_break_the_rules_are_named_on_their_line() {
+    let item = |extra: &str| {
+        format!(
+            "---\ntitle: 整改情况报告\ntype: rectification\ndate: 2024-10-01\nreview: \"2024\"\ndepartment: transport\nitems:\n  - id: \"1\"\n    problem: 问题\n    measures: 措施\n    responsible: 科室\n{extra}---\n正文\n"
+        )
+    };
+    let cases = [
+        ("    status: in_progress\n", "缺少整改时限 deadline", 8),
+        (
+            "    deadline: 2024-09-30\n    status: in_progress\n    verified: {by: 城建环资工委, date: 2024-09-30}\n",
+            "不应填写销号核验 verified",
+            14,
+        ),
+        (
+            "    deadline: 2024-09-30\n    status: done\n    completed: 2024-09-20\n    verified: {by: 城建环资工委, date: 2024-09-10}\n",
+            "核验日期 2024-09-10 早于完成日期 2024-09-20",
+            15,
+        ),
+        (
+            "    deadline: 2024-09-30\n    extensions:\n      - {approved: 2024-09-01, deadline: 2024-12-31}\n      - {approved: 2024-11-01, deadline: 2024-12-01}\n    status: in_progress\n",
+            "延期时限 2024-12-01 不晚于此前的时限 2024-12-31",
+            13,
+        ),
+    ];
+    for (extra, message, line) in cases {
+        let site = TestSite::valid().file("content/2024/rectifications/transport.md", &item(extra));
+        let errors = site.errors();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].message.contains(message),
+            "{:?}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line, Some(line), "{message}");
+    }
+    // The same items written right build: an ongoing measure needs no deadline, a verified
+    // 销号 on its day, extensions moving later.
+    for extra in [
+        "    status: ongoing\n",
+        "    deadline: 2024-09-30\n    status: done\n    completed: 2024-09-20\n    verified: {by: 城建环资工委, date: 2024-09-20}\n",
+        "    deadline: 2024-09-30\n    extensions:\n      - {approved: 2024-09-01, deadline: 2024-12-31}\n    status: in_progress\n",
+    ] {
+        TestSite::valid()
+            .file("content/2024/rectifications/transport.md", &item(extra))
+            .built();
+    }
+}
+
+/// An extension in force keeps an item from being overdue; an ongoing measure never is.
+#[test]
+fn the_deadline_in_force_decides_overdue() {
+    let item = |extra: &str| {
+        format!(
+            "---\ntitle: 整改情况报告\ntype: rectification\ndate: 2024-10-01\nreview: \"2024\"\ndepartment: transport\nitems:\n  - id: \"1\"\n    problem: 问题\n    measures: 措施\n    responsible: 科室\n{extra}---\n正文\n"
+        )
+    };
+    let overdue = |extra: &str| {
+        let site = TestSite::valid()
+            .file("content/2024/rectifications/transport.md", &item(extra))
+            .built();
+        let page = site.read("2024/rectifications/transport/index.html");
+        page.contains("is-overdue")
+    };
+    // Today is 2024-11-27 for these sites.
+    assert!(overdue(
+        "    deadline: 2024-09-30\n    status: in_progress\n"
+    ));
+    assert!(!overdue(
+        "    deadline: 2024-09-30\n    extensions:\n      - {approved: 2024-09-20, deadline: 2025-03-31}\n    status: in_progress\n"
+    ));
+    assert!(overdue(
+        "    deadline: 2024-06-30\n    extensions:\n      - {approved: 2024-06-20, deadline: 2024-09-30}\n    status: in_progress\n"
+    ));
+    assert!(!overdue("    status: ongoing\n"));
+}
+
+/// A 销号 dated before the review's year is most likely a typo in the year: a warning on its
+/// line, and the site still builds.
+#[test]
+fn an_item_closed_before_its_review_year_is_questioned() {
+    let text = |completed: &str| {
+        format!(
+            "---\ntitle: 整改情况报告\ntype: rectification\ndate: 2024-10-01\nreview: \"2024\"\ndepartment: transport\nitems:\n  - id: \"1\"\n    problem: 问题\n    measures: 措施\n    responsible: 科室\n    deadline: 2024-09-30\n    status: done\n    completed: {completed}\n---\n正文\n"
+        )
+    };
+    let warnings = |completed: &str| {
+        let site =
+            TestSite::valid().file("content/2024/rectifications/transport.md", &text(completed));
+        let report = site.build().unwrap_or_else(|e| panic!("{}", describe(&e)));
+        report
+            .warnings
+            .iter()
+            .filter(|w| w.message.contains("早于评议年度"))
+            .map(|w| (w.message.clone(), w.line))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        warnings("2023-12-20"),
+        [(
+            "整改事项 1 的完成日期 completed: 2023-12-20 早于评议年度 2024".to_string(),
+            Some(14)
+        )]
+    );
+    assert!(warnings("2024-01-02").is_empty());
+}
