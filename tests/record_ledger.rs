@@ -318,3 +318,76 @@ fn an_item_closed_before_its_review_year_is_questioned() {
     );
     assert!(warnings("2024-01-02").is_empty());
 }
+
+/// The department page shows its way through a review as the record has it: each plan and
+/// report of each round, oldest first, each round's vote after its report, and where it
+/// stands after the last step; the review page gives that last sentence.
+#[test]
+fn a_department_page_shows_the_chain_round_by_round() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options()).unwrap();
+    let review_src = std::fs::read_to_string(repo().join("content/2025/review.md")).unwrap();
+    let review =
+        Document::parse(std::path::Path::new("content/2025/review.md"), &review_src).unwrap();
+    let Details::Review(r) = &review.details else {
+        panic!("a review")
+    };
+    let votes: Vec<_> = r
+        .results
+        .iter()
+        .filter(|v| v.department == "transport")
+        .collect();
+    // The reports, from the sources.
+    let mut reports: Vec<(u32, Phase, Option<Date>, String)> = Vec::new();
+    for e in std::fs::read_dir(repo().join("content/2025/rectifications")).unwrap() {
+        let path = e.unwrap().path();
+        let rel = path.strip_prefix(repo()).unwrap().to_path_buf();
+        let doc = Document::parse(&rel, &std::fs::read_to_string(&path).unwrap()).unwrap();
+        if let Details::Rectification(x) = &doc.details
+            && x.department == "transport"
+        {
+            reports.push((x.round, x.phase, doc.date, doc.title.clone()));
+        }
+    }
+    reports.sort();
+    let mut expected = Vec::new();
+    let last_round = votes.iter().map(|v| v.round).max().unwrap();
+    for round in 1..=last_round {
+        for (_, phase, _, title) in reports.iter().filter(|x| x.0 == round) {
+            expected.push(format!("第{round}轮{}|{title}", phase.label()));
+        }
+        for v in votes.iter().filter(|v| v.round == round) {
+            expected.push(format!("第{round}轮满意度测评|{}", v.verdict.label()));
+        }
+    }
+    let page = site.html("departments/transport/index.html");
+    let steps: Vec<String> = page
+        .select(&scraper::Selector::parse("ol.chain li").unwrap())
+        .map(|li| {
+            let label = li
+                .select(&scraper::Selector::parse(".chain-label").unwrap())
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            let what = li
+                .select(&scraper::Selector::parse("a, .verdict").unwrap())
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            format!("{label}|{what}")
+        })
+        .collect();
+    assert_eq!(steps, expected);
+    let last = votes.iter().max_by_key(|v| v.round).unwrap();
+    let stands = format!("第{}轮满意度测评为{}", last.round, last.verdict.label());
+    let shown = texts(&page, ".chain-stands");
+    assert!(shown[0].starts_with(&stands), "{shown:?}");
+    let review_page = site.html("reviews/2025/index.html");
+    assert!(
+        texts(&review_page, ".chain-stands")
+            .iter()
+            .any(|s| s.starts_with(&stands))
+    );
+}

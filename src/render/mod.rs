@@ -18,6 +18,7 @@ use crate::output::{Content, Output};
 use crate::site::Site;
 use crate::theme::Theme;
 
+mod chain;
 mod context;
 mod feed;
 mod open_data;

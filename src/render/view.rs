@@ -232,6 +232,8 @@ pub struct ReviewedDept {
     pub votes: Vec<VoteView>,
     /// The last round's verdict.
     pub verdict: Option<&'static str>,
+    /// Its way through the review: opinion, plans, reports, votes.
+    pub chain: super::chain::Chain,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -555,6 +557,7 @@ impl<'a> Ctx<'a> {
                     .map(|(_, item)| item);
                 let votes = votes(r, d);
                 let link = self.dept_link(d);
+                let chain = self.chain(p, r, d, &votes);
                 ReviewedDept {
                     id: d.clone(),
                     name: link.title,
@@ -562,6 +565,7 @@ impl<'a> Ctx<'a> {
                     tally: tally(items, today),
                     verdict: votes.last().map(|v| v.verdict),
                     votes,
+                    chain,
                 }
             })
             .collect();

@@ -377,7 +377,8 @@ fn make_page(
         crate::document::Details::Rectification(r) => {
             let mut h = FxHasher::default();
             (&doc.title, &url, doc.year(), doc.review_id()).hash(&mut h);
-            (&r.department, r.round).hash(&mut h);
+            // Round, phase and date decide which report holds an item's latest state.
+            (&r.department, r.round, r.phase, doc.date).hash(&mut h);
             r.items.hash(&mut h);
             h.finish()
         }
