@@ -193,7 +193,12 @@ fn new_gives_a_document_of_every_type_that_builds() {
         ),
         (&["page", "联系我们"], "content/lian-xi-wo-men.md"),
         (
-            &["opinion", "关于交通运输局工作的评议意见", "--department", "transport"],
+            &[
+                "opinion",
+                "关于交通运输局工作的评议意见",
+                "--department",
+                "transport",
+            ],
             "content/2026/opinions/guan-yu-jiao-tong-yun-shu-ju-gong-zuo-de-ping-yi-yi-jian.md",
         ),
         // Chinese aliases of the new kinds.
@@ -216,7 +221,14 @@ fn new_gives_a_document_of_every_type_that_builds() {
         ),
         // An opinion goes to the first department of its review when none is asked for.
         (
-            &["评议意见", "意见", "--slug", "yi-jian", "--date", "2027-01-04"],
+            &[
+                "评议意见",
+                "意见",
+                "--slug",
+                "yi-jian",
+                "--date",
+                "2027-01-04",
+            ],
             "content/2027/opinions/yi-jian.md",
         ),
     ];

@@ -282,6 +282,56 @@ pub(super) fn investigation(r: &mut Report<'_>, raw: &mut Raw) -> Investigation 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::{Details, Document};
+
+    fn opinion(points: &str) -> Result<Document, Vec<Diagnostic>> {
+        Document::parse(
+            std::path::Path::new("content/2024/opinions/a.md"),
+            &format!(
+                "---\ntitle: 意见\ntype: opinion\ndate: 2024-09-05\nreview: \"2024\"\ndepartment: housing\npoints:\n{points}---\n"
+            ),
+        )
+    }
+
+    #[test]
+    fn point_ids_may_be_numbers_or_text_and_are_anchors() {
+        let d =
+            opinion("  - {id: 1, text: 一}\n  - {id: \"2\", text: 二}\n  - {id: 3a, text: 三}\n")
+                .unwrap();
+        let Details::Opinion(o) = &d.details else {
+            panic!()
+        };
+        let ids: Vec<_> = o.points.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3a"]);
+        // Not written: issued on the day it was published.
+        assert_eq!(o.issued, d.date);
+        assert_eq!(d.url(), "/2024/opinions/a/");
+    }
+
+    #[test]
+    fn a_point_id_that_cannot_be_an_anchor_or_an_empty_list_is_refused() {
+        let e = opinion("  - {id: 第一条, text: 一}\n").unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].location(), "content/2024/opinions/a.md:8:1");
+        let e = Document::parse(
+            std::path::Path::new("content/a.md"),
+            "---\ntitle: 意见\ntype: opinion\ndate: 2024-09-05\nreview: \"2024\"\ndepartment: housing\npoints: []\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].location(), "content/a.md:7:1");
+        assert!(e[0].message.contains("points 是空的"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn a_reply_deadline_before_the_opinion_was_issued_is_refused() {
+        let e = Document::parse(
+            std::path::Path::new("content/a.md"),
+            "---\ntitle: 意见\ntype: opinion\ndate: 2024-09-05\nreview: \"2024\"\ndepartment: housing\nreply_deadline: 2024-09-01\npoints:\n  - {id: 1, text: 一}\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].location(), "content/a.md:7:1");
+    }
 
     fn channel(kind: ChannelKind, value: &str) -> Channel {
         Channel {
