@@ -148,11 +148,11 @@ pub struct ChannelView<'a> {
     pub href: Option<String>,
 }
 
-/// One numbered point of an opinion, with its anchor (`point-{id}`).
+/// One numbered point of an opinion; the theme gives it the element id `point-{id}`, where
+/// ledger items link.
 #[derive(Debug, Serialize)]
 pub struct PointView<'a> {
     pub id: &'a str,
-    pub anchor: String,
     pub text: &'a str,
     /// The ledger items that answer this point: none yet (ledger items do not name points).
     pub items: Vec<ItemView<'a>>,

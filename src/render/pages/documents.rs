@@ -259,7 +259,6 @@ fn opinion<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<OpinionView<'s>> {
             .iter()
             .map(|pt| PointView {
                 id: &pt.id,
-                anchor: format!("point-{}", pt.id),
                 text: &pt.text,
                 items: Vec::new(),
             })
