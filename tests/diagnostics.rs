@@ -276,6 +276,9 @@ fn page_slug_that_takes_a_column_folder() {
         "speeches",
         "notices",
         "rectifications",
+        // Lists that are not in the main navigation are folders of the site all the same.
+        "opinions",
+        "investigations",
         "reviews",
         "departments",
         "2024",
