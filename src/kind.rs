@@ -167,7 +167,7 @@ date: @DATE@                     # 发布日期
 review: \"@REVIEW@\"                       # 所属评议活动的 id
 notice_kind: announcement            # plan 评议方案、announcement 公告、call_for_opinions 征求意见、result 评议结果
 @OPTIONAL_DEPARTMENTS@# deadline: @DEADLINE@               # 截止日期，例如征求意见的截止日期（可选）
-# 征求意见（call_for_opinions）的反映渠道，kind 为 mail 信函、email 电子邮件、phone 电话、web 网站、visit 来访
+# 征求意见（call_for_opinions）的反映渠道，kind 为 mail 信函、email 电子邮件、phone 电话、web 网上留言、visit 来访
 # channels:
 #   - {kind: email, value: rd@example.gov.cn, note: 邮件主题请注明“工作评议意见”}
 # received: 0                        # 截止后填写收到的意见条数（可选）
