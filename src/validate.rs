@@ -1,8 +1,7 @@
 //! The rules that need the whole site: ids that exist, one document per URL, one opinion per
 //! review and department, reserved URLs, overdue ledger items (warnings) and items closed after
 //! today; and the warnings about one document (activities out of order, channels on a notice
-//! that calls for none). A [`Site`] in, diagnostics
-//! out.
+//! that calls for none). A [`Site`] in, diagnostics out.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -148,24 +147,23 @@ fn check_notice(known: &Known<'_>, doc: &Document, n: &Notice, diags: &mut Vec<D
             diags.push(known.unknown_dept(doc, "departments", 1, d));
         }
     }
-    if n.notice_kind != Some(NoticeKind::CallForOpinions) {
-        for key in ["channels", "received"] {
-            let written = match key {
-                "channels" => !n.channels.is_empty(),
-                _ => n.received.is_some(),
-            };
-            if written {
-                let line = doc.line_of(key, 1);
-                diags.push(
-                    Diagnostic::warning(
-                        &doc.source,
-                        format!("`{key}` 只用于征求意见的通知,本通知不会显示它"),
-                    )
-                    .at(&doc.text, line, 1)
-                    .with_hint("征求意见的通知写 notice_kind: call_for_opinions;否则删去这个字段"),
-                );
-            }
-        }
+    if n.notice_kind == Some(NoticeKind::CallForOpinions) {
+        return;
+    }
+    let written = [
+        ("channels", !n.channels.is_empty()),
+        ("received", n.received.is_some()),
+    ];
+    for (key, _) in written.into_iter().filter(|w| w.1) {
+        let line = doc.line_of(key, 1);
+        diags.push(
+            Diagnostic::warning(
+                &doc.source,
+                format!("`{key}` 只用于征求意见的通知,本通知不会显示它"),
+            )
+            .at(&doc.text, line, 1)
+            .with_hint("征求意见的通知写 notice_kind: call_for_opinions;否则删去这个字段"),
+        );
     }
 }
 

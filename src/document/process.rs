@@ -185,7 +185,8 @@ pub(super) fn opinion(r: &mut Report<'_>, raw: &mut Raw, present: &[&str]) -> Op
     }
     let from = key_line(r.split, "points", 1).unwrap_or(1);
     let (ids, mut locator) = (KeyLines::new(r.split, "id"), Locator::new(r.text));
-    let mut seen: Vec<(&str, usize)> = Vec::new();
+    // Each id with the line it was first written on.
+    let mut seen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     let mut next = from;
     for p in &points {
         let line = ids.from(next).unwrap_or(next);
@@ -196,7 +197,7 @@ pub(super) fn opinion(r: &mut Report<'_>, raw: &mut Raw, present: &[&str]) -> Op
                     .at_line(&mut locator, line, 1)
                     .with_hint("编号写数字,例如 id: 1;也可用小写字母、数字和 -"),
             );
-        } else if let Some((_, first)) = seen.iter().find(|(id, _)| *id == p.id) {
+        } else if let Some(first) = seen.get(p.id.as_str()) {
             r.diags.push(
                 Diagnostic::error(r.path, format!("评议意见的编号 id `{}` 重复", p.id))
                     .at_line(&mut locator, line, 1)
@@ -205,7 +206,7 @@ pub(super) fn opinion(r: &mut Report<'_>, raw: &mut Raw, present: &[&str]) -> Op
                     )),
             );
         } else {
-            seen.push((&p.id, line));
+            seen.insert(&p.id, line);
         }
         if p.text.trim().is_empty() {
             r.diags.push(
