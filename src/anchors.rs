@@ -6,7 +6,9 @@
 /// fails when the theme has one this list misses.
 pub const THEME_IDS: &[&str] = &[
     "_ideConac",
+    "activities-h",
     "att-h",
+    "channels-h",
     "cur-h",
     "depts-h",
     "dp-h",
@@ -16,6 +18,7 @@ pub const THEME_IDS: &[&str] = &[
     "legend-h",
     "main",
     "n-h",
+    "points-h",
     "q-h",
     "r-h",
     "rel-h",
@@ -31,9 +34,9 @@ pub const THEME_IDS: &[&str] = &[
     "votes-h",
 ];
 
-/// How the ids the theme makes from data begin (`item-{{ loop.index }}`, `rv-{{ r.id }}`,
-/// `"g-" ~ g.kind`): any id that begins so is the theme's.
-pub const THEME_ID_PREFIXES: &[&str] = &["g-", "item-", "rv-", "rvd-"];
+/// How the ids the theme makes from data begin (`item-{{ loop.index }}`, `point-{{ pt.id }}`,
+/// `rv-{{ r.id }}`, `"g-" ~ g.kind`): any id that begins so is the theme's.
+pub const THEME_ID_PREFIXES: &[&str] = &["g-", "item-", "point-", "rv-", "rvd-"];
 
 /// A footnote's id: `fn-1`.
 pub const FOOTNOTE: &str = "fn-";

@@ -18,6 +18,7 @@ use crate::yaml::from_yaml;
 
 mod details;
 mod ledger;
+mod process;
 
 use crate::kind::KINDS;
 pub use crate::kind::Kind;
@@ -25,6 +26,7 @@ pub use details::{
     Details, Notice, NoticeKind, Phase, Rectification, Review, Speech, Stage, Verdict, VoteResult,
 };
 pub use ledger::{Extension, Item, Progress, Status, Verified};
+pub use process::{Activity, Channel, ChannelKind, Investigation, Opinion, Point, Team};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +69,16 @@ struct Raw {
     // notice
     notice_kind: Option<NoticeKind>,
     deadline: Option<Date>,
+    channels: Option<Vec<Channel>>,
+    received: Option<u32>,
+    // opinion (and `department`)
+    issued: Option<Date>,
+    reply_deadline: Option<Date>,
+    points: Option<Vec<Point>>,
+    // investigation (and `departments`)
+    team: Option<Team>,
+    questionnaires: Option<u32>,
+    activities: Option<Vec<Activity>>,
     // rectification
     department: Option<String>,
     round: Option<u32>,
@@ -124,6 +136,14 @@ impl Raw {
             ("phase", self.phase.is_some()),
             ("items", self.items.is_some()),
             ("review", self.review.is_some()),
+            ("channels", self.channels.is_some()),
+            ("received", self.received.is_some()),
+            ("issued", self.issued.is_some()),
+            ("reply_deadline", self.reply_deadline.is_some()),
+            ("points", self.points.is_some()),
+            ("team", self.team.is_some()),
+            ("questionnaires", self.questionnaires.is_some()),
+            ("activities", self.activities.is_some()),
         ];
         set.into_iter().filter(|x| x.1).map(|x| x.0).collect()
     }
@@ -308,6 +328,8 @@ impl Document {
             Details::Review(r) => r.departments.iter().map(String::as_str).collect(),
             Details::Notice(n) => n.departments.iter().map(String::as_str).collect(),
             Details::Rectification(r) => vec![r.department.as_str()],
+            Details::Opinion(o) => vec![o.department.as_str()],
+            Details::Investigation(i) => i.departments.iter().map(String::as_str).collect(),
             _ => Vec::new(),
         }
     }
@@ -520,7 +542,7 @@ mod tests {
 
     #[test]
     fn every_field_of_some_types_names_the_types_it_is_for() {
-        let all = "id: a\nyear: 2024\ndepartments: []\nstages: []\nresults: []\nspeaker: a\nspeaker_title: a\noccasion: a\nvenue: a\nnotice_kind: plan\ndeadline: 2024-01-01\ndepartment: a\nround: 1\nitems: []\nreview: a\n";
+        let all = "id: a\nyear: 2024\ndepartments: []\nstages: []\nresults: []\nspeaker: a\nspeaker_title: a\noccasion: a\nvenue: a\nnotice_kind: plan\ndeadline: 2024-01-01\ndepartment: a\nround: 1\nitems: []\nreview: a\nchannels: []\nreceived: 1\nissued: 2024-01-01\nreply_deadline: 2024-01-01\npoints: []\nteam: {}\nquestionnaires: 1\nactivities: []\n";
         let raw: Raw = serde_yaml::from_str(all).unwrap();
         let present = raw.present();
         assert_eq!(present.len(), all.lines().count());

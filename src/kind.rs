@@ -1,4 +1,4 @@
-//! The kinds of document (review, speech, notice, rectification, page) and what the generator
+//! The kinds of document (review, speech, notice, rectification, page, opinion, investigation) and what the generator
 //! knows about each, one entry of [`KINDS`] a kind: its `type` name, URL folder, labels,
 //! template, fields, place in navigation and groups, search facet and `pingyi new` starter.
 //!
@@ -18,6 +18,8 @@ pub enum Kind {
     Notice,
     Rectification,
     Page,
+    Opinion,
+    Investigation,
 }
 
 /// Everything the generator knows about one kind.
@@ -146,7 +148,14 @@ occasion: 待填写                       # 会议或场合
         label: "通知公告",
         short_label: "通知公告",
         template: "notice.html",
-        fields: &["departments", "notice_kind", "deadline", "review"],
+        fields: &[
+            "departments",
+            "notice_kind",
+            "deadline",
+            "review",
+            "channels",
+            "received",
+        ],
         required: &["date", "review"],
         nav: Some(2),
         group: Some(1),
@@ -158,6 +167,10 @@ date: @DATE@                     # 发布日期
 review: \"@REVIEW@\"                       # 所属评议活动的 id
 notice_kind: announcement            # plan 评议方案、announcement 公告、call_for_opinions 征求意见、result 评议结果
 @OPTIONAL_DEPARTMENTS@# deadline: @DEADLINE@               # 截止日期，例如征求意见的截止日期（可选）
+# 征求意见（call_for_opinions）的反映渠道，kind 为 mail 信函、email 电子邮件、phone 电话、web 网上留言、visit 来访
+# channels:
+#   - {kind: email, value: rd@example.gov.cn, note: 邮件主题请注明“工作评议意见”}
+# received: 0                        # 截止后填写收到的意见条数（可选）
 ",
             disclosure: true,
             body: "在这里写通知公告正文。",
@@ -175,7 +188,7 @@ notice_kind: announcement            # plan 评议方案、announcement 公告�
         fields: &["department", "round", "phase", "items", "review"],
         required: &["date", "review", "department", "items"],
         nav: Some(3),
-        group: Some(3),
+        group: Some(5),
         listed: true,
         facet: 3,
         starter: Starter {
@@ -228,6 +241,80 @@ items:                               # 整改台账：每个问题一项
         new_help: "页面,例如 关于本站(content/)",
         aliases: &["页面"],
     },
+    KindInfo {
+        kind: Kind::Opinion,
+        name: "opinion",
+        plural: "opinions",
+        label: "评议意见",
+        short_label: "评议意见",
+        template: "opinion.html",
+        fields: &[
+            "department",
+            "issued",
+            "reply_deadline",
+            "points",
+            "review",
+        ],
+        required: &["date", "review", "department", "points"],
+        // Not in the main navigation: eight columns already fill a phone's two rows. Readers
+        // reach opinions from the review, the department and the list at /opinions/.
+        nav: None,
+        group: Some(4),
+        listed: true,
+        facet: 5,
+        starter: Starter {
+            fields: "\
+date: @DATE@                     # 发布日期
+review: \"@REVIEW@\"                       # 所属评议活动的 id
+department: @DEPARTMENT@                 # 收到评议意见的部门 id（见 site.yaml），一份意见一个部门
+# issued: @DATE@                 # 交办日期（可选，不写即发布日期）
+# reply_deadline: @DEADLINE@         # 答复期限：整改情况报告的报送期限（可选）
+points:                              # 评议意见逐条列出，id 在本意见内不重复
+  - id: 1
+    text: 待填写
+",
+            disclosure: true,
+            body: "在这里写评议意见的说明，逐条意见见上方 points。",
+        },
+        new_help: "评议意见(content/<年度>/opinions/)",
+        aliases: &["评议意见", "意见"],
+    },
+    KindInfo {
+        kind: Kind::Investigation,
+        name: "investigation",
+        plural: "investigations",
+        label: "调查报告",
+        short_label: "调查报告",
+        template: "investigation.html",
+        fields: &[
+            "departments",
+            "team",
+            "questionnaires",
+            "activities",
+            "review",
+        ],
+        required: &["date", "review", "departments"],
+        // Not in the main navigation, for the reason given for opinions.
+        nav: None,
+        group: Some(3),
+        listed: true,
+        facet: 6,
+        starter: Starter {
+            fields: "\
+date: @DATE@                     # 发布日期
+review: \"@REVIEW@\"                       # 所属评议活动的 id
+departments: @DEPARTMENTS@                  # 调查的部门 id（见 site.yaml）
+# team: {leader: 组长姓名, members: 10, deputies: 6}   # 调查组组长、人数、其中人大代表人数（可选）
+# questionnaires: 0                  # 发放问卷份数（可选）
+# activities:                        # 调查活动，按日期先后排列（可选）
+#   - {date: @DATE@, kind: 视察, place: 地点, note: 情况}
+",
+            disclosure: true,
+            body: "在这里写调查报告正文。小标题用 ## 开头，例如：\n\n## 一、基本情况",
+        },
+        new_help: "调查报告(content/<年度>/investigations/)",
+        aliases: &["调查报告", "调查"],
+    },
 ];
 
 impl Kind {
@@ -279,7 +366,14 @@ const fn listed() -> [Kind; listed_count()] {
     out
 }
 
-/// The kinds that are columns of the site, with a page at `/{plural}/`, in navigation order.
+/// Whether `first` is the URL folder of a kind's page at `/{plural}/` (a column or a list).
+pub fn takes_folder(first: &str) -> bool {
+    KINDS
+        .iter()
+        .any(|k| (k.nav.is_some() || k.listed) && k.plural == first)
+}
+
+/// The kinds in the main navigation, with a page at `/{plural}/`, in navigation order.
 pub fn in_nav() -> Vec<&'static KindInfo> {
     let mut v: Vec<_> = KINDS.iter().filter(|k| k.nav.is_some()).collect();
     v.sort_by_key(|k| k.nav);
@@ -352,22 +446,50 @@ mod tests {
     fn orders_of_navigation_groups_and_lists() {
         let nav: Vec<_> = in_nav().iter().map(|k| k.plural).collect();
         assert_eq!(nav, ["reviews", "speeches", "notices", "rectifications"]);
+        // A review's record in the order it is made: plan and notices, speeches, the
+        // investigation, the committee's opinion, the department's rectification.
         assert_eq!(
             in_groups(),
             [
                 Kind::Review,
                 Kind::Notice,
                 Kind::Speech,
+                Kind::Investigation,
+                Kind::Opinion,
                 Kind::Rectification
             ]
         );
         assert_eq!(
             Kind::LISTED,
-            [Kind::Speech, Kind::Notice, Kind::Rectification]
+            [
+                Kind::Speech,
+                Kind::Notice,
+                Kind::Rectification,
+                Kind::Opinion,
+                Kind::Investigation
+            ]
         );
         assert_eq!(
             owners("departments").collect::<Vec<_>>(),
-            [Kind::Review, Kind::Notice]
+            [Kind::Review, Kind::Notice, Kind::Investigation]
+        );
+        assert_eq!(
+            owners("department").collect::<Vec<_>>(),
+            [Kind::Rectification, Kind::Opinion]
+        );
+        // Facet codes once given stay: the search page and saved links use them.
+        let facets: Vec<_> = KINDS.iter().map(|k| (k.name, k.facet)).collect();
+        assert_eq!(
+            facets,
+            [
+                ("review", 0),
+                ("speech", 1),
+                ("notice", 2),
+                ("rectification", 3),
+                ("page", 4),
+                ("opinion", 5),
+                ("investigation", 6)
+            ]
         );
     }
 }

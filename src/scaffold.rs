@@ -321,30 +321,37 @@ fn new_path(req: &NewDocument, year: i32, ids: &[&str], slug: &str) -> Result<Pa
     })
 }
 
-/// The departments asked for, else a review's all, a rectification's first of its cycle.
+/// The departments asked for, else a review's all, an investigation's those of its cycle, a
+/// rectification's or an opinion's first of its cycle.
 fn departments_of(
     req: &NewDocument,
     review: Option<&ReviewInfo>,
     known_depts: &[&str],
 ) -> Result<Vec<String>, NewError> {
+    let one = matches!(req.kind, Kind::Rectification | Kind::Opinion);
     let departments: Vec<String> = if req.departments.is_empty() {
         match (req.kind, review) {
             (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
-            (Kind::Rectification, Some(r)) if !r.departments.is_empty() => {
-                vec![r.departments[0].clone()]
-            }
-            (Kind::Rectification, _) => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
+            (Kind::Investigation, Some(r)) if !r.departments.is_empty() => r.departments.clone(),
+            (Kind::Investigation, _) => known_depts.iter().map(|s| s.to_string()).collect(),
+            (_, Some(r)) if one && !r.departments.is_empty() => vec![r.departments[0].clone()],
+            _ if one => known_depts.iter().take(1).map(|s| s.to_string()).collect(),
             _ => Vec::new(),
         }
     } else {
         req.departments.clone()
     };
-    if req.kind == Kind::Rectification && departments.len() > 1 {
-        return Err(NewError::Refused(
-            "一份整改公告只属于一个部门;--department 只写一次".into(),
-        ));
+    let what = if req.kind == Kind::Opinion {
+        "一份评议意见"
+    } else {
+        "一份整改公告"
+    };
+    if one && departments.len() > 1 {
+        return Err(NewError::Refused(format!(
+            "{what}只属于一个部门;--department 只写一次"
+        )));
     }
-    if req.kind == Kind::Rectification && departments.is_empty() {
+    if (one || req.kind == Kind::Investigation) && departments.is_empty() {
         return Err(NewError::Refused(
             "site.yaml 中还没有登记受评部门(departments);请先登记,再用 --department 指定".into(),
         ));
@@ -496,6 +503,8 @@ mod tests {
             Kind::Notice,
             Kind::Rectification,
             Kind::Page,
+            Kind::Opinion,
+            Kind::Investigation,
         ] {
             for title in ["评议: 第一阶段 #1", "yes", "'引号' \"双引号\"", "[方括号]"]
             {

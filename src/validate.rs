@@ -1,6 +1,7 @@
-//! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
-//! overdue ledger items (warnings) and items closed after today. A [`Site`] in, diagnostics
-//! out.
+//! The rules that need the whole site: ids that exist, one document per URL, one opinion per
+//! review and department, reserved URLs, overdue ledger items (warnings) and items closed after
+//! today; and the warnings about one document (activities out of order, channels on a notice
+//! that calls for none). A [`Site`] in, diagnostics out.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -13,7 +14,9 @@ use rustc_hash::FxHashMap;
 
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
-use crate::document::{Details, Document, Kind, Rectification, Review};
+use crate::document::{
+    Details, Document, Investigation, Kind, Notice, NoticeKind, Rectification, Review,
+};
 use crate::site::Site;
 use crate::site::tracked::ItemKey;
 
@@ -32,7 +35,7 @@ pub const RESERVED: &[&str] = &[
 
 /// Whether a page's slug would take a URL folder of the generator's own.
 fn is_reserved(first: &str) -> bool {
-    RESERVED.contains(&first) || crate::kind::in_nav().iter().any(|k| k.plural == first)
+    RESERVED.contains(&first) || crate::kind::takes_folder(first)
 }
 
 /// Checks the site: each document's own diagnostics (sorted) and the site-wide ones. Pure;
@@ -154,13 +157,13 @@ pub fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
     }
     match &doc.details {
         Details::Review(r) => check_review(known, doc, r, &mut diags),
-        Details::Notice(n) => {
-            for d in &n.departments {
-                if !known.dept_ids.contains(&d.as_str()) {
-                    diags.push(known.unknown_dept(doc, "departments", 1, d));
-                }
+        Details::Notice(n) => check_notice(known, doc, n, &mut diags),
+        Details::Opinion(o) => {
+            if !known.dept_ids.contains(&o.department.as_str()) {
+                diags.push(known.unknown_dept(doc, "department", 1, &o.department));
             }
         }
+        Details::Investigation(inv) => check_investigation(known, doc, inv, &mut diags),
         Details::Rectification(rect) => check_rectification(known, doc, rect, &mut diags),
         Details::Page => {
             let first = doc.slug.as_str();
@@ -174,6 +177,65 @@ pub fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
         Details::Speech(_) => {}
     }
     diags
+}
+
+/// A notice's departments; channels on a notice that calls for no opinions (a warning).
+fn check_notice(known: &Known<'_>, doc: &Document, n: &Notice, diags: &mut Vec<Diagnostic>) {
+    for d in &n.departments {
+        if !known.dept_ids.contains(&d.as_str()) {
+            diags.push(known.unknown_dept(doc, "departments", 1, d));
+        }
+    }
+    if n.notice_kind == Some(NoticeKind::CallForOpinions) {
+        return;
+    }
+    let written = [
+        ("channels", !n.channels.is_empty()),
+        ("received", n.received.is_some()),
+    ];
+    for (key, _) in written.into_iter().filter(|w| w.1) {
+        let line = doc.line_of(key, 1);
+        diags.push(
+            Diagnostic::warning(
+                &doc.source,
+                format!("`{key}` 只用于征求意见的通知,本通知不会显示它"),
+            )
+            .at(&doc.text, line, 1)
+            .with_hint("征求意见的通知写 notice_kind: call_for_opinions;否则删去这个字段"),
+        );
+    }
+}
+
+/// An investigation's departments; its activities out of date order (a warning).
+fn check_investigation(
+    known: &Known<'_>,
+    doc: &Document,
+    inv: &Investigation,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let from = doc.line_of("departments", 1);
+    for d in &inv.departments {
+        if !known.dept_ids.contains(&d.as_str()) {
+            diags.push(known.unknown_dept(doc, "departments", from, d));
+        }
+    }
+    let mut locator = Locator::new(&doc.text);
+    for (i, pair) in inv.activities.windows(2).enumerate() {
+        if pair[1].date < pair[0].date {
+            let line = inv.activity_lines.get(i + 1).copied().unwrap_or(1).max(1);
+            diags.push(
+                Diagnostic::warning(
+                    &doc.source,
+                    format!(
+                        "调查活动的日期 {} 早于上一项的 {}:activities 应按日期先后排列",
+                        pair[1].date, pair[0].date
+                    ),
+                )
+                .at_line(&mut locator, line, 1)
+                .with_hint("页面按所写的顺序列出调查活动;请把这一项移到正确的位置"),
+            );
+        }
+    }
 }
 
 /// A review's departments and the departments of its votes.
@@ -287,9 +349,10 @@ fn check_rectification(
     }
 }
 
-/// The rules over the whole site: every document of a URL that more than one document takes.
+/// The rules over the whole site: every document of a URL that more than one document takes,
+/// and every opinion of a review and department that has another.
 pub fn site_wide(site: &Site) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
+    let mut diags = one_opinion_each(site);
     let mut urls: FxHashMap<&str, Vec<&Document>> = FxHashMap::default();
     for page in &site.pages {
         urls.entry(page.url()).or_default().push(&page.doc);
@@ -317,6 +380,44 @@ pub fn site_wide(site: &Site) -> Vec<Diagnostic> {
                 )
                 .at(&d.text, d.line_of("slug", 1).max(1), 1)
                 .with_hint(hint),
+            );
+        }
+    }
+    diags
+}
+
+/// At most one opinion per review and department: each of two or more is an error naming all.
+fn one_opinion_each(site: &Site) -> Vec<Diagnostic> {
+    let mut opinions: std::collections::BTreeMap<(&str, &str), Vec<&Document>> =
+        std::collections::BTreeMap::new();
+    for page in &site.pages {
+        if let (Details::Opinion(o), Some(review)) = (&page.doc.details, page.doc.review_id()) {
+            opinions
+                .entry((review, o.department.as_str()))
+                .or_default()
+                .push(&page.doc);
+        }
+    }
+    let mut diags = Vec::new();
+    for ((review, dept), mut docs) in opinions.into_iter().filter(|(_, d)| d.len() > 1) {
+        docs.sort_by(|a, b| a.source.cmp(&b.source));
+        let files: Vec<String> = docs
+            .iter()
+            .map(|d| crate::load::slash_path(&d.source).display().to_string())
+            .collect();
+        for d in &docs {
+            diags.push(
+                d.error_at(
+                    "department",
+                    1,
+                    format!(
+                        "评议活动 `{review}` 对部门 `{dept}` 有多份评议意见: {}",
+                        files.join("、")
+                    ),
+                )
+                .with_hint(
+                    "一次评议对一个部门只出一份评议意见;请合并为一份,或改正 review、department",
+                ),
             );
         }
     }

@@ -99,6 +99,7 @@ fn the_first_years_bundle_browses_from_disk_and_verifies() {
                 || url.starts_with("https://")
                 || url.starts_with("http://")
                 || url.starts_with("mailto:")
+                || url.starts_with("tel:")
             {
                 continue;
             }

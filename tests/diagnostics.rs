@@ -265,7 +265,7 @@ fn missing_type_lists_every_kind() {
     assert_eq!(
         hint.as_deref(),
         Some(
-            "type 可选: review(评议活动)、speech(讲话)、notice(通知公告)、rectification(整改公告)、page(页面)"
+            "type 可选: review(评议活动)、speech(讲话)、notice(通知公告)、rectification(整改公告)、page(页面)、opinion(评议意见)、investigation(调查报告)"
         )
     );
 }
@@ -276,6 +276,9 @@ fn page_slug_that_takes_a_column_folder() {
         "speeches",
         "notices",
         "rectifications",
+        // Lists that are not in the main navigation are folders of the site all the same.
+        "opinions",
+        "investigations",
         "reviews",
         "departments",
         "2024",

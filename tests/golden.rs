@@ -18,7 +18,8 @@ use crate::support::*;
 /// Output paths (relative to the built site) that have an expected file of the same path under
 /// `tests/golden/`. Chosen to reach the most template branches with few files: the speech has
 /// a venue and tags, the notice an attachment and a document number, the rectification an
-/// overdue item and a 督办 record, the review and the department a re-vote; the search
+/// overdue item and a 督办 record, the review and the department a re-vote, the opinion its
+/// numbered points, the investigation its team and activities; the search
 /// document is that rectification's, with its ledger.
 const GOLDEN: &[&str] = &[
     // documents, one of each kind
@@ -27,11 +28,17 @@ const GOLDEN: &[&str] = &[
     "2025/rectifications/housing-round-1/index.html",
     "reviews/2025/index.html",
     "about/index.html",
+    "2025/opinions/housing/index.html",
+    "2025/investigations/housing/index.html",
+    // a call for opinions, closed, with its channels and the opinions received
+    "2025/notices/call-for-opinions/index.html",
     // lists and indexes
     "index.html",
     "speeches/index.html",
     "notices/index.html",
     "rectifications/index.html",
+    "opinions/index.html",
+    "investigations/index.html",
     "reviews/index.html",
     "departments/index.html",
     "departments/transport/index.html",
@@ -46,9 +53,10 @@ const GOLDEN: &[&str] = &[
     "feed.xml",
     "sitemap.xml",
     "data/2025/items.json",
+    "data/2025/documents.json",
     "search/index.html",
     "search/meta.json",
-    "search/docs/8.json",
+    "search/docs/11.json",
 ];
 
 /// Files in `tests/golden/` that are not expected output.

@@ -48,6 +48,8 @@ fn init_then_build_gives_a_site_that_passes_check() {
         "content/2026/speeches/mobilization-speech.md",
         "content/2026/notices/review-plan.md",
         "content/2026/rectifications/housing-round-1.md",
+        "content/2026/opinions/housing.md",
+        "content/2026/investigations/housing.md",
     ] {
         assert!(root.join(file).is_file(), "{file} not written");
     }
@@ -57,7 +59,7 @@ fn init_then_build_gives_a_site_that_passes_check() {
     assert!(site_yaml.lines().filter(|l| l.contains('#')).count() > 10);
 
     build(&root, &[]).code(0).stderr(
-        predicate::str::contains("已生成 5 篇文档").and(predicate::str::contains("警告").not()),
+        predicate::str::contains("已生成 7 篇文档").and(predicate::str::contains("警告").not()),
     );
     for page in [
         "index.html",
@@ -65,6 +67,10 @@ fn init_then_build_gives_a_site_that_passes_check() {
         "2026/speeches/mobilization-speech/index.html",
         "2026/notices/review-plan/index.html",
         "2026/rectifications/housing-round-1/index.html",
+        "2026/opinions/housing/index.html",
+        "2026/investigations/housing/index.html",
+        "opinions/index.html",
+        "investigations/index.html",
         "about/index.html",
         "assets/site.css",
     ] {
@@ -160,7 +166,7 @@ fn new_gives_a_document_of_every_type_that_builds() {
     init(cwd.path(), "site", &[]);
     let root = cwd.path().join("site");
     let date = ["--date", TODAY];
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
         (
             &["speech", "在评议推进会上的讲话"],
             "content/2026/speeches/zai-ping-yi-tui-jin-hui-shang-de-jiang-hua.md",
@@ -186,6 +192,20 @@ fn new_gives_a_document_of_every_type_that_builds() {
             "content/2026/rectifications/jiao-tong-yun-shu-ju-zheng-gai-qing-kuang-bao-gao.md",
         ),
         (&["page", "联系我们"], "content/lian-xi-wo-men.md"),
+        (
+            &[
+                "opinion",
+                "关于交通运输局工作的评议意见",
+                "--department",
+                "transport",
+            ],
+            "content/2026/opinions/guan-yu-jiao-tong-yun-shu-ju-gong-zuo-de-ping-yi-yi-jian.md",
+        ),
+        // Chinese aliases of the new kinds.
+        (
+            &["调查", "交通运输局调查报告"],
+            "content/2026/investigations/jiao-tong-yun-shu-ju-diao-cha-bao-gao.md",
+        ),
         // Chinese aliases of the types; no pinyin in the title: the date is the slug.
         (&["讲话", "、、"], "content/2026/speeches/2026-05-12.md"),
         (
@@ -198,6 +218,18 @@ fn new_gives_a_document_of_every_type_that_builds() {
                 "2027-01-04",
             ],
             "content/2027/review.md",
+        ),
+        // An opinion goes to the first department of its review when none is asked for.
+        (
+            &[
+                "评议意见",
+                "意见",
+                "--slug",
+                "yi-jian",
+                "--date",
+                "2027-01-04",
+            ],
+            "content/2027/opinions/yi-jian.md",
         ),
     ];
     for (args, path) in cases {
@@ -216,6 +248,9 @@ fn new_gives_a_document_of_every_type_that_builds() {
         let text = std::fs::read_to_string(root.join(path)).unwrap();
         assert!(text.contains("draft: true"), "{path}:\n{text}");
     }
+    let opinion = std::fs::read_to_string(root.join("content/2027/opinions/yi-jian.md")).unwrap();
+    assert!(opinion.contains("type: opinion\n"), "{opinion}");
+    assert!(opinion.contains("department: housing "), "{opinion}");
     let text = std::fs::read_to_string(root.join(cases[0].1)).unwrap();
     assert!(text.starts_with("---\ntitle: 在评议推进会上的讲话\ntype: speech\ndate: 2026-05-12"));
     assert!(text.contains("review: \"2026\""), "{text}");
@@ -233,8 +268,11 @@ fn new_gives_a_document_of_every_type_that_builds() {
         "2026/notices/guan-yu-gong-kai-zheng-qiu-yi-jian-de-gong-gao/index.html",
         "2026/rectifications/jiao-tong-yun-shu-ju-zheng-gai-qing-kuang-bao-gao/index.html",
         "2026/speeches/2026-05-12/index.html",
+        "2026/opinions/guan-yu-jiao-tong-yun-shu-ju-gong-zuo-de-ping-yi-yi-jian/index.html",
+        "2026/investigations/jiao-tong-yun-shu-ju-diao-cha-bao-gao/index.html",
         "lian-xi-wo-men/index.html",
         "reviews/2027/index.html",
+        "2027/opinions/yi-jian/index.html",
     ] {
         assert!(root.join("public").join(page).is_file(), "{page} not built");
     }

@@ -32,7 +32,7 @@ fn kind_parser() -> impl clap::builder::TypedValueParser<Value = Kind> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "示例:\n  pingyi new review \"2026年度工作评议\" --department housing --department transport\n  pingyi new speech \"在动员会上的讲话\"\n  pingyi new notice \"关于征求意见的公告\" --review 2026 --department housing\n  pingyi new rectification \"市住建局整改情况报告\" --department housing\n  pingyi new page \"关于本站\" --slug about\n\n新文档带 draft: true,写好后删去这一行才会发布;文件已存在时不会覆盖。"
+    after_help = "示例:\n  pingyi new review \"2026年度工作评议\" --department housing --department transport\n  pingyi new speech \"在动员会上的讲话\"\n  pingyi new notice \"关于征求意见的公告\" --review 2026 --department housing\n  pingyi new rectification \"市住建局整改情况报告\" --department housing\n  pingyi new 评议意见 \"关于市住建局工作的评议意见\" --department housing\n  pingyi new 调查报告 \"关于市住建局工作情况的调查报告\" --department housing\n  pingyi new page \"关于本站\" --slug about\n\n新文档带 draft: true,写好后删去这一行才会发布;文件已存在时不会覆盖。"
 )]
 pub(crate) struct NewArgs {
     /// 文档类型
@@ -44,7 +44,7 @@ pub(crate) struct NewArgs {
     /// 所属评议活动的 id;默认为发布日期所在年度的评议活动。新建评议活动时是它自己的 id(默认为年度)
     #[arg(long, value_name = "ID")]
     pub(crate) review: Option<String>,
-    /// 部门 id(见 site.yaml 的 departments);可写多次。整改公告写报告部门,通知公告写涉及的部门,评议活动写受评部门
+    /// 部门 id(见 site.yaml 的 departments);可写多次。整改公告写报告部门,评议意见写收到意见的部门(各一个),通知公告写涉及的部门,评议活动写受评部门,调查报告写调查的部门
     #[arg(long, value_name = "ID")]
     pub(crate) department: Vec<String>,
     /// 网址最后一段(小写字母、数字和 -);默认取标题的拼音

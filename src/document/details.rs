@@ -1,10 +1,11 @@
 //! What only one kind of document has (a review's stages and votes, a speech's speaker, a
-//! notice's kind, a rectification's ledger), and the checks of it that need only the
-//! document itself.
+//! notice's kind, a rectification's ledger; an opinion's points and an investigation's team
+//! are in `process`), and the checks of it that need only the document itself.
 
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{Item, check_items};
+use super::process::{self, Channel, Investigation, Opinion};
 use super::{Raw, Report, content_year, non_empty, shown, year_message};
 use crate::config::is_url_safe;
 use crate::date::Date;
@@ -99,6 +100,10 @@ pub struct Notice {
     pub departments: Vec<String>,
     pub notice_kind: Option<NoticeKind>,
     pub deadline: Option<Date>,
+    /// How readers send their opinions in (a call for opinions).
+    pub channels: Vec<Channel>,
+    /// How many opinions came in: shown once `deadline` has passed.
+    pub received: Option<u32>,
 }
 
 /// Which of a department's answers a rectification document is.
@@ -145,6 +150,8 @@ pub enum Details {
     Notice(Notice),
     Rectification(Rectification),
     Page,
+    Opinion(Opinion),
+    Investigation(Investigation),
 }
 
 /// Takes `kind`'s own fields out of `raw`, reporting what is wrong with them.
@@ -161,9 +168,13 @@ pub(super) fn parse(r: &mut Report<'_>, kind: Kind, raw: &mut Raw, present: &[&s
             departments: raw.departments.take().unwrap_or_default(),
             notice_kind: raw.notice_kind,
             deadline: raw.deadline,
+            channels: raw.channels.take().unwrap_or_default(),
+            received: raw.received,
         }),
         Kind::Rectification => Details::Rectification(rectification(r, raw, present)),
         Kind::Page => Details::Page,
+        Kind::Opinion => Details::Opinion(process::opinion(r, raw, present)),
+        Kind::Investigation => Details::Investigation(process::investigation(r, raw)),
     }
 }
 

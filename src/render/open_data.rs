@@ -132,6 +132,10 @@ struct DocumentRow<'a> {
     notice: Option<&'a crate::document::Notice>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rectification: Option<&'a crate::document::Rectification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opinion: Option<&'a crate::document::Opinion>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    investigation: Option<&'a crate::document::Investigation>,
 }
 
 fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
@@ -178,6 +182,14 @@ fn document_row<'a>(cx: &Ctx<'a>, p: &'a Page) -> DocumentRow<'a> {
         },
         rectification: match &d.details {
             Details::Rectification(r) => Some(r),
+            _ => None,
+        },
+        opinion: match &d.details {
+            Details::Opinion(o) => Some(o),
+            _ => None,
+        },
+        investigation: match &d.details {
+            Details::Investigation(i) => Some(i),
             _ => None,
         },
     }

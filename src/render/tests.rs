@@ -197,7 +197,15 @@ fn every_field_a_page_shows_is_in_its_key() {
         failures.join("\n")
     );
     // Every type of document, with its own fields, was edited.
-    for kind in ["review", "speech", "notice", "rectification", "page"] {
+    for kind in [
+        "review",
+        "speech",
+        "notice",
+        "rectification",
+        "page",
+        "opinion",
+        "investigation",
+    ] {
         assert!(
             tried.contains(&format!("{kind}/body")),
             "{kind} untested: {tried:?}"

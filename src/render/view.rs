@@ -147,10 +147,57 @@ pub struct RectificationView<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct NoticeView {
+pub struct NoticeView<'a> {
     pub notice_kind: Option<&'static str>,
     pub notice_kind_label: Option<&'static str>,
     pub deadline: Option<String>,
+    /// How readers send their opinions in.
+    pub channels: Vec<ChannelView<'a>>,
+    /// How many opinions came in, once the deadline has passed (else `None`).
+    pub received: Option<u32>,
+    /// The deadline has passed.
+    pub closed: bool,
+}
+
+/// A channel of a call for opinions: `href` (mailto:, tel: or an http(s) address) only where
+/// the value is one a reader can follow.
+#[derive(Debug, Serialize)]
+pub struct ChannelView<'a> {
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub value: &'a str,
+    pub note: Option<&'a str>,
+    pub href: Option<String>,
+}
+
+/// One numbered point of an opinion; the theme gives it the element id `point-{id}`, where
+/// ledger items link.
+#[derive(Debug, Serialize)]
+pub struct PointView<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    /// The ledger items that answer this point: none yet (ledger items do not name points).
+    pub items: Vec<ItemView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OpinionView<'a> {
+    pub department: Link,
+    /// 交办日期.
+    pub issued: Option<String>,
+    /// 答复期限.
+    pub reply_deadline: Option<String>,
+    pub points: Vec<PointView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvestigationView<'a> {
+    pub departments: Vec<Link>,
+    pub leader: Option<&'a str>,
+    pub members: Option<u32>,
+    pub deputies: Option<u32>,
+    pub questionnaires: Option<u32>,
+    pub activities: &'a [crate::document::Activity],
 }
 
 #[derive(Debug, Serialize)]
@@ -177,8 +224,10 @@ pub struct DocView<'a> {
     pub review: Option<Link>,
     pub departments: Vec<Link>,
     pub speech: Option<&'a Speech>,
-    pub notice: Option<NoticeView>,
+    pub notice: Option<NoticeView<'a>>,
     pub rectification: Option<RectificationView<'a>>,
+    pub opinion: Option<OpinionView<'a>>,
+    pub investigation: Option<InvestigationView<'a>>,
     /// Newer and older document of the same type.
     pub prev: Option<Link>,
     pub next: Option<Link>,
@@ -240,6 +289,8 @@ pub struct ReviewedDept {
 pub struct Group {
     pub kind: &'static str,
     pub label: &'static str,
+    /// The kind's list of every year (`/opinions/`), when it has one.
+    pub list_url: Option<String>,
     /// Cards ([`Card`]), as Tera values.
     pub docs: Vec<tera::Value>,
 }
@@ -495,9 +546,13 @@ impl<'a> Ctx<'a> {
                     .filter(|p| p.doc.kind == k)
                     .map(|p| self.card(p))
                     .collect();
-                (!docs.is_empty()).then_some(Group {
+                (!docs.is_empty()).then(|| Group {
                     kind: k.name(),
                     label: k.label(),
+                    list_url: k
+                        .info()
+                        .listed
+                        .then(|| self.url(&format!("/{}/", k.plural()))),
                     docs,
                 })
             })

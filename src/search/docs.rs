@@ -80,8 +80,35 @@ fn search_doc<'a>(site: &'a Site, p: &'a Page) -> SearchDoc<'a> {
             Details::Speech(s) => Some(s.speaker.as_str()),
             _ => None,
         },
-        text: html_text(&p.content.html),
+        text: {
+            let mut text = html_text(&p.content.html);
+            for t in detail_texts(d) {
+                text.push('\n');
+                text.push_str(t);
+            }
+            text
+        },
         items,
+    }
+}
+
+/// What an opinion's points and an investigation's team and activities say, searched as
+/// fields of their own.
+fn detail_texts(d: &crate::document::Document) -> Vec<&str> {
+    match &d.details {
+        Details::Opinion(o) => o.points.iter().map(|p| p.text.as_str()).collect(),
+        Details::Investigation(i) => {
+            let leader = i.team.as_ref().and_then(|t| t.leader.as_deref());
+            leader
+                .into_iter()
+                .chain(i.activities.iter().flat_map(|a| {
+                    [Some(a.kind.as_str()), a.place.as_deref(), a.note.as_deref()]
+                        .into_iter()
+                        .flatten()
+                }))
+                .collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -104,6 +131,9 @@ pub(super) fn doc_tokens(site: &Site, p: &Page, mut emit: impl FnMut(u32, bool))
     }
     if let Details::Speech(s) = &d.details {
         field(&s.speaker, false);
+    }
+    for text in detail_texts(d) {
+        field(text, false);
     }
     if let Details::Rectification(r) = &d.details {
         for i in &r.items {

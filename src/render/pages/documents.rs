@@ -1,4 +1,5 @@
-//! A document's own page (review, speech, notice, rectification or free page) and, beside it,
+//! A document's own page (review, speech, notice, rectification, opinion, investigation or
+//! free page) and, beside it,
 //! its search document: planning, URL, watch key, the [`DocView`] and the render.
 
 use std::borrow::Cow;
@@ -16,8 +17,8 @@ use crate::theme::Theme;
 
 use super::super::context::Ctx;
 use super::super::view::{
-    AttachmentView, DocView, Link, NoticeView, RectificationView, TocEntry, human_size, iso, tally,
-    votes,
+    AttachmentView, ChannelView, DocView, InvestigationView, Link, NoticeView, OpinionView,
+    PointView, RectificationView, TocEntry, human_size, iso, tally, votes,
 };
 use super::super::{Job, Jobs};
 use super::{cards, full, ledgers, templated};
@@ -87,8 +88,8 @@ impl Job for Document {
             ctx.insert("review", &cx.review_view(p, true));
         }
         ctx.insert("column", kind.label);
-        // Columns have a list page to go back to; free pages have none.
-        if kind.nav.is_some() {
+        // Columns and listed kinds have a list page to go back to; free pages have none.
+        if kind.nav.is_some() || kind.listed {
             ctx.insert("column_url", &cx.url(&format!("/{}/", p.doc.kind.plural())));
         }
         ctx.insert("doc", &doc_view(cx, self.0));
@@ -166,20 +167,10 @@ fn doc_view<'s>(cx: &'s Ctx<'_>, i: usize) -> DocView<'s> {
             Details::Speech(s) => Some(s),
             _ => None,
         },
-        notice: match &d.details {
-            Details::Notice(n) => Some(NoticeView {
-                notice_kind: n.notice_kind.map(|k| match k {
-                    NoticeKind::Plan => "plan",
-                    NoticeKind::Announcement => "announcement",
-                    NoticeKind::CallForOpinions => "call_for_opinions",
-                    NoticeKind::Result => "result",
-                }),
-                notice_kind_label: n.notice_kind.map(|k| k.label()),
-                deadline: iso(n.deadline),
-            }),
-            _ => None,
-        },
+        notice: notice(cx, p),
         rectification: rectification(cx, p),
+        opinion: opinion(cx, p),
+        investigation: investigation(cx, p),
         prev,
         next,
         related,
@@ -228,5 +219,78 @@ fn rectification<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<RectificationView<'
         tally,
         verdict: votes.last().map(|v| v.verdict),
         votes,
+    })
+}
+
+/// A notice's kind and deadline; a call for opinions' channels, and how many opinions came in
+/// once its deadline has passed.
+fn notice<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<NoticeView<'s>> {
+    let Details::Notice(n) = &p.doc.details else {
+        return None;
+    };
+    let calls = n.notice_kind == Some(NoticeKind::CallForOpinions);
+    let closed = n.deadline.is_some_and(|d| d < cx.site.today);
+    Some(NoticeView {
+        notice_kind: n.notice_kind.map(|k| match k {
+            NoticeKind::Plan => "plan",
+            NoticeKind::Announcement => "announcement",
+            NoticeKind::CallForOpinions => "call_for_opinions",
+            NoticeKind::Result => "result",
+        }),
+        notice_kind_label: n.notice_kind.map(|k| k.label()),
+        deadline: iso(n.deadline),
+        channels: if calls {
+            n.channels
+                .iter()
+                .map(|c| ChannelView {
+                    kind: c.kind.name(),
+                    kind_label: c.kind.label(),
+                    value: &c.value,
+                    note: c.note.as_deref(),
+                    href: c.href(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        received: n.received.filter(|_| calls && closed),
+        closed,
+    })
+}
+
+/// An opinion's department, dates and numbered points.
+fn opinion<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<OpinionView<'s>> {
+    let Details::Opinion(o) = &p.doc.details else {
+        return None;
+    };
+    Some(OpinionView {
+        department: cx.dept_link(&o.department),
+        issued: iso(o.issued),
+        reply_deadline: iso(o.reply_deadline),
+        points: o
+            .points
+            .iter()
+            .map(|pt| PointView {
+                id: &pt.id,
+                text: &pt.text,
+                items: Vec::new(),
+            })
+            .collect(),
+    })
+}
+
+/// An investigation's departments, team, questionnaires and activities.
+fn investigation<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<InvestigationView<'s>> {
+    let Details::Investigation(inv) = &p.doc.details else {
+        return None;
+    };
+    let team = inv.team.as_ref();
+    Some(InvestigationView {
+        departments: inv.departments.iter().map(|d| cx.dept_link(d)).collect(),
+        leader: team.and_then(|t| t.leader.as_deref()),
+        members: team.and_then(|t| t.members),
+        deputies: team.and_then(|t| t.deputies),
+        questionnaires: inv.questionnaires,
+        activities: &inv.activities,
     })
 }
