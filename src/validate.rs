@@ -62,6 +62,9 @@ pub struct Known<'a> {
     /// Each ledger item's latest report: only there is it overdue, a later report having
     /// closed or extended it.
     latest: BTreeMap<ItemKey<'a>, &'a Path>,
+    /// The point ids of each department's opinion in each review: what an item's `point`
+    /// may name.
+    points: BTreeMap<(&'a str, &'a str), Vec<&'a str>>,
 }
 
 impl<'a> Known<'a> {
@@ -97,6 +100,17 @@ impl<'a> Known<'a> {
                     Some((key, site.pages[i].doc.source.as_path()))
                 })
                 .collect(),
+            points: site
+                .pages
+                .iter()
+                .filter_map(|p| match (&p.doc.details, p.doc.review.as_deref()) {
+                    (Details::Opinion(o), Some(review)) => Some((
+                        (review, o.department.as_str()),
+                        o.points.iter().map(|pt| pt.id.as_str()).collect(),
+                    )),
+                    _ => None,
+                })
+                .collect(),
         }
     }
 
@@ -118,6 +132,7 @@ impl<'a> Known<'a> {
             &self.review_years,
             self.today,
             &self.latest,
+            &self.points,
         )
             .hash(&mut h);
         h.finish()
@@ -282,9 +297,35 @@ fn check_rectification(
     let mut completions = Locator::new(&doc.text);
     // A scheduled report, previewed, may record what is done by its own date.
     let latest = doc.date.map_or(today, |d| d.max(today));
+    let review = doc.review.as_deref().unwrap_or_default();
+    let points = known.points.get(&(review, rect.department.as_str()));
+    let mut point_lines = Locator::new(&doc.text);
     for (i, item) in rect.items.iter().enumerate() {
+        if let Some(point) = &item.point
+            && !points.is_some_and(|p| p.contains(&point.as_str()))
+        {
+            let line = rect.lines.point.get(i).copied().unwrap_or(0).max(1);
+            let (message, hint) = match points {
+                Some(ids) => (
+                    format!("整改事项 {} 对应的评议意见第 {point} 条不存在", item.id),
+                    format!("本部门的评议意见共有第 {} 条", ids.join("、")),
+                ),
+                None => (
+                    format!(
+                        "整改事项 {} 写了 point: {point},但本评议活动没有给本部门的评议意见",
+                        item.id
+                    ),
+                    "先发布本部门的评议意见(type: opinion),或删去 point".to_string(),
+                ),
+            };
+            diags.push(
+                Diagnostic::error(&doc.source, message)
+                    .at_line(&mut point_lines, line, 1)
+                    .with_hint(hint),
+            );
+        }
         if item.is_overdue(today) && known.is_latest(doc, rect, &item.id) {
-            let line = rect.deadline_lines.get(i).copied().unwrap_or(0).max(1);
+            let line = rect.lines.deadline.get(i).copied().unwrap_or(0).max(1);
             diags.push(
                 Diagnostic::warning(
                     &doc.source,
@@ -306,7 +347,7 @@ fn check_rectification(
             );
         }
         if let Some(done) = item.completed.filter(|&d| d > latest) {
-            let line = rect.completed_lines.get(i).copied().unwrap_or(0).max(1);
+            let line = rect.lines.completed.get(i).copied().unwrap_or(0).max(1);
             diags.push(
                 Diagnostic::error(
                     &doc.source,
@@ -333,7 +374,7 @@ fn check_rectification(
         if let (Some(done), Some(&year)) = (item.completed, year)
             && i32::from(done.year()) < year
         {
-            let line = rect.completed_lines.get(i).copied().unwrap_or(0).max(1);
+            let line = rect.lines.completed.get(i).copied().unwrap_or(0).max(1);
             diags.push(
                 Diagnostic::warning(
                     &doc.source,

@@ -134,12 +134,9 @@ pub struct Rectification {
     pub round: u32,
     pub phase: Phase,
     pub items: Vec<Item>,
-    /// The file line of each item's `deadline` (0 if none), for warnings about overdue items.
+    /// The file lines of each item's keys, for the rules over the whole site.
     #[serde(skip)]
-    pub deadline_lines: Vec<usize>,
-    /// The file line of each item's `completed` (0 if none), for errors about its date.
-    #[serde(skip)]
-    pub completed_lines: Vec<usize>,
+    pub lines: super::ledger::ItemKeyLines,
 }
 
 /// What only one type has.
@@ -234,7 +231,7 @@ fn rectification(r: &mut Report<'_>, raw: &mut Raw, present: &[&str]) -> Rectifi
             Some("每项整改写 id、problem、measures、responsible、deadline、status".into()),
         );
     }
-    let (deadline_lines, completed_lines) = check_items(r, &items);
+    let lines = check_items(r, &items);
     if let Some(0) = raw.round {
         r.at_key("round", 1, "整改轮次 round 从 1 开始".into(), None);
     }
@@ -243,7 +240,6 @@ fn rectification(r: &mut Report<'_>, raw: &mut Raw, present: &[&str]) -> Rectifi
         round: raw.round.unwrap_or(1),
         phase: raw.phase.unwrap_or_default(),
         items,
-        deadline_lines,
-        completed_lines,
+        lines,
     }
 }

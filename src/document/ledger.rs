@@ -88,8 +88,8 @@ pub struct Item {
     pub completed: Option<Date>,
     #[serde(default)]
     pub progress: Vec<Progress>,
-    /// The point of the department's 评议意见 it answers.
-    #[serde(default)]
+    /// The point of the department's 评议意见 it answers: its id, written `2` or `"2"`.
+    #[serde(default, deserialize_with = "point_id")]
     pub point: Option<String>,
     /// Where the problem came from: 评议意见, 评议调查, 群众来信…
     #[serde(default)]
@@ -99,6 +99,11 @@ pub struct Item {
     pub extensions: Vec<Extension>,
     #[serde(default)]
     pub verified: Option<Verified>,
+}
+
+/// A point's id as its opinion has it, from a YAML number or string.
+fn point_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    super::process::number_or_text(d).map(Some)
 }
 
 impl Item {
@@ -125,6 +130,7 @@ struct ItemLines {
     completed: usize,
     extensions: usize,
     verified: usize,
+    point: usize,
 }
 
 fn item_lines(split: &Split<'_>, items_line: usize, count: usize) -> Vec<ItemLines> {
@@ -151,6 +157,7 @@ fn item_lines(split: &Split<'_>, items_line: usize, count: usize) -> Vec<ItemLin
             ("completed:", &mut item.completed),
             ("extensions:", &mut item.extensions),
             ("verified:", &mut item.verified),
+            ("point:", &mut item.point),
         ] {
             if *slot == 0 && frontmatter::has_key(l, key) {
                 *slot = n;
@@ -161,9 +168,17 @@ fn item_lines(split: &Split<'_>, items_line: usize, count: usize) -> Vec<ItemLin
     lines
 }
 
-/// Checks the ledger; returns the file lines of each item's `deadline` and `completed` (0 if
-/// not found).
-pub(super) fn check_items(r: &mut Report<'_>, items: &[Item]) -> (Vec<usize>, Vec<usize>) {
+/// The file line of each item's `deadline`, `completed` and `point` (0 if none), for the
+/// rules `validate` applies.
+#[derive(Debug, Clone, Default)]
+pub struct ItemKeyLines {
+    pub deadline: Vec<usize>,
+    pub completed: Vec<usize>,
+    pub point: Vec<usize>,
+}
+
+/// Checks the ledger; returns the file lines of each item's keys `validate` points at.
+pub(super) fn check_items(r: &mut Report<'_>, items: &[Item]) -> ItemKeyLines {
     let items_line = key_line(r.split, "items", 1).unwrap_or(1);
     let lines = item_lines(r.split, items_line, items.len());
     let mut locator = Locator::new(r.text);
@@ -193,10 +208,11 @@ pub(super) fn check_items(r: &mut Report<'_>, items: &[Item]) -> (Vec<usize>, Ve
             error(key_line, message, hint);
         }
     }
-    (
-        lines.iter().map(|l| l.deadline).collect(),
-        lines.iter().map(|l| l.completed).collect(),
-    )
+    ItemKeyLines {
+        deadline: lines.iter().map(|l| l.deadline).collect(),
+        completed: lines.iter().map(|l| l.completed).collect(),
+        point: lines.iter().map(|l| l.point).collect(),
+    }
 }
 
 /// What is wrong with one item on its own: (the line of the key at fault, 0 for the item's

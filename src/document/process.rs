@@ -24,7 +24,7 @@ pub struct Point {
 }
 
 /// A point's id as a string, from a YAML number or string.
-fn number_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(super) fn number_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     struct V;
     impl serde::de::Visitor<'_> for V {
         type Value = String;

@@ -46,6 +46,22 @@ impl<'a> Ctx<'a> {
             .filter(|p| !std::ptr::eq(*p, review))
             .collect();
         let mut steps = Vec::new();
+        let mut reply_deadline = None;
+        for p in &members {
+            if let Details::Opinion(o) = &p.doc.details
+                && o.department == dept
+            {
+                reply_deadline = o.reply_deadline;
+                steps.push(Step {
+                    kind: "opinion",
+                    label: "评议意见".to_string(),
+                    round: 0,
+                    date: o.issued.or(p.doc.date),
+                    doc: Some(self.doc_link(p)),
+                    vote: None,
+                });
+            }
+        }
         let mut rects: Vec<(u32, Phase, Option<Date>, &Page)> = members
             .iter()
             .filter_map(|p| match &p.doc.details {
@@ -88,7 +104,11 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
-        let (stands, state) = self.stands(&steps, r, dept);
+        let (mut stands, state) = self.stands(&steps, r, dept);
+        // Until the department reports, the date its report is due.
+        if let (Some(due), false) = (reply_deadline, steps.iter().any(|s| s.kind == "report")) {
+            stands.push_str(&format!("（整改情况报告应于 {due} 前报送）"));
+        }
         Chain {
             steps,
             stands,

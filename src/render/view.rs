@@ -176,7 +176,7 @@ pub struct ChannelView<'a> {
 pub struct PointView<'a> {
     pub id: &'a str,
     pub text: &'a str,
-    /// The ledger items that answer this point: none yet (ledger items do not name points).
+    /// The ledger items that answer this point (their `point`), each as it now stands.
     pub items: Vec<ItemView<'a>>,
 }
 

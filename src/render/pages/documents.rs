@@ -17,11 +17,11 @@ use crate::theme::Theme;
 
 use super::super::context::Ctx;
 use super::super::view::{
-    AttachmentView, ChannelView, DocView, InvestigationView, Link, NoticeView, OpinionView,
-    PointView, RectificationView, TocEntry, human_size, iso, tally, votes,
+    AttachmentView, ChannelView, DocView, InvestigationView, ItemView, Link, NoticeView,
+    OpinionView, PointView, RectificationView, TocEntry, human_size, iso, tally, votes,
 };
 use super::super::{Job, Jobs};
-use super::{cards, full, ledgers, templated};
+use super::{cards, full, ledgers, rows, templated};
 
 /// Page `i` of `site.pages`.
 pub struct Document(pub usize);
@@ -63,6 +63,10 @@ impl Job for Document {
         if p.doc.kind == Kind::Review {
             let members = p.doc.review_id().and_then(|r| ix.by_review.get(r));
             ledgers(h, ix.pages_at(members));
+        }
+        // An opinion lists under each point the department's items that answer it.
+        if let Details::Opinion(o) = &p.doc.details {
+            rows(h, ix.pages_at(ix.by_dept.get(o.department.as_str())));
         }
         // A ledger item a later report carried on: that report.
         if let Details::Rectification(r) = &p.doc.details {
@@ -259,9 +263,26 @@ fn notice<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<NoticeView<'s>> {
 }
 
 /// An opinion's department, dates and numbered points.
-fn opinion<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<OpinionView<'s>> {
+fn opinion<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<OpinionView<'s>> {
     let Details::Opinion(o) = &p.doc.details else {
         return None;
+    };
+    // The department's items in this review, each once as it now stands.
+    let rows = cx.index.tracker_by_dept.get(o.department.as_str());
+    let answering = |id: &str| -> Vec<ItemView<'s>> {
+        rows.into_iter()
+            .flatten()
+            .filter(|&&(i, j)| {
+                let q = &cx.site.pages[i].doc;
+                match &q.details {
+                    Details::Rectification(r) if q.review == p.doc.review => {
+                        r.items.get(j).and_then(|x| x.point.as_deref()) == Some(id)
+                    }
+                    _ => false,
+                }
+            })
+            .filter_map(|&(i, j)| cx.tracked_view(i, j))
+            .collect()
     };
     Some(OpinionView {
         department: cx.dept_link(&o.department),
@@ -273,7 +294,7 @@ fn opinion<'s>(cx: &Ctx<'_>, p: &'s Page) -> Option<OpinionView<'s>> {
             .map(|pt| PointView {
                 id: &pt.id,
                 text: &pt.text,
-                items: Vec::new(),
+                items: answering(&pt.id),
             })
             .collect(),
     })
