@@ -29,6 +29,7 @@ pub const THEME_IDS: &[&str] = &[
     "stages-h",
     "sum-h",
     "votes-h",
+    "vr-h",
 ];
 
 /// How the ids the theme makes from data begin (`item-{{ loop.index }}`, `rv-{{ r.id }}`,

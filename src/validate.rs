@@ -1,6 +1,6 @@
 //! The rules that need the whole site: ids that exist, one document per URL, reserved URLs,
-//! overdue ledger items (warnings) and items closed after today. A [`Site`] in, diagnostics
-//! out.
+//! overdue ledger items (warnings) and items closed after today, and a review's votes
+//! (`results`). A [`Site`] in, diagnostics out.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -12,6 +12,8 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::document::{Details, Document, Kind, Rectification, Review};
 use crate::site::Site;
+
+mod results;
 
 /// First URL segments the generator uses itself, besides each column's folder
 /// (`/speeches/`, `/reviews/`…, from the kind table): a page slug must not take them.
@@ -50,6 +52,8 @@ pub struct Known<'a> {
     dept_ids: Vec<&'a str>,
     review_ids: Vec<&'a str>,
     today: Date,
+    /// How a vote's verdict follows from its counts.
+    satisfaction: crate::config::Satisfaction,
 }
 
 impl<'a> Known<'a> {
@@ -70,6 +74,7 @@ impl<'a> Known<'a> {
                 })
                 .collect(),
             today: site.today,
+            satisfaction: site.config.satisfaction,
         }
     }
 
@@ -77,7 +82,13 @@ impl<'a> Known<'a> {
     /// are too.
     pub fn fingerprint(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        (&self.dept_ids, &self.review_ids, self.today).hash(&mut h);
+        (
+            &self.dept_ids,
+            &self.review_ids,
+            self.today,
+            self.satisfaction.fingerprint(),
+        )
+            .hash(&mut h);
         h.finish()
     }
 }
@@ -137,7 +148,7 @@ pub fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
     diags
 }
 
-/// A review's departments and the departments of its votes.
+/// A review's departments and its votes.
 fn check_review(known: &Known<'_>, doc: &Document, r: &Review, diags: &mut Vec<Diagnostic>) {
     let from = doc.line_of("departments", 1);
     for d in &r.departments {
@@ -145,23 +156,7 @@ fn check_review(known: &Known<'_>, doc: &Document, r: &Review, diags: &mut Vec<D
             diags.push(known.unknown_dept(doc, "departments", from, d));
         }
     }
-    let mut from = doc.line_of("results", 1);
-    for v in &r.results {
-        let line = doc.line_of("department", from);
-        from = line + 1;
-        if !known.dept_ids.contains(&v.department.as_str()) {
-            diags.push(known.unknown_dept(doc, "department", line, &v.department));
-        } else if !r.departments.contains(&v.department) {
-            diags.push(doc.error_at(
-                "department",
-                line,
-                format!(
-                    "测评结果中的部门 `{}` 不在本次评议的 departments 中",
-                    v.department
-                ),
-            ));
-        }
-    }
+    results::check(known, doc, r, diags);
 }
 
 /// A rectification's department, its overdue items (warnings) and items closed after today.
