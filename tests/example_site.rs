@@ -30,6 +30,10 @@ fn example_site_builds_with_every_url() {
         "data/2025/items.csv",
         "data/2026/items.json",
         "data/2026/items.csv",
+        "data/2025/results.json",
+        "data/2025/results.csv",
+        "data/2026/results.json",
+        "data/2026/results.csv",
     ] {
         assert!(site.out().join(path).is_file(), "{path} missing");
     }
@@ -72,4 +76,83 @@ fn example_site_builds_with_every_url() {
             }
         }
     }
+}
+
+/// The review page lists every vote with its meeting, date and head counts, and its kind; the
+/// year's open data has every vote.
+#[test]
+fn the_review_page_and_open_data_show_every_vote() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options())
+        .unwrap_or_else(|e| panic!("{}", describe(&e)));
+    let page = site.html("reviews/2025/index.html");
+    assert_eq!(texts(&page, ".doc-tags .kind")[0], "工作评议");
+    let rows = texts(&page, "table.vote-results tbody tr");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (row, expected) in rows.iter().zip([
+        [
+            "示例市住房和城乡建设局",
+            "第1轮",
+            "第二十九次会议",
+            "2025年10月29日",
+            "45人",
+            "40人",
+            "29票",
+            "满意",
+        ],
+        [
+            "示例市交通运输局",
+            "第1轮",
+            "第二十九次会议",
+            "2025年10月29日",
+            "45人",
+            "40人",
+            "6票",
+            "不满意",
+        ],
+        [
+            "示例市交通运输局",
+            "第2轮",
+            "第三十一次会议",
+            "2025年12月24日",
+            "45人",
+            "39人",
+            "15票",
+            "基本满意",
+        ],
+    ]) {
+        for text in expected {
+            assert!(row.contains(text), "{text} not in {row}");
+        }
+    }
+    // 2026's review writes neither `kind` nor meetings: neither is shown.
+    let page = site.html("reviews/2026/index.html");
+    assert_eq!(texts(&page, ".doc-tags .kind"), ["2026年度"]);
+    assert!(texts(&page, "table.vote-results").is_empty());
+
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("data/2025/results.json")).unwrap();
+    let votes = json.as_array().unwrap();
+    assert_eq!(votes.len(), 3);
+    assert_eq!(votes[1]["department"], "transport");
+    assert_eq!(votes[1]["round"], 1);
+    assert_eq!(votes[1]["meeting"], "市第十七届人大常委会第二十九次会议");
+    assert_eq!(votes[1]["date"], "2025-10-29");
+    assert_eq!(
+        (votes[1]["members"].clone(), votes[1]["present"].clone()),
+        (45.into(), 40.into())
+    );
+    assert_eq!(votes[1]["verdict"], "不满意");
+    let csv = site.read("data/2025/results.csv");
+    assert!(csv.starts_with("\u{feff}年度,评议活动,部门编号,部门,测评轮次,测评会议,测评日期,组成人员,出席人数,满意,基本满意,不满意,测评结论\n"), "{csv}");
+    assert!(csv.contains("\n2025,2025,transport,示例市交通运输局,2,市第十七届人大常委会第三十一次会议,2025-12-24,45,39,15,19,3,基本满意\n"), "{csv}");
+    // 2026's votes, without meetings, have empty cells and nulls there.
+    let csv = site.read("data/2026/results.csv");
+    assert!(
+        csv.contains("\n2026,2026,education,示例市教育局,1,,,,,31,6,1,满意\n"),
+        "{csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("data/2026/results.json")).unwrap();
+    assert!(json[0]["meeting"].is_null() && json[0]["members"].is_null());
 }

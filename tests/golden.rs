@@ -18,8 +18,9 @@ use crate::support::*;
 /// Output paths (relative to the built site) that have an expected file of the same path under
 /// `tests/golden/`. Chosen to reach the most template branches with few files: the speech has
 /// a venue and tags, the notice an attachment and a document number, the rectification an
-/// overdue item and a 督办 record, the review and the department a re-vote; the search
-/// document is that rectification's, with its ledger.
+/// overdue item and a 督办 record, the review and the department a re-vote (the review with
+/// its meetings and head counts); the search document is that rectification's, with its
+/// ledger.
 const GOLDEN: &[&str] = &[
     // documents, one of each kind
     "2025/speeches/mobilization-speech/index.html",
@@ -46,6 +47,8 @@ const GOLDEN: &[&str] = &[
     "feed.xml",
     "sitemap.xml",
     "data/2025/items.json",
+    "data/2025/results.json",
+    "data/2025/results.csv",
     "search/index.html",
     "search/meta.json",
     "search/docs/8.json",
