@@ -78,6 +78,79 @@ fn example_site_builds_with_every_url() {
     }
 }
 
+/// Each rectification report shows the verdict its review's `results` record for its own
+/// department and round, or 本轮尚未测评: never another round's. The expectation is read from
+/// the example's front matter, so that it holds however the example grows.
+#[test]
+fn every_rectification_shows_the_verdict_of_its_own_round() {
+    use pingyi::document::{Details, Document};
+
+    // A third round of transport's rectification, not yet voted on.
+    let round_2 =
+        std::fs::read_to_string(repo().join("content/2025/rectifications/transport-round-2.md"))
+            .unwrap();
+    let site = TestSite::example().file(
+        "content/2025/rectifications/transport-round-3.md",
+        &round_2.replacen("round: 2", "round: 3", 1),
+    );
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options())
+        .unwrap_or_else(|e| panic!("{}", describe(&e)));
+
+    let docs: Vec<Document> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(site.root()).unwrap();
+            Document::parse(rel, &std::fs::read_to_string(e.path()).unwrap()).unwrap()
+        })
+        .collect();
+    let verdict_of = |review: &str, department: &str, round: u32| {
+        docs.iter().find_map(|d| match &d.details {
+            Details::Review(r) if r.id == review => Some(
+                r.results
+                    .iter()
+                    .find(|v| v.department == department && v.round == round)
+                    .map(|v| v.verdict.label()),
+            ),
+            _ => None,
+        })?
+    };
+    let mut shown = Vec::new();
+    for d in &docs {
+        let Details::Rectification(r) = &d.details else {
+            continue;
+        };
+        let page = site.html(&format!("{}index.html", &d.url()[1..]));
+        let verdicts = texts(&page, ".verdict");
+        let expected = verdict_of(d.review_id().unwrap(), &r.department, r.round);
+        match expected {
+            Some(v) => {
+                assert_eq!(texts(&page, ".doc-tags .verdict"), [v], "{}", d.url());
+                assert!(verdicts.iter().all(|x| x == v), "{}: {verdicts:?}", d.url());
+                assert_eq!(texts(&page, "table.votes tbody tr").len(), 1, "{}", d.url());
+            }
+            None => {
+                assert!(verdicts.is_empty(), "{}: {verdicts:?}", d.url());
+                assert_eq!(texts(&page, ".doc-tags .pending"), ["本轮尚未测评"]);
+            }
+        }
+        shown.push((d.url().to_string(), expected));
+    }
+    assert!(shown.len() >= 7, "{shown:?}");
+    // Transport's round-1 report was voted 不满意; round 2 基本满意; round 3 not yet.
+    for (url, verdict) in [
+        ("/2025/rectifications/transport-round-1/", Some("不满意")),
+        ("/2025/rectifications/transport-round-2/", Some("基本满意")),
+        ("/2025/rectifications/transport-round-3/", None),
+    ] {
+        assert!(
+            shown.contains(&(url.to_string(), verdict)),
+            "{url}: {shown:?}"
+        );
+    }
+}
+
 /// The review page lists every vote with its meeting, date and head counts, and its kind; the
 /// year's open data has every vote.
 #[test]

@@ -19,13 +19,14 @@ use crate::support::*;
 /// `tests/golden/`. Chosen to reach the most template branches with few files: the speech has
 /// a venue and tags, the notice an attachment and a document number, the rectification an
 /// overdue item and a 督办 record, the review and the department a re-vote (the review with
-/// its meetings and head counts); the search document is that rectification's, with its
-/// ledger.
+/// its meetings and head counts), the report of the round voted 不满意 its own round's verdict;
+/// the search document is that rectification's, with its ledger.
 const GOLDEN: &[&str] = &[
     // documents, one of each kind
     "2025/speeches/mobilization-speech/index.html",
     "2026/notices/review-plan/index.html",
     "2025/rectifications/housing-round-1/index.html",
+    "2025/rectifications/transport-round-1/index.html",
     "reviews/2025/index.html",
     "about/index.html",
     // lists and indexes

@@ -118,9 +118,10 @@ pub struct RectificationView<'a> {
     pub round: u32,
     pub items: Vec<ItemView<'a>>,
     pub tally: Tally,
-    /// The department's 满意度测评 rounds in the document's review cycle, oldest first.
+    /// The 满意度测评 of this report's round (its department, its review cycle): none before
+    /// the vote, else one. A report never shows another round's vote.
     pub votes: Vec<VoteView>,
-    /// The last round's verdict.
+    /// This round's verdict; `None`: 本轮尚未测评.
     pub verdict: Option<&'static str>,
 }
 
@@ -361,6 +362,11 @@ impl VoteView {
             || self.members.is_some()
             || self.present.is_some()
     }
+}
+
+/// The vote of round `round` among `votes` (a department's), if it was held.
+pub fn vote_of_round(votes: Vec<VoteView>, round: u32) -> Option<VoteView> {
+    votes.into_iter().find(|v| v.round == round)
 }
 
 /// The verdict of the latest round among `votes`: where the department stands.

@@ -17,7 +17,7 @@ use crate::theme::Theme;
 use super::super::context::Ctx;
 use super::super::view::{
     AttachmentView, DocView, Link, NoticeView, RectificationView, TocEntry, human_size, iso, tally,
-    votes,
+    vote_of_round, votes,
 };
 use super::super::{Job, Jobs};
 use super::{cards, full, ledgers, templated};
@@ -194,26 +194,26 @@ fn attachments(cx: &Ctx<'_>, p: &Page) -> Vec<AttachmentView> {
         .collect()
 }
 
-/// A rectification's ledger, with the votes on its department in its review.
+/// A rectification's ledger, with the vote of its round on its department in its review: the
+/// report of round 1 shows round 1's verdict, even once round 2 has been voted on.
 fn rectification<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<RectificationView<'s>> {
     let Details::Rectification(r) = &p.doc.details else {
         return None;
     };
-    let votes = p
+    let vote = p
         .doc
         .review_id()
         .and_then(|id| cx.index.review(id))
         .and_then(|p| match &p.doc.details {
-            Details::Review(review) => Some(votes(review, &r.department)),
+            Details::Review(review) => vote_of_round(votes(review, &r.department), r.round),
             _ => None,
-        })
-        .unwrap_or_default();
+        });
     Some(RectificationView {
         department: cx.dept_link(&r.department),
         round: r.round,
         items: cx.items_of(p),
         tally: tally(&r.items, cx.site.today),
-        verdict: votes.last().map(|v| v.verdict),
-        votes,
+        verdict: vote.as_ref().map(|v| v.verdict),
+        votes: vote.into_iter().collect(),
     })
 }
