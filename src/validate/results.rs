@@ -36,13 +36,15 @@ pub(super) fn check(known: &Known<'_>, doc: &Document, r: &Review, diags: &mut V
                         "测评结果中的部门 `{}` 不在本次评议的 departments 中",
                         v.department
                     ),
-                ),
+                )
+                .with_hint("测评的部门须是本次评议的受评部门:请改正部门 id,或把它加入 departments"),
                 "department",
             ));
         }
         if v.round == 0 {
             diags.push(at(
-                Diagnostic::error(&doc.source, "测评轮次 round 从 1 开始"),
+                Diagnostic::error(&doc.source, "测评轮次 round 从 1 开始")
+                    .with_hint("第一次测评写 round: 1(也可不写),再次测评写 2、3……"),
                 "round",
             ));
         } else if let Some(first) = seen.insert((&v.department, v.round), line("round")) {
@@ -353,6 +355,73 @@ mod tests {
         assert!(d[0].2.contains("未知部门 `housng`"));
         assert_eq!(d[1].0, 11);
         assert!(d[1].2.contains("不在本次评议的 departments 中"));
+    }
+
+    /// Every problem of a run is reported, each with a hint on what to do.
+    #[test]
+    fn every_problem_is_reported_with_a_hint() {
+        let config = Config::parse(Path::new("site.yaml"), SITE).expect("a valid config");
+        let text = "---\ntitle: 评议\ntype: review\ndate: 2025-03-01\nid: \"2025\"\nyear: 2025\ndepartments: [housing]\nresults:\n  - {department: housng, round: 0, verdict: 满意}\n  - {department: water, verdict: 满意}\n  - {department: housing, round: 3, members: 4, present: 5, satisfied: 1, basically_satisfied: 0, unsatisfied: 0, verdict: 不满意}\n  - {department: housing, round: 3, verdict: 满意}\n---\n";
+        let doc = Document::parse(Path::new("r.md"), text).expect("parses");
+        let Details::Review(r) = &doc.details else {
+            panic!("a review")
+        };
+        let known = Known {
+            dept_ids: config.departments.iter().map(|d| d.id.as_str()).collect(),
+            review_ids: vec!["2025"],
+            today: Date::parse("2026-01-01").expect("a date"),
+            satisfaction: config.satisfaction,
+        };
+        let mut diags = Vec::new();
+        check(&known, &doc, r, &mut diags);
+        // An unknown department and round 0; a department not of the review; present above
+        // members, and no round 2 before round 3; round 3 twice, and again no round 2.
+        let lines: Vec<_> = diags.iter().map(|d| (d.line, d.is_error())).collect();
+        assert_eq!(
+            lines,
+            [
+                (Some(9), true),
+                (Some(9), true),
+                (Some(10), true),
+                (Some(11), true),
+                (Some(11), false),
+                (Some(12), true),
+                (Some(12), false),
+            ],
+            "{diags:#?}"
+        );
+        assert!(diags.iter().all(|d| d.hint.is_some()), "{diags:#?}");
+    }
+
+    /// Watch reuses a document's diagnostics while `Known::fingerprint` stays: a change of
+    /// `satisfaction` in site.yaml must change it, or a verdict would be judged by the old rule.
+    #[test]
+    fn the_fingerprint_covers_satisfaction() {
+        let known = |s: Satisfaction| Known {
+            dept_ids: vec!["housing"],
+            review_ids: vec!["2025"],
+            today: Date::parse("2026-01-01").expect("a date"),
+            satisfaction: s,
+        };
+        let default = Satisfaction::default();
+        let fingerprint = known(default).fingerprint();
+        for other in [
+            Satisfaction {
+                basis: Basis::Members,
+                ..default
+            },
+            Satisfaction {
+                satisfied: 0.6,
+                ..default
+            },
+            Satisfaction {
+                basically_satisfied: 0.4,
+                ..default
+            },
+        ] {
+            assert_ne!(known(other).fingerprint(), fingerprint, "{other:?}");
+        }
+        assert_eq!(known(default).fingerprint(), fingerprint);
     }
 
     #[test]
