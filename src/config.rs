@@ -260,12 +260,7 @@ impl Config {
                 );
             }
         }
-        diags.extend(satisfaction_errors(
-            path,
-            text,
-            &config.satisfaction,
-            line_of,
-        ));
+        diags.extend(satisfaction_errors(path, text, &config.satisfaction));
         // The badge's addresses go into `src` and `href` on every page: only web addresses
         // and site paths, never `javascript:` or `data:`.
         if let Some(badge) = &config.gov_badge {
@@ -328,12 +323,7 @@ impl Config {
 }
 
 /// Shares of `satisfaction` that are not between 0 and 1.
-fn satisfaction_errors(
-    path: &Path,
-    text: &str,
-    satisfaction: &Satisfaction,
-    line_of: impl Fn(&str) -> usize,
-) -> Vec<Diagnostic> {
+fn satisfaction_errors(path: &Path, text: &str, satisfaction: &Satisfaction) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (key, share) in [
         ("satisfied", satisfaction.satisfied),
@@ -342,13 +332,17 @@ fn satisfaction_errors(
         if (0.0..=1.0).contains(&share) {
             continue;
         }
-        // The key's line within `satisfaction`, which may be a block or one line.
-        let line = text
-            .lines()
-            .enumerate()
-            .skip(line_of("satisfaction").saturating_sub(1))
+        // The key's line within `satisfaction` (a block or one line), past comments that
+        // may mention it.
+        let lines = || text.lines().enumerate();
+        let start = lines()
+            .find(|(_, l)| l.starts_with("satisfaction:"))
+            .map_or(0, |(i, _)| i);
+        let line = lines()
+            .skip(start)
+            .filter(|(_, l)| !l.trim_start().starts_with('#'))
             .find(|(_, l)| crate::frontmatter::has_key(l, &format!("{key}:")))
-            .map_or_else(|| line_of("satisfaction"), |(i, _)| i + 1);
+            .map_or(start + 1, |(i, _)| i + 1);
         diags.push(
             Diagnostic::error(
                 path,
@@ -492,10 +486,12 @@ mod tests {
 
     #[test]
     fn satisfaction_shares_and_basis_are_checked() {
-        let text = format!("{MINIMAL}satisfaction:\n  basis: cast\n  satisfied: 1.5\n");
+        let text = format!(
+            "{MINIMAL}# satisfaction: {{basis: present, satisfied: 0.5}}\nsatisfaction:\n  basis: cast\n  # satisfied: 0.5\n  satisfied: 1.5\n"
+        );
         let e = Config::parse(Path::new("site.yaml"), &text).unwrap_err();
         assert_eq!(e.len(), 1, "{e:?}");
-        assert_eq!(e[0].line, Some(8));
+        assert_eq!(e[0].line, Some(10));
         assert!(
             e[0].message.contains("satisfied 是 1.5,应在 0 到 1 之间"),
             "{e:?}"
