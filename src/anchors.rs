@@ -32,6 +32,7 @@ pub const THEME_IDS: &[&str] = &[
     "stages-h",
     "sum-h",
     "votes-h",
+    "vr-h",
 ];
 
 /// How the ids the theme makes from data begin (`item-{{ loop.index }}`, `point-{{ pt.id }}`,

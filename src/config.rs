@@ -53,6 +53,101 @@ pub struct Config {
     /// Review years that are closed and filed away: their pages say so.
     #[serde(default)]
     pub archived_years: Vec<i32>,
+    /// How a 满意度测评's verdict follows from its votes.
+    #[serde(default)]
+    pub satisfaction: Satisfaction,
+}
+
+/// How a verdict follows from the votes: 满意 when the satisfied votes are more than
+/// `satisfied` × the basis, else 基本满意 when satisfied and basically satisfied together are
+/// more than `basically_satisfied` × the basis, else 不满意.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Satisfaction {
+    #[serde(default)]
+    pub basis: Basis,
+    #[serde(default = "half")]
+    pub satisfied: f64,
+    #[serde(default = "half")]
+    pub basically_satisfied: f64,
+}
+
+/// What the shares of [`Satisfaction`] are shares of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// 组成人员总数.
+    Members,
+    /// 出席人数.
+    #[default]
+    Present,
+    /// 投票数: the three counts together.
+    Cast,
+}
+
+impl Basis {
+    pub fn label(self) -> &'static str {
+        match self {
+            Basis::Members => "组成人员总数",
+            Basis::Present => "出席人数",
+            Basis::Cast => "投票数",
+        }
+    }
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+impl Default for Satisfaction {
+    fn default() -> Satisfaction {
+        Satisfaction {
+            basis: Basis::default(),
+            satisfied: half(),
+            basically_satisfied: half(),
+        }
+    }
+}
+
+impl Satisfaction {
+    /// The shares in millionths: compared in whole numbers, `0.5 × 40` is exactly 20, and a
+    /// count of 20 is not more than it.
+    fn millionths(share: f64) -> u128 {
+        (share.clamp(0.0, 1.0) * 1_000_000.0).round() as u128
+    }
+
+    /// The verdict `satisfied` and `basically_satisfied` votes out of `basis` give, or `None`
+    /// when a number it needs is not given.
+    pub fn verdict(
+        &self,
+        basis: Option<u64>,
+        satisfied: Option<u32>,
+        basically_satisfied: Option<u32>,
+    ) -> Option<crate::document::Verdict> {
+        use crate::document::Verdict;
+        let basis = u128::from(basis?);
+        let more_than =
+            |votes: u128, share: f64| votes * 1_000_000 > Satisfaction::millionths(share) * basis;
+        let satisfied = u128::from(satisfied?);
+        if more_than(satisfied, self.satisfied) {
+            return Some(Verdict::Satisfied);
+        }
+        let both = satisfied + u128::from(basically_satisfied?);
+        Some(if more_than(both, self.basically_satisfied) {
+            Verdict::BasicallySatisfied
+        } else {
+            Verdict::Unsatisfied
+        })
+    }
+
+    /// A hash of it, for what a check depends on.
+    pub fn fingerprint(&self) -> (Basis, u64, u64) {
+        (
+            self.basis,
+            self.satisfied.to_bits(),
+            self.basically_satisfied.to_bits(),
+        )
+    }
 }
 
 /// The 党政机关网站标识 block. The official one is an external script; sites whose readers
@@ -165,6 +260,7 @@ impl Config {
                 );
             }
         }
+        diags.extend(satisfaction_errors(path, text, &config.satisfaction));
         // The badge's addresses go into `src` and `href` on every page: only web addresses
         // and site paths, never `javascript:` or `data:`.
         if let Some(badge) = &config.gov_badge {
@@ -224,6 +320,39 @@ impl Config {
             .unwrap_or(&self.base_url);
         rest.split('/').next().unwrap_or(rest)
     }
+}
+
+/// Shares of `satisfaction` that are not between 0 and 1.
+fn satisfaction_errors(path: &Path, text: &str, satisfaction: &Satisfaction) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (key, share) in [
+        ("satisfied", satisfaction.satisfied),
+        ("basically_satisfied", satisfaction.basically_satisfied),
+    ] {
+        if (0.0..=1.0).contains(&share) {
+            continue;
+        }
+        // The key's line within `satisfaction` (a block or one line), past comments that
+        // may mention it.
+        let lines = || text.lines().enumerate();
+        let start = lines()
+            .find(|(_, l)| l.starts_with("satisfaction:"))
+            .map_or(0, |(i, _)| i);
+        let line = lines()
+            .skip(start)
+            .filter(|(_, l)| !l.trim_start().starts_with('#'))
+            .find(|(_, l)| crate::frontmatter::has_key(l, &format!("{key}:")))
+            .map_or(start + 1, |(i, _)| i + 1);
+        diags.push(
+            Diagnostic::error(
+                path,
+                format!("satisfaction 的 {key} 是 {share},应在 0 到 1 之间"),
+            )
+            .at(text, line, 1)
+            .with_hint("写所占比例的小数,例如过半数写 0.5,三分之二写 0.6667"),
+        );
+    }
+    diags
 }
 
 /// What is wrong with the departments' ids: not fit for a URL, too long, given twice.
@@ -320,6 +449,63 @@ mod tests {
         assert_eq!(d.message, "未知字段 `organiser`");
         assert_eq!(d.hint.as_deref(), Some("是不是 `organizer`?"));
         assert_eq!(d.line, Some(6));
+    }
+
+    #[test]
+    fn satisfaction_defaults_to_more_than_half_of_those_present() {
+        use crate::document::Verdict;
+        let c = Config::parse(Path::new("site.yaml"), MINIMAL).unwrap();
+        let s = c.satisfaction;
+        assert_eq!(s.basis, Basis::Present);
+        let v = |s: Satisfaction, basis, sat, basic| s.verdict(Some(basis), Some(sat), Some(basic));
+        assert_eq!(v(s, 40, 21, 0), Some(Verdict::Satisfied));
+        // Exactly half is not more than half.
+        assert_eq!(v(s, 40, 20, 0), Some(Verdict::Unsatisfied));
+        assert_eq!(v(s, 40, 20, 1), Some(Verdict::BasicallySatisfied));
+        assert_eq!(v(s, 40, 2, 8), Some(Verdict::Unsatisfied));
+        // Without a count it needs, no verdict follows.
+        assert_eq!(s.verdict(None, Some(30), Some(1)), None);
+        assert_eq!(s.verdict(Some(40), Some(2), None), None);
+        assert_eq!(
+            s.verdict(Some(40), Some(30), None),
+            Some(Verdict::Satisfied)
+        );
+
+        let text = format!(
+            "{MINIMAL}satisfaction:\n  basis: members\n  satisfied: 0.6667\n  basically_satisfied: 0.5\n"
+        );
+        let s = Config::parse(Path::new("site.yaml"), &text)
+            .unwrap()
+            .satisfaction;
+        assert_eq!(s.basis, Basis::Members);
+        // Two thirds of 45 is 30: 30 votes are not more than 0.6667 of them (but more than
+        // half), 31 are.
+        assert_eq!(v(s, 45, 30, 0), Some(Verdict::BasicallySatisfied));
+        assert_eq!(v(s, 45, 31, 0), Some(Verdict::Satisfied));
+    }
+
+    #[test]
+    fn satisfaction_shares_and_basis_are_checked() {
+        let text = format!(
+            "{MINIMAL}# satisfaction: {{basis: present, satisfied: 0.5}}\nsatisfaction:\n  basis: cast\n  # satisfied: 0.5\n  satisfied: 1.5\n"
+        );
+        let e = Config::parse(Path::new("site.yaml"), &text).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].line, Some(10));
+        assert!(
+            e[0].message.contains("satisfied 是 1.5,应在 0 到 1 之间"),
+            "{e:?}"
+        );
+        let text = format!("{MINIMAL}satisfaction: {{basis: votes}}\n");
+        let e = Config::parse(Path::new("site.yaml"), &text).unwrap_err();
+        assert!(e[0].message.contains("`votes`"), "{e:?}");
+        assert!(
+            e[0].hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("members, present, cast"),
+            "{e:?}"
+        );
     }
 
     #[test]

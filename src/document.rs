@@ -23,7 +23,8 @@ mod process;
 use crate::kind::KINDS;
 pub use crate::kind::Kind;
 pub use details::{
-    Details, Notice, NoticeKind, Phase, Rectification, Review, Speech, Stage, Verdict, VoteResult,
+    Details, Notice, NoticeKind, Phase, Rectification, Review, ReviewKind, Speech, Stage, Verdict,
+    VoteResult,
 };
 pub use ledger::{Extension, Item, Progress, Status, Verified};
 pub use process::{Activity, Channel, ChannelKind, Investigation, Opinion, Point, Team};
@@ -57,6 +58,9 @@ struct Raw {
     draft: Option<bool>,
     // review
     id: Option<String>,
+    /// The review's `kind` (`type` is the document's kind).
+    #[serde(rename = "kind")]
+    review_kind: Option<ReviewKind>,
     year: Option<i32>,
     departments: Option<Vec<String>>,
     stages: Option<Vec<Stage>>,
@@ -121,6 +125,7 @@ impl Raw {
     fn present(&self) -> Vec<&'static str> {
         let set = [
             ("id", self.id.is_some()),
+            ("kind", self.review_kind.is_some()),
             ("year", self.year.is_some()),
             ("departments", self.departments.is_some()),
             ("stages", self.stages.is_some()),
@@ -542,13 +547,81 @@ mod tests {
 
     #[test]
     fn every_field_of_some_types_names_the_types_it_is_for() {
-        let all = "id: a\nyear: 2024\ndepartments: []\nstages: []\nresults: []\nspeaker: a\nspeaker_title: a\noccasion: a\nvenue: a\nnotice_kind: plan\ndeadline: 2024-01-01\ndepartment: a\nround: 1\nitems: []\nreview: a\nchannels: []\nreceived: 1\nissued: 2024-01-01\nreply_deadline: 2024-01-01\npoints: []\nteam: {}\nquestionnaires: 1\nactivities: []\n";
+        let all = "id: a\nkind: work\nyear: 2024\ndepartments: []\nstages: []\nresults: []\nspeaker: a\nspeaker_title: a\noccasion: a\nvenue: a\nnotice_kind: plan\ndeadline: 2024-01-01\ndepartment: a\nround: 1\nitems: []\nreview: a\nchannels: []\nreceived: 1\nissued: 2024-01-01\nreply_deadline: 2024-01-01\npoints: []\nteam: {}\nquestionnaires: 1\nactivities: []\n";
         let raw: Raw = serde_yaml::from_str(all).unwrap();
         let present = raw.present();
         assert_eq!(present.len(), all.lines().count());
         for field in present {
             assert!(crate::kind::owners(field).next().is_some(), "{field}");
         }
+    }
+
+    #[test]
+    fn a_review_has_a_kind_and_votes_with_or_without_counts() {
+        let text = "---\ntitle: 评议\ntype: review\nkind: follow_up\ndate: 2025-03-01\nid: \"2025\"\nyear: 2025\ndepartments: [housing]\nresults:\n  - {department: housing, meeting: 第二十次会议, date: 2025-10-29, members: 45, present: 40, satisfied: 30, basically_satisfied: 8, unsatisfied: 2, verdict: 满意}\n  - {department: housing, round: 2, verdict: 满意}\n---\n";
+        let d = parse("content/2025/review.md", text).unwrap();
+        let Details::Review(r) = &d.details else {
+            panic!()
+        };
+        assert_eq!(r.kind(), ReviewKind::FollowUp);
+        assert_eq!(r.kind().label(), "跟踪评议");
+        assert_eq!(r.results[0].meeting.as_deref(), Some("第二十次会议"));
+        assert_eq!(
+            (r.results[0].members, r.results[0].present),
+            (Some(45), Some(40))
+        );
+        assert_eq!(r.results[0].cast(), Some(40));
+        assert_eq!((r.results[1].satisfied, r.results[1].cast()), (None, None));
+        // Without `kind`, a 工作评议; the open data leaves out what is not written.
+        let plain = text.replace("kind: follow_up\n", "");
+        let d = parse("content/2025/review.md", &plain).unwrap();
+        let Details::Review(r) = &d.details else {
+            panic!()
+        };
+        assert_eq!(r.kind(), ReviewKind::Work);
+        let json = serde_json::to_string(&r.results[1]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"department":"housing","round":2,"verdict":"满意"}"#
+        );
+    }
+
+    #[test]
+    fn a_review_kind_must_be_one_of_three_and_only_on_a_review() {
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 评议\ntype: review\nkind: followup\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].location(), "content/a.md:4:7");
+        assert!(e[0].message.contains("`followup`"), "{e:?}");
+        assert!(e[0].hint.as_deref().unwrap().contains("follow_up"), "{e:?}");
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 通知\ntype: notice\ndate: 2024-01-01\nreview: \"2024\"\nkind: work\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].location(), "content/a.md:6:1");
+        assert!(
+            e[0].message.contains("字段 `kind` 不适用于 type: notice"),
+            "{e:?}"
+        );
+        assert_eq!(e[0].hint.as_deref(), Some("`kind` 只用于 review"));
+    }
+
+    #[test]
+    fn a_negative_count_is_an_error_naming_the_result() {
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 评议\ntype: review\nresults:\n  - {department: a, satisfied: -3, verdict: 满意}\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].line, Some(5));
+        assert!(
+            e[0].message.contains("results[0].satisfied")
+                && e[0].message.contains("不小于 0 的整数"),
+            "{e:?}"
+        );
     }
 
     #[test]

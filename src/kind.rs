@@ -82,7 +82,7 @@ pub const KINDS: &[KindInfo] = &[
         label: "评议活动",
         short_label: "评议活动",
         template: "review.html",
-        fields: &["id", "year", "departments", "stages", "results"],
+        fields: &["id", "kind", "year", "departments", "stages", "results"],
         required: &["date", "id", "year", "departments"],
         nav: Some(0),
         group: Some(0),
@@ -99,9 +99,20 @@ stages:                              # 评议阶段及起止日期
   - {name: 评议调查, start: @YEAR@-04-01, end: @YEAR@-06-30}
   - {name: 集中评议, start: @YEAR@-07-01, end: @YEAR@-09-30}
   - {name: 整改落实, start: @YEAR@-10-01, end: @YEAR@-12-31}
+# kind: work                           # work 工作评议（默认）、follow_up 跟踪评议、special 专题评议
 # 满意度测评后填写，verdict 为 满意、基本满意 或 不满意；再次测评的写 round: 2
+# meeting、date、members（组成人员）、present（出席）和三项票数都可不写，只公布结论的只写 verdict
 # results:
-#   - {department: @DEPARTMENT@, round: 1, satisfied: 30, basically_satisfied: 8, unsatisfied: 2, verdict: 满意}
+#   - department: @DEPARTMENT@
+#     round: 1
+#     meeting: 市人大常委会第X次会议
+#     date: @YEAR@-10-30
+#     members: 45
+#     present: 40
+#     satisfied: 30
+#     basically_satisfied: 8
+#     unsatisfied: 2
+#     verdict: 满意
 # summary: 摘要；不写则取正文第一段
 # tags: [工作评议]
 ",

@@ -495,6 +495,43 @@ mod tests {
     }
 
     #[test]
+    fn the_reviews_commented_out_kind_and_results_parse_once_uncommented() {
+        let f = Fields {
+            title: yaml_text("2026年度工作评议"),
+            date: Date::parse("2026-05-12").unwrap(),
+            review: None,
+            id: "2026".into(),
+            year: 2026,
+            departments: vec!["housing".into()],
+        };
+        let text = front_matter(Kind::Review, &f);
+        let uncommented: String = text
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.starts_with("kind:") || rest.starts_with("results:") => {
+                    rest.to_string()
+                }
+                _ => l
+                    .strip_prefix("#   ")
+                    .map_or(l.to_string(), |r| format!("  {r}")),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let doc = Document::parse(Path::new("content/x.md"), &format!("{uncommented}\n"))
+            .unwrap_or_else(|d| panic!("{uncommented}\n{}", d[0]));
+        let crate::document::Details::Review(r) = &doc.details else {
+            panic!("a review")
+        };
+        assert_eq!(r.kind(), crate::document::ReviewKind::Work);
+        let v = &r.results[0];
+        assert_eq!(
+            (v.members, v.present, v.cast()),
+            (Some(45), Some(40), Some(40))
+        );
+        assert_eq!(v.date.map(|d| d.to_string()).as_deref(), Some("2026-10-30"));
+    }
+
+    #[test]
     fn every_type_parses_with_awkward_titles() {
         let date = Date::parse("2026-05-12").unwrap();
         for kind in [

@@ -1,7 +1,8 @@
 //! The rules that need the whole site: ids that exist, one document per URL, one opinion per
-//! review and department, reserved URLs, overdue ledger items (warnings) and items closed after
-//! today; and the warnings about one document (activities out of order, channels on a notice
-//! that calls for none). A [`Site`] in, diagnostics out.
+//! review and department, reserved URLs, overdue ledger items (warnings), items closed after
+//! today, the points items answer, and a review's votes (`results`); and the warnings about
+//! one document (activities out of order, channels on a notice that calls for none). A
+//! [`Site`] in, diagnostics out.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -19,6 +20,8 @@ use crate::document::{
 };
 use crate::site::Site;
 use crate::site::tracked::ItemKey;
+
+mod results;
 
 /// First URL segments the generator uses itself, besides each column's folder
 /// (`/speeches/`, `/reviews/`…, from the kind table): a page slug must not take them.
@@ -65,6 +68,8 @@ pub struct Known<'a> {
     /// The point ids of each department's opinion in each review: what an item's `point`
     /// may name.
     points: BTreeMap<(&'a str, &'a str), Vec<&'a str>>,
+    /// How a vote's verdict follows from its counts.
+    satisfaction: crate::config::Satisfaction,
 }
 
 impl<'a> Known<'a> {
@@ -111,6 +116,7 @@ impl<'a> Known<'a> {
                     _ => None,
                 })
                 .collect(),
+            satisfaction: site.config.satisfaction,
         }
     }
 
@@ -133,6 +139,7 @@ impl<'a> Known<'a> {
             self.today,
             &self.latest,
             &self.points,
+            self.satisfaction.fingerprint(),
         )
             .hash(&mut h);
         h.finish()
@@ -253,7 +260,7 @@ fn check_investigation(
     }
 }
 
-/// A review's departments and the departments of its votes.
+/// A review's departments and its votes.
 fn check_review(known: &Known<'_>, doc: &Document, r: &Review, diags: &mut Vec<Diagnostic>) {
     let from = doc.line_of("departments", 1);
     for d in &r.departments {
@@ -261,23 +268,7 @@ fn check_review(known: &Known<'_>, doc: &Document, r: &Review, diags: &mut Vec<D
             diags.push(known.unknown_dept(doc, "departments", from, d));
         }
     }
-    let mut from = doc.line_of("results", 1);
-    for v in &r.results {
-        let line = doc.line_of("department", from);
-        from = line + 1;
-        if !known.dept_ids.contains(&v.department.as_str()) {
-            diags.push(known.unknown_dept(doc, "department", line, &v.department));
-        } else if !r.departments.contains(&v.department) {
-            diags.push(doc.error_at(
-                "department",
-                line,
-                format!(
-                    "测评结果中的部门 `{}` 不在本次评议的 departments 中",
-                    v.department
-                ),
-            ));
-        }
-    }
+    results::check(known, doc, r, diags);
 }
 
 /// A rectification's department, its overdue items (warnings) and items closed after today.

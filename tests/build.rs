@@ -333,24 +333,34 @@ fn chinese_file_names_get_pinyin_urls() {
 }
 
 #[test]
-fn rectification_page_shows_the_departments_votes_of_its_review() {
-    let site = TestSite::valid().built();
+fn rectification_page_shows_the_vote_of_its_own_round() {
+    // Round 1 was voted 不满意, round 2 基本满意: the round-1 report shows round 1 alone.
+    let site = TestSite::valid()
+        .file(
+            "content/2024/rectifications/transport-2.md",
+            &RECTIFICATION
+                .replace("round: 1", "round: 2")
+                .replace("date: 2024-11-01", "date: 2024-11-20"),
+        )
+        .built();
     let page = site.html("2024/rectifications/transport/index.html");
-    // The text table, for screen readers, has every round…
+    // The text table, for screen readers, has its round…
     let rounds = texts(&page, ".votes-section table.votes tbody tr");
-    assert_eq!(rounds.len(), 2, "{rounds:?}");
+    assert_eq!(rounds.len(), 1, "{rounds:?}");
     assert!(rounds[0].contains("第1轮") && rounds[0].contains("不满意"));
-    assert!(rounds[1].contains("第2轮") && rounds[1].contains("基本满意"));
-    // …and the chart draws each round as three segments in inline SVG.
-    assert_eq!(texts(&page, ".vote-row").len(), 2);
-    assert_eq!(
-        attrs(&page, ".vote-row svg rect.seg-s", "width"),
-        ["25.0%", "50.0%"]
-    );
-    // The verdict of the last round heads the page.
-    assert_eq!(texts(&page, ".doc-tags .verdict"), ["基本满意"]);
+    // …and the chart draws it as three segments in inline SVG.
+    assert_eq!(texts(&page, ".vote-row").len(), 1);
+    assert_eq!(attrs(&page, ".vote-row svg rect.seg-s", "width"), ["25.0%"]);
+    // Its round's verdict heads the page, not the later round's.
+    assert_eq!(texts(&page, ".doc-tags .verdict"), ["不满意"]);
 
-    // A department without votes gets no chart.
+    let page = site.html("2024/rectifications/transport-2/index.html");
+    assert_eq!(texts(&page, ".doc-tags .verdict"), ["基本满意"]);
+    let rounds = texts(&page, ".votes-section table.votes tbody tr");
+    assert_eq!(rounds.len(), 1, "{rounds:?}");
+    assert!(rounds[0].contains("第2轮") && rounds[0].contains("基本满意"));
+
+    // A round not voted on yet says so, and gets no chart.
     let site = TestSite::valid()
         .file(
             "content/2024/rectifications/housing.md",
@@ -361,6 +371,46 @@ fn rectification_page_shows_the_departments_votes_of_its_review() {
         .built();
     let page = site.html("2024/rectifications/housing/index.html");
     assert!(texts(&page, ".votes-section").is_empty());
+    assert!(texts(&page, ".doc-tags .verdict").is_empty());
+    assert_eq!(texts(&page, ".doc-tags .pending"), ["本轮尚未测评"]);
+}
+
+#[test]
+fn a_vote_published_without_counts_shows_its_verdict_alone_and_its_meeting_escaped() {
+    let review = REVIEW.replace(
+        "  - {department: transport, round: 1, satisfied: 10, basically_satisfied: 12, unsatisfied: 18, verdict: 不满意}\n",
+        "  - {department: transport, round: 1, meeting: \"<b>第5次</b>会议\", date: 2024-10-29, verdict: 不满意}\n",
+    );
+    let site = TestSite::valid()
+        .file("content/2024/review.md", &review)
+        .built();
+    let page = site.html("2024/rectifications/transport/index.html");
+    assert_eq!(texts(&page, ".doc-tags .verdict"), ["不满意"]);
+    assert_eq!(texts(&page, ".vote-row .pending"), ["未公布票数"]);
+    let rounds = texts(&page, "table.votes tbody tr");
+    assert_eq!(rounds.len(), 1);
+    assert!(
+        rounds[0].contains("未公布") && rounds[0].contains("不满意"),
+        "{rounds:?}"
+    );
+
+    let html = site.read("reviews/2024/index.html");
+    assert!(
+        html.contains("<td>&lt;b&gt;第5次&lt;/b&gt;会议</td>"),
+        "the meeting is escaped"
+    );
+    assert!(!html.contains("<b>第5次"));
+    let page = scraper::Html::parse_document(&html);
+    let rows = texts(&page, "table.vote-results tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains("<b>第5次</b>会议") && rows[0].contains("2024年10月29日"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[0].contains("—") && rows[0].contains("不满意"),
+        "{rows:?}"
+    );
 }
 
 #[test]

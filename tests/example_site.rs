@@ -36,6 +36,10 @@ fn example_site_builds_with_every_url() {
         "data/2025/documents.json",
         "data/2026/items.json",
         "data/2026/items.csv",
+        "data/2025/results.json",
+        "data/2025/results.csv",
+        "data/2026/results.json",
+        "data/2026/results.csv",
     ] {
         assert!(site.out().join(path).is_file(), "{path} missing");
     }
@@ -78,4 +82,156 @@ fn example_site_builds_with_every_url() {
             }
         }
     }
+}
+
+/// Each rectification report shows the verdict its review's `results` record for its own
+/// department and round, or 本轮尚未测评: never another round's. The expectation is read from
+/// the example's front matter, so that it holds however the example grows.
+#[test]
+fn every_rectification_shows_the_verdict_of_its_own_round() {
+    use pingyi::document::{Details, Document};
+
+    // A third round of transport's rectification, not yet voted on.
+    let round_2 =
+        std::fs::read_to_string(repo().join("content/2025/rectifications/transport-round-2.md"))
+            .unwrap();
+    let site = TestSite::example().file(
+        "content/2025/rectifications/transport-round-3.md",
+        &round_2.replacen("round: 2", "round: 3", 1),
+    );
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options())
+        .unwrap_or_else(|e| panic!("{}", describe(&e)));
+
+    let docs: Vec<Document> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(site.root()).unwrap();
+            Document::parse(rel, &std::fs::read_to_string(e.path()).unwrap()).unwrap()
+        })
+        .collect();
+    let verdict_of = |review: &str, department: &str, round: u32| {
+        docs.iter().find_map(|d| match &d.details {
+            Details::Review(r) if r.id == review => Some(
+                r.results
+                    .iter()
+                    .find(|v| v.department == department && v.round == round)
+                    .map(|v| v.verdict.label()),
+            ),
+            _ => None,
+        })?
+    };
+    let mut shown = Vec::new();
+    for d in &docs {
+        let Details::Rectification(r) = &d.details else {
+            continue;
+        };
+        let page = site.html(&format!("{}index.html", &d.url()[1..]));
+        let verdicts = texts(&page, ".verdict");
+        let expected = verdict_of(d.review_id().unwrap(), &r.department, r.round);
+        match expected {
+            Some(v) => {
+                assert_eq!(texts(&page, ".doc-tags .verdict"), [v], "{}", d.url());
+                assert!(verdicts.iter().all(|x| x == v), "{}: {verdicts:?}", d.url());
+                assert_eq!(texts(&page, "table.votes tbody tr").len(), 1, "{}", d.url());
+            }
+            None => {
+                assert!(verdicts.is_empty(), "{}: {verdicts:?}", d.url());
+                assert_eq!(texts(&page, ".doc-tags .pending"), ["本轮尚未测评"]);
+            }
+        }
+        shown.push((d.url().to_string(), expected));
+    }
+    assert!(shown.len() >= 7, "{shown:?}");
+    // Transport's round-1 report was voted 不满意; round 2 基本满意; round 3 not yet.
+    for (url, verdict) in [
+        ("/2025/rectifications/transport-round-1/", Some("不满意")),
+        ("/2025/rectifications/transport-round-2/", Some("基本满意")),
+        ("/2025/rectifications/transport-round-3/", None),
+    ] {
+        assert!(
+            shown.contains(&(url.to_string(), verdict)),
+            "{url}: {shown:?}"
+        );
+    }
+}
+
+/// The review page lists every vote with its meeting, date and head counts, and its kind; the
+/// year's open data has every vote.
+#[test]
+fn the_review_page_and_open_data_show_every_vote() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options())
+        .unwrap_or_else(|e| panic!("{}", describe(&e)));
+    let page = site.html("reviews/2025/index.html");
+    assert_eq!(texts(&page, ".doc-tags .kind")[0], "工作评议");
+    let rows = texts(&page, "table.vote-results tbody tr");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (row, expected) in rows.iter().zip([
+        [
+            "示例市住房和城乡建设局",
+            "第1轮",
+            "第二十九次会议",
+            "2025年10月29日",
+            "45人",
+            "40人",
+            "29票",
+            "满意",
+        ],
+        [
+            "示例市交通运输局",
+            "第1轮",
+            "第二十九次会议",
+            "2025年10月29日",
+            "45人",
+            "40人",
+            "6票",
+            "不满意",
+        ],
+        [
+            "示例市交通运输局",
+            "第2轮",
+            "第三十一次会议",
+            "2025年12月24日",
+            "45人",
+            "39人",
+            "15票",
+            "基本满意",
+        ],
+    ]) {
+        for text in expected {
+            assert!(row.contains(text), "{text} not in {row}");
+        }
+    }
+    // 2026's review writes neither `kind` nor meetings: neither is shown.
+    let page = site.html("reviews/2026/index.html");
+    assert_eq!(texts(&page, ".doc-tags .kind"), ["2026年度"]);
+    assert!(texts(&page, "table.vote-results").is_empty());
+
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("data/2025/results.json")).unwrap();
+    let votes = json.as_array().unwrap();
+    assert_eq!(votes.len(), 3);
+    assert_eq!(votes[1]["department"], "transport");
+    assert_eq!(votes[1]["round"], 1);
+    assert_eq!(votes[1]["meeting"], "市第十七届人大常委会第二十九次会议");
+    assert_eq!(votes[1]["date"], "2025-10-29");
+    assert_eq!(
+        (votes[1]["members"].clone(), votes[1]["present"].clone()),
+        (45.into(), 40.into())
+    );
+    assert_eq!(votes[1]["verdict"], "不满意");
+    let csv = site.read("data/2025/results.csv");
+    assert!(csv.starts_with("\u{feff}年度,评议活动,部门编号,部门,测评轮次,测评会议,测评日期,组成人员,出席人数,满意,基本满意,不满意,测评结论\n"), "{csv}");
+    assert!(csv.contains("\n2025,2025,transport,示例市交通运输局,2,市第十七届人大常委会第三十一次会议,2025-12-24,45,39,15,19,3,基本满意\n"), "{csv}");
+    // 2026's votes, without meetings, have empty cells and nulls there.
+    let csv = site.read("data/2026/results.csv");
+    assert!(
+        csv.contains("\n2026,2026,education,示例市教育局,1,,,,,31,6,1,满意\n"),
+        "{csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("data/2026/results.json")).unwrap();
+    assert!(json[0]["meeting"].is_null() && json[0]["members"].is_null());
 }

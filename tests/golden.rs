@@ -18,15 +18,19 @@ use crate::support::*;
 /// Output paths (relative to the built site) that have an expected file of the same path under
 /// `tests/golden/`. Chosen to reach the most template branches with few files: the speech has
 /// a venue and tags, the notice an attachment and a document number, the rectification an
-/// overdue item and a 督办 record, the review and the department a re-vote, the opinion its
-/// numbered points, the investigation its team and activities; the search
+/// overdue item and a 督办 record, the review and the department a re-vote (the review with
+/// its meetings and head counts), the report of the round voted 不满意 its own round's verdict,
+/// the opinion its numbered points, the investigation its team and activities; the search
 /// document is that rectification's, with its ledger.
 const GOLDEN: &[&str] = &[
     // documents, one of each kind
     "2025/speeches/mobilization-speech/index.html",
     "2026/notices/review-plan/index.html",
     "2025/rectifications/housing-round-1/index.html",
+    "2025/rectifications/transport-round-1/index.html",
     "reviews/2025/index.html",
+    // a review that writes no `kind` and no meetings: as before they existed
+    "reviews/2026/index.html",
     "about/index.html",
     "2025/opinions/housing/index.html",
     "2025/investigations/housing/index.html",
@@ -54,6 +58,8 @@ const GOLDEN: &[&str] = &[
     "sitemap.xml",
     "data/2025/items.json",
     "data/2025/documents.json",
+    "data/2025/results.json",
+    "data/2025/results.csv",
     "search/index.html",
     "search/meta.json",
     "search/docs/11.json",

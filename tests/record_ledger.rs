@@ -319,8 +319,8 @@ fn an_item_closed_before_its_review_year_is_questioned() {
     assert!(warnings("2024-01-02").is_empty());
 }
 
-/// The department page shows its way through a review as the record has it: each plan and
-/// report of each round, oldest first, each round's vote after its report, and where it
+/// The department page shows its way through a review as the record has it: its opinion, each
+/// plan and report of each round, oldest first, each round's vote after its report, and where it
 /// stands after the last step; the review page gives that last sentence.
 #[test]
 fn a_department_page_shows_the_chain_round_by_round() {
@@ -351,6 +351,18 @@ fn a_department_page_shows_the_chain_round_by_round() {
     }
     reports.sort();
     let mut expected = Vec::new();
+    // The chain begins with the opinion to the department.
+    for e in std::fs::read_dir(repo().join("content/2025/opinions")).unwrap() {
+        let path = e.unwrap().path();
+        let rel = path.strip_prefix(repo()).unwrap().to_path_buf();
+        let doc = Document::parse(&rel, &std::fs::read_to_string(&path).unwrap()).unwrap();
+        if let Details::Opinion(o) = &doc.details
+            && o.department == "transport"
+        {
+            expected.push(format!("评议意见|{}", doc.title));
+        }
+    }
+    assert_eq!(expected.len(), 1, "the example has transport's opinion");
     let last_round = votes.iter().map(|v| v.round).max().unwrap();
     for round in 1..=last_round {
         for (_, phase, _, title) in reports.iter().filter(|x| x.0 == round) {
@@ -390,4 +402,86 @@ fn a_department_page_shows_the_chain_round_by_round() {
             .iter()
             .any(|s| s.starts_with(&stands))
     );
+}
+
+/// An opinion lists under each of its points the items answering it, each once with the
+/// status its latest report gives; an item links back to its point.
+#[test]
+fn an_opinion_lists_under_each_point_the_items_that_answer_it() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options()).unwrap();
+    let sources = items_from_sources();
+    let page = site.html("2025/opinions/transport/index.html");
+    let points = scraper::Selector::parse("ol.points > li").unwrap();
+    let items = scraper::Selector::parse(".point-items li").unwrap();
+    let mut linked = 0;
+    for li in page.select(&points) {
+        let id = li.value().attr("id").unwrap().trim_start_matches("point-");
+        let shown: Vec<String> = li
+            .select(&items)
+            .map(|x| x.text().collect::<String>())
+            .collect();
+        let expected: Vec<&(Report, Item)> = sources
+            .iter()
+            .filter(|((review, dept, _), _)| review == "2025" && dept == "transport")
+            .map(|(_, seen)| seen.last().unwrap())
+            .filter(|(_, item)| item.point.as_deref() == Some(id))
+            .collect();
+        assert_eq!(shown.len(), expected.len(), "point {id}: {shown:?}");
+        for (report, item) in expected {
+            assert!(
+                shown.iter().any(|s| s.contains(&report.1)
+                    && s.contains(&item.problem)
+                    && s.contains(item.status.label())),
+                "point {id}: {shown:?}"
+            );
+            linked += 1;
+        }
+    }
+    assert!(
+        linked >= 5,
+        "the example answers every point of transport's opinion"
+    );
+    // And back: the tracker links each item to its point.
+    let tracker = site.read("rectification-tracker/index.html");
+    assert!(tracker.contains("/2025/opinions/transport/#point-4\">对应评议意见第4条</a>"));
+}
+
+/// `point` names a point of the department's opinion in the same review; anything else is an
+/// error on its line.
+#[test]
+fn an_item_answering_a_point_the_opinion_does_not_have_is_an_error() {
+    let opinion = "---\ntitle: 评议意见\ntype: opinion\ndate: 2024-09-01\nreview: \"2024\"\ndepartment: transport\npoints:\n  - {id: 1, text: 第一条}\n  - {id: 2, text: 第二条}\n---\n正文\n";
+    let report = |point: &str| {
+        format!(
+            "---\ntitle: 整改情况报告\ntype: rectification\ndate: 2024-10-01\nreview: \"2024\"\ndepartment: transport\nitems:\n  - id: \"1\"\n    point: {point}\n    problem: 问题\n    measures: 措施\n    responsible: 科室\n    deadline: 2024-12-31\n    status: in_progress\n---\n正文\n"
+        )
+    };
+    let with_opinion = |point: &str| {
+        TestSite::valid()
+            .file("content/2024/opinions/transport.md", opinion)
+            .file("content/2024/rectifications/transport.md", &report(point))
+    };
+    with_opinion("2").built();
+    with_opinion("\"1\"").built();
+    let errors = with_opinion("3").errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("评议意见第 3 条不存在"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(errors[0].line, Some(9));
+    assert!(errors[0].hint.as_deref().unwrap().contains("第 1、2 条"));
+    // No opinion to the department at all.
+    let errors = TestSite::valid()
+        .file("content/2024/rectifications/transport.md", &report("1"))
+        .errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("没有给本部门的评议意见"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(errors[0].line, Some(9));
 }

@@ -556,6 +556,13 @@ fn dates_before_1949_or_after_2100_are_errors_naming_the_field() {
             "content/2024/review.md:9:25",
             "stages[0].start",
         ),
+        (
+            "review.md",
+            "round: 1, satisfied: 10",
+            "round: 1, date: 0023-10-29, satisfied: 10",
+            "content/2024/review.md:14:45",
+            "results[0].date",
+        ),
     ];
     for &(doc, from, to, at, field) in cases {
         let original = match doc {
@@ -601,6 +608,110 @@ fn dates_before_1949_or_after_2100_are_errors_naming_the_field() {
             "content/2024/review.md:6:1 年度 20244 不在 1949 至 2100 之间,多半是笔误",
             "site.yaml:10:1 年度 23 不在 1949 至 2100 之间,多半是笔误",
         ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Votes that cannot be true.
+
+/// The review of the test site with `results` in place of its own.
+fn review_with_results(results: &str) -> String {
+    let start = REVIEW.find("results:\n").unwrap();
+    let end = REVIEW.rfind("---\n").unwrap();
+    format!("{}results:\n{results}{}", &REVIEW[..start], &REVIEW[end..])
+}
+
+/// `location message` of every diagnostic of the review, errors and warnings alike.
+fn review_diagnostics(site: &TestSite) -> Vec<String> {
+    let all = match pingyi::check(site.root(), &TestSite::options()) {
+        Ok(warnings) => warnings,
+        Err(diags) => diags,
+    };
+    all.iter()
+        .filter(|d| d.path == Path::new("content/2024/review.md"))
+        .map(|d| {
+            let level = if d.is_error() { "error" } else { "warning" };
+            format!("{} {level} {}", d.location(), d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn every_impossible_vote_of_a_review_is_reported_at_its_line_in_one_run() {
+    let results = "  - {department: transport, round: 1, members: 45, satisfied: 10, basically_satisfied: 12, unsatisfied: 18, verdict: 不满意}
+  - {department: transport, round: 1, verdict: 不满意}
+  - {department: housing, members: 45, present: 46, verdict: 满意}
+  - department: transport
+    round: 2
+    present: 40
+    satisfied: 30
+    basically_satisfied: 8
+    unsatisfied: 5
+    verdict: 满意
+";
+    let site = TestSite::valid().file("content/2024/review.md", &review_with_results(results));
+    let diags = review_diagnostics(&site);
+    assert_eq!(
+        diags,
+        [
+            "content/2024/review.md:15:1 error 部门 `transport` 第1轮的测评结果写了两次(第 14 行已有)",
+            "content/2024/review.md:16:1 error 出席人数 present: 46 多于组成人员总数 members: 45",
+            "content/2024/review.md:19:1 error 部门 `transport` 第2轮的票数合计 43 多于出席人数 present: 40",
+        ],
+    );
+    // The other documents of the review are checked against it as usual: nothing else.
+    assert_eq!(site.errors().len(), 3);
+}
+
+#[test]
+fn a_vote_whose_verdict_the_counts_contradict_is_a_warning_at_its_line() {
+    let results = "  - department: transport
+    members: 45
+    present: 40
+    satisfied: 2
+    basically_satisfied: 8
+    unsatisfied: 30
+    verdict: 满意
+";
+    let site = TestSite::valid().file("content/2024/review.md", &review_with_results(results));
+    assert_eq!(
+        review_diagnostics(&site),
+        [
+            "content/2024/review.md:20:1 warning 部门 `transport` 第1轮测评结论写的是满意,但按票数(满意 2 票、基本满意 8 票、不满意 30 票,出席人数 40)应为不满意"
+        ],
+    );
+    // The site builds: a warning does not stop the publication.
+    site.build().unwrap();
+
+    // Under site.yaml's `satisfaction`, the same counts may bear the verdict out.
+    let results = "  - {department: transport, members: 45, present: 40, satisfied: 21, basically_satisfied: 8, unsatisfied: 11, verdict: 满意}\n";
+    let site = TestSite::valid().file("content/2024/review.md", &review_with_results(results));
+    assert_eq!(review_diagnostics(&site), Vec::<String>::new());
+    let site = site.file(
+        "site.yaml",
+        &format!("{SITE_YAML}satisfaction: {{basis: members, satisfied: 0.5}}\n"),
+    );
+    let diags = review_diagnostics(&site);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0].contains("组成人员总数 45)应为基本满意"),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn a_second_round_after_a_round_not_voted_unsatisfied_is_a_warning() {
+    let results = "  - {department: transport, round: 1, verdict: 基本满意}
+  - {department: transport, round: 2, verdict: 满意}
+  - {department: housing, round: 2, verdict: 满意}
+";
+    let site = TestSite::valid().file("content/2024/review.md", &review_with_results(results));
+    assert_eq!(
+        review_diagnostics(&site),
+        [
+            "content/2024/review.md:15:1 warning 部门 `transport` 第1轮测评为基本满意,不需要第2轮测评",
+            "content/2024/review.md:16:1 warning 部门 `housing` 有第2轮测评,却没有第1轮的测评结果",
+        ],
     );
 }
 

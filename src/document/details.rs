@@ -62,16 +62,81 @@ pub struct Stage {
     pub end: Date,
 }
 
+/// What kind of 评议 a review cycle is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    #[default]
+    Work,
+    FollowUp,
+    Special,
+}
+
+impl ReviewKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReviewKind::Work => "work",
+            ReviewKind::FollowUp => "follow_up",
+            ReviewKind::Special => "special",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::Work => "工作评议",
+            ReviewKind::FollowUp => "跟踪评议",
+            ReviewKind::Special => "专题评议",
+        }
+    }
+}
+
+/// One 满意度测评: a department's vote in one round. The counts, the meeting and the head
+/// counts are optional (some offices publish the verdict alone); new fields are left out of
+/// the open data when not written, so a site that does not use them publishes what it did.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoteResult {
     pub department: String,
     #[serde(default = "one")]
     pub round: u32,
-    pub satisfied: u32,
-    pub basically_satisfied: u32,
-    pub unsatisfied: u32,
+    /// The meeting that voted, e.g. 市第十六届人大常委会第二十次会议.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// 组成人员总数.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+    /// 出席人数.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfied: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basically_satisfied: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsatisfied: Option<u32>,
     pub verdict: Verdict,
+}
+
+impl VoteResult {
+    /// The votes cast: the sum of the three counts, when all three are given.
+    pub fn cast(&self) -> Option<u64> {
+        Some(
+            u64::from(self.satisfied?)
+                + u64::from(self.basically_satisfied?)
+                + u64::from(self.unsatisfied?),
+        )
+    }
+
+    /// The sum of the counts that are given: no more than were present, whatever is missing.
+    pub fn counted(&self) -> u64 {
+        [self.satisfied, self.basically_satisfied, self.unsatisfied]
+            .into_iter()
+            .flatten()
+            .map(u64::from)
+            .sum()
+    }
 }
 
 fn one() -> u32 {
@@ -81,10 +146,20 @@ fn one() -> u32 {
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub id: String,
+    /// As written: `None` is a 工作评议 (see [`Review::kind`]), left out of the open data.
+    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
+    pub review_kind: Option<ReviewKind>,
     pub year: i32,
     pub departments: Vec<String>,
     pub stages: Vec<Stage>,
     pub results: Vec<VoteResult>,
+}
+
+impl Review {
+    /// What kind of 评议 it is: 工作评议 unless `kind` says otherwise.
+    pub fn kind(&self) -> ReviewKind {
+        self.review_kind.unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -214,6 +289,7 @@ fn review(r: &mut Report<'_>, raw: &mut Raw) -> Review {
     }
     Review {
         id,
+        review_kind: raw.review_kind,
         year: raw.year.unwrap_or_default(),
         departments: raw.departments.take().unwrap_or_default(),
         stages,

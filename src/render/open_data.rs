@@ -1,6 +1,7 @@
 //! Open data, `/data/{year}/`: `documents.json`, every document of the year with its
-//! metadata, and `items.json` and `items.csv`, every ledger item of the year, for reuse and
-//! audit (docs/open-data.md gives the schema).
+//! metadata, `items.json` and `items.csv`, every ledger item of the year, and `results.json`
+//! and `results.csv`, every 满意度测评 of the year's review cycles, for reuse and audit
+//! (docs/open-data.md gives the schema).
 
 use std::borrow::Cow;
 
@@ -43,6 +44,8 @@ impl Job for Data {
             format!("data/{y}/documents.json"),
             format!("data/{y}/items.csv"),
             format!("data/{y}/items.json"),
+            format!("data/{y}/results.csv"),
+            format!("data/{y}/results.json"),
         ]
     }
 
@@ -94,6 +97,25 @@ struct DataRow<'a> {
     extensions: &'a [crate::document::Extension],
     verified_by: Option<&'a str>,
     verified_date: Option<String>,
+}
+
+/// One vote in `results.json`: a department's 满意度测评 in one round. What the review does
+/// not give is null.
+#[derive(Serialize)]
+struct ResultRow<'a> {
+    year: i32,
+    review: &'a str,
+    department: &'a str,
+    department_name: &'a str,
+    round: u32,
+    meeting: Option<&'a str>,
+    date: Option<String>,
+    members: Option<u32>,
+    present: Option<u32>,
+    satisfied: Option<u32>,
+    basically_satisfied: Option<u32>,
+    unsatisfied: Option<u32>,
+    verdict: &'static str,
 }
 
 /// An attachment in `documents.json`.
@@ -211,7 +233,7 @@ fn json_lines<T: Serialize>(rows: &[T], row_bytes: usize) -> Vec<u8> {
     bytes
 }
 
-/// The year's three files.
+/// The year's five files.
 fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
     let documents: Vec<DocumentRow<'_>> = cx
         .index
@@ -219,6 +241,7 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         .map(|p| document_row(cx, p))
         .collect();
     let rows = item_rows(cx, year);
+    let results = result_rows(cx, year);
     vec![
         Output::bytes(
             format!("data/{year}/documents.json"),
@@ -226,6 +249,14 @@ fn open_data(cx: &Ctx<'_>, year: i32) -> Vec<Output> {
         ),
         Output::bytes(format!("data/{year}/items.json"), json_lines(&rows, 1024)),
         Output::bytes(format!("data/{year}/items.csv"), items_csv(year, &rows)),
+        Output::bytes(
+            format!("data/{year}/results.json"),
+            json_lines(&results, 320),
+        ),
+        Output::bytes(
+            format!("data/{year}/results.csv"),
+            results_csv(year, &results),
+        ),
     ]
 }
 
@@ -278,6 +309,16 @@ fn item_rows<'a>(cx: &Ctx<'a>, year: i32) -> Vec<DataRow<'a>> {
     rows
 }
 
+/// A cell Excel would run as a formula (=, +, -, @, or a tab or return first) is written with
+/// a leading apostrophe: opened, it shows as text.
+fn cell(v: &str) -> Cow<'_, str> {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{v}"))
+    } else {
+        Cow::Borrowed(v)
+    }
+}
+
 /// `items.csv`: the rows of `items.json` under Chinese headings.
 fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
     // A BOM so that Excel, what most offices open a CSV with, reads the Chinese right.
@@ -308,15 +349,6 @@ fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
         "核验单位",
         "核验日期",
     ]);
-    // A cell Excel would run as a formula (=, +, -, @, or a tab or return first) is
-    // written with a leading apostrophe: opened, it shows as text.
-    fn cell(v: &str) -> Cow<'_, str> {
-        if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            Cow::Owned(format!("'{v}"))
-        } else {
-            Cow::Borrowed(v)
-        }
-    }
     let year_text = year.to_string();
     for r in rows {
         let round = r.round.to_string();
@@ -362,6 +394,92 @@ fn items_csv(year: i32, rows: &[DataRow<'_>]) -> Vec<u8> {
             .iter()
             .map(|c| c.as_bytes()),
         );
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Every vote of the year's review cycles: by review id, then department (in the review's
+/// order) and round.
+fn result_rows<'a>(cx: &Ctx<'a>, year: i32) -> Vec<ResultRow<'a>> {
+    let site = cx.site;
+    let mut reviews: Vec<&crate::document::Review> = site
+        .of_kind(Kind::Review)
+        .filter(|p| p.doc.year() == Some(year))
+        .filter_map(|p| match &p.doc.details {
+            Details::Review(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    reviews.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut rows = Vec::new();
+    for r in reviews {
+        let place = |d: &str| r.departments.iter().position(|x| x == d);
+        let mut votes: Vec<_> = r.results.iter().collect();
+        votes.sort_by_key(|v| (place(&v.department), v.round));
+        rows.extend(votes.into_iter().map(|v| {
+            ResultRow {
+                year,
+                review: &r.id,
+                department: &v.department,
+                department_name: site
+                    .config
+                    .department(&v.department)
+                    .map_or("", |d| d.name.as_str()),
+                round: v.round,
+                meeting: v.meeting.as_deref(),
+                date: iso(v.date),
+                members: v.members,
+                present: v.present,
+                satisfied: v.satisfied,
+                basically_satisfied: v.basically_satisfied,
+                unsatisfied: v.unsatisfied,
+                verdict: v.verdict.label(),
+            }
+        }));
+    }
+    rows
+}
+
+/// `results.csv`: the rows of `results.json` under Chinese headings, what is not given left
+/// empty. With a BOM, as `items.csv`.
+fn results_csv(year: i32, rows: &[ResultRow<'_>]) -> Vec<u8> {
+    let mut csv_bytes = Vec::with_capacity(rows.len() * 256 + 256);
+    csv_bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut w = csv::Writer::from_writer(csv_bytes);
+    let _ = w.write_record([
+        "年度",
+        "评议活动",
+        "部门编号",
+        "部门",
+        "测评轮次",
+        "测评会议",
+        "测评日期",
+        "组成人员",
+        "出席人数",
+        "满意",
+        "基本满意",
+        "不满意",
+        "测评结论",
+    ]);
+    let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let year_text = year.to_string();
+    for r in rows {
+        let record: [Cow<'_, str>; 13] = [
+            Cow::Borrowed(year_text.as_str()),
+            cell(r.review),
+            cell(r.department),
+            cell(r.department_name),
+            Cow::Owned(r.round.to_string()),
+            cell(r.meeting.unwrap_or_default()),
+            Cow::Borrowed(r.date.as_deref().unwrap_or_default()),
+            Cow::Owned(number(r.members)),
+            Cow::Owned(number(r.present)),
+            Cow::Owned(number(r.satisfied)),
+            Cow::Owned(number(r.basically_satisfied)),
+            Cow::Owned(number(r.unsatisfied)),
+            Cow::Borrowed(r.verdict),
+        ];
+        let _ = w.write_record(record.iter().map(|c| c.as_bytes()));
     }
     w.into_inner().unwrap_or_default()
 }

@@ -47,8 +47,9 @@ fn mutate_value(name: &str, value: &str) -> Option<String> {
             && s.bytes().filter(u8::is_ascii_digit).count() == 8
     };
     // Values that must stay one of a few: the next of them.
-    let rotations: [&[&str]; 5] = [
+    let rotations: [&[&str]; 6] = [
         &["in_progress", "registered"],
+        &["work", "follow_up", "special"],
         &["plan", "announcement", "call_for_opinions", "result"],
         &["满意", "基本满意", "不满意"],
         &["education", "ecology", "market", "housing", "transport"],

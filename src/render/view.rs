@@ -94,6 +94,8 @@ pub struct ItemView<'a> {
     pub overdue: bool,
     pub progress: Vec<ProgressView<'a>>,
     pub point: Option<&'a str>,
+    /// The point on its opinion's page.
+    pub point_url: Option<String>,
     pub source: Option<&'a str>,
     /// `部门简称-编号`: an id that does not repeat across departments, for the tracker.
     pub number: String,
@@ -140,9 +142,10 @@ pub struct RectificationView<'a> {
     pub phase: &'static str,
     pub items: Vec<ItemView<'a>>,
     pub tally: Tally,
-    /// The department's 满意度测评 rounds in the document's review cycle, oldest first.
+    /// The 满意度测评 of this report's round (its department, its review cycle): none before
+    /// the vote, else one. A report never shows another round's vote.
     pub votes: Vec<VoteView>,
-    /// The last round's verdict.
+    /// This round's verdict; `None`: 本轮尚未测评.
     pub verdict: Option<&'static str>,
 }
 
@@ -257,9 +260,19 @@ pub struct StageView {
 #[derive(Debug, Clone, Serialize)]
 pub struct VoteView {
     pub round: u32,
-    pub satisfied: u32,
-    pub basically_satisfied: u32,
-    pub unsatisfied: u32,
+    /// The meeting that voted, its date (ISO and `2025年10月29日`), 组成人员 and 出席: each
+    /// `None` when not written.
+    pub meeting: Option<String>,
+    pub date: Option<String>,
+    pub date_zh: Option<String>,
+    pub members: Option<u32>,
+    pub present: Option<u32>,
+    /// The counts, each `None` when not written (some offices publish the verdict alone).
+    pub satisfied: Option<u32>,
+    pub basically_satisfied: Option<u32>,
+    pub unsatisfied: Option<u32>,
+    /// Whether all three counts are written; the shares and `total` are 0 when not.
+    pub has_counts: bool,
     pub total: u32,
     pub verdict: &'static str,
     /// Shares in whole percent, for bars.
@@ -279,10 +292,17 @@ pub struct ReviewedDept {
     pub url: String,
     pub tally: Tally,
     pub votes: Vec<VoteView>,
-    /// The last round's verdict.
+    /// The verdict of its latest round: where the department stands.
     pub verdict: Option<&'static str>,
     /// Its way through the review: opinion, plans, reports, votes.
     pub chain: super::chain::Chain,
+}
+
+/// One vote in a review's results table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultView {
+    pub department: Link,
+    pub vote: VoteView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -298,6 +318,10 @@ pub struct Group {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
     pub id: String,
+    /// `work`, `follow_up` or `special` and its label (工作评议…), when the review writes
+    /// `kind`.
+    pub kind: Option<&'static str>,
+    pub kind_label: Option<&'static str>,
     pub year: i32,
     pub title: String,
     pub url: String,
@@ -305,6 +329,10 @@ pub struct ReviewView {
     pub stages: Vec<StageView>,
     pub current_stage: Option<String>,
     pub departments: Vec<ReviewedDept>,
+    /// Every vote, by department (in the review's order) and round.
+    pub results: Vec<ResultView>,
+    /// Whether any vote has a meeting, date, 组成人员 or 出席 to show beyond the charts.
+    pub results_detailed: bool,
     pub groups: Vec<Group>,
 }
 
@@ -401,37 +429,76 @@ pub fn votes(r: &crate::document::Review, dept: &str) -> Vec<VoteView> {
         .results
         .iter()
         .filter(|v| v.department == dept)
-        .map(|v| {
-            let total = v.satisfied + v.basically_satisfied + v.unsatisfied;
-            let pct = |n: u32| (n * 100).checked_div(total).unwrap_or(0);
-            let two_places = |x: f64| (100.0 * x).round() / 100.0;
-            let share = |n: u32| match total {
-                0 => 0.0,
-                _ => two_places(f64::from(n * 100) / f64::from(total)),
-            };
-            let (s, b) = (share(v.satisfied), share(v.basically_satisfied));
-            VoteView {
-                round: v.round,
-                satisfied: v.satisfied,
-                basically_satisfied: v.basically_satisfied,
-                unsatisfied: v.unsatisfied,
-                total,
-                verdict: v.verdict.label(),
-                satisfied_pct: pct(v.satisfied),
-                basically_satisfied_pct: pct(v.basically_satisfied),
-                unsatisfied_pct: pct(v.unsatisfied),
-                satisfied_share: s,
-                basically_satisfied_share: b,
-                unsatisfied_share: if total == 0 {
-                    0.0
-                } else {
-                    two_places(100.0 - s - b)
-                },
-            }
-        })
+        .map(vote_view)
         .collect();
     votes.sort_by_key(|v| v.round);
     votes
+}
+
+impl VoteView {
+    /// Whether it has a meeting, date, 组成人员 or 出席 to show beyond the counts.
+    pub fn detailed(&self) -> bool {
+        self.meeting.is_some()
+            || self.date.is_some()
+            || self.members.is_some()
+            || self.present.is_some()
+    }
+}
+
+/// The vote of round `round` among `votes` (a department's), if it was held.
+pub fn vote_of_round(votes: Vec<VoteView>, round: u32) -> Option<VoteView> {
+    votes.into_iter().find(|v| v.round == round)
+}
+
+/// The verdict of the latest round among `votes`: where the department stands.
+pub fn latest_verdict(votes: &[VoteView]) -> Option<&'static str> {
+    votes.iter().max_by_key(|v| v.round).map(|v| v.verdict)
+}
+
+fn vote_view(v: &crate::document::VoteResult) -> VoteView {
+    let cast = v.cast().and_then(|c| u32::try_from(c).ok());
+    let total = cast.unwrap_or(0);
+    let count = |n: Option<u32>| if cast.is_some() { n.unwrap_or(0) } else { 0 };
+    let (s, b, u) = (
+        count(v.satisfied),
+        count(v.basically_satisfied),
+        count(v.unsatisfied),
+    );
+    let pct = |n: u32| {
+        (u64::from(n) * 100)
+            .checked_div(u64::from(total))
+            .unwrap_or(0) as u32
+    };
+    let two_places = |x: f64| (100.0 * x).round() / 100.0;
+    let share = |n: u32| match total {
+        0 => 0.0,
+        _ => two_places(f64::from(n) * 100.0 / f64::from(total)),
+    };
+    let (s_share, b_share) = (share(s), share(b));
+    VoteView {
+        round: v.round,
+        meeting: v.meeting.clone(),
+        date: iso(v.date),
+        date_zh: v.date.map(Date::zh),
+        members: v.members,
+        present: v.present,
+        satisfied: v.satisfied,
+        basically_satisfied: v.basically_satisfied,
+        unsatisfied: v.unsatisfied,
+        has_counts: cast.is_some(),
+        total,
+        verdict: v.verdict.label(),
+        satisfied_pct: pct(s),
+        basically_satisfied_pct: pct(b),
+        unsatisfied_pct: pct(u),
+        satisfied_share: s_share,
+        basically_satisfied_share: b_share,
+        unsatisfied_share: if total == 0 {
+            0.0
+        } else {
+            two_places(100.0 - s_share - b_share)
+        },
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -500,6 +567,11 @@ impl<'a> Ctx<'a> {
                 })
                 .collect(),
             point: i.point.as_deref(),
+            point_url: i.point.as_deref().and_then(|pt| {
+                let review = p.doc.review.as_deref()?;
+                let &k = self.index.opinions.get(&(review, r.department.as_str()))?;
+                Some(format!("{}#point-{pt}", self.url(self.site.pages[k].url())))
+            }),
             source: i.source.as_deref(),
             number: format!("{short}-{}", i.id),
             reports: Vec::new(),
@@ -618,7 +690,7 @@ impl<'a> Ctx<'a> {
                     name: link.title,
                     url: link.url,
                     tally: tally(items, today),
-                    verdict: votes.last().map(|v| v.verdict),
+                    verdict: latest_verdict(&votes),
                     votes,
                     chain,
                 }
@@ -629,8 +701,11 @@ impl<'a> Ctx<'a> {
             .filter(|m| m.doc.kind != Kind::Review)
             .copied()
             .collect();
+        let results = self.results(r);
         Some(ReviewView {
             id: r.id.clone(),
+            kind: r.review_kind.map(|k| k.name()),
+            kind_label: r.review_kind.map(|k| k.label()),
             year: r.year,
             title: p.doc.title.clone(),
             url: self.url(p.url()),
@@ -641,12 +716,30 @@ impl<'a> Ctx<'a> {
                 .map(|s| s.name.clone()),
             stages,
             departments,
+            results_detailed: results.iter().any(|x| x.vote.detailed()),
+            results,
             groups: if with_groups {
                 self.groups(&others)
             } else {
                 Vec::new()
             },
         })
+    }
+
+    /// Every vote of review `r`, by department (in the review's order) and round.
+    fn results(&self, r: &crate::document::Review) -> Vec<ResultView> {
+        let place = |d: &str| r.departments.iter().position(|x| x == d);
+        let mut rows: Vec<(Option<usize>, ResultView)> = r
+            .results
+            .iter()
+            .map(|v| {
+                let vote = vote_view(v);
+                let department = self.dept_link(&v.department);
+                (place(&v.department), ResultView { department, vote })
+            })
+            .collect();
+        rows.sort_by_key(|(at, x)| (*at, x.vote.round));
+        rows.into_iter().map(|(_, x)| x).collect()
     }
 
     /// Splits `all` into pages of `per` under `base` (`/notices/`, `/notices/page/2/`, …).

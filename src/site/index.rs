@@ -22,6 +22,8 @@ pub struct Index<'a> {
     pub by_kind: HashMap<Kind, Vec<usize>>,
     /// Review id → its page.
     pub reviews: HashMap<&'a str, usize>,
+    /// (review id, department) → its opinion (评议意见).
+    pub opinions: HashMap<(&'a str, &'a str), usize>,
     /// Tag → its pages, in page order.
     pub by_tag: HashMap<&'a str, Vec<usize>>,
     /// Year → its dated documents (not free pages), in page order.
@@ -44,6 +46,7 @@ impl<'a> Index<'a> {
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
         let mut kind_pos = vec![0; site.pages.len()];
         let mut reviews = HashMap::new();
+        let mut opinions = HashMap::new();
         let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_year: HashMap<i32, Vec<usize>> = HashMap::new();
         for (i, p) in site.pages.iter().map(|p| &**p).enumerate() {
@@ -55,6 +58,9 @@ impl<'a> Index<'a> {
             }
             if let Details::Review(r) = &p.doc.details {
                 reviews.entry(r.id.as_str()).or_insert(i);
+            }
+            if let (Details::Opinion(o), Some(r)) = (&p.doc.details, p.doc.review.as_deref()) {
+                opinions.entry((r, o.department.as_str())).or_insert(i);
             }
             if let Some(r) = p.doc.review_id() {
                 by_review.entry(r).or_default().push(i);
@@ -88,6 +94,7 @@ impl<'a> Index<'a> {
             kind_pos,
             by_kind,
             reviews,
+            opinions,
             by_tag,
             by_year,
             tracker,

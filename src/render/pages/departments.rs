@@ -117,6 +117,14 @@ impl Job for Department<'_> {
             // The overview: its reviews, documents and the tally of all its items.
             let pages: Vec<&Page> = cx.index.pages_at(cx.index.by_dept.get(self.id)).collect();
             ledgers(h, pages.iter().copied());
+            // The chain of each review begins with the department's opinion.
+            full(
+                h,
+                pages
+                    .iter()
+                    .copied()
+                    .filter(|p| p.doc.kind == Kind::Opinion),
+            );
             full(
                 h,
                 pages.iter().copied().filter(|p| p.doc.kind == Kind::Review),

@@ -18,10 +18,11 @@ use crate::theme::Theme;
 use super::super::context::Ctx;
 use super::super::view::{
     AttachmentView, ChannelView, DocView, InvestigationView, ItemView, Link, NoticeView,
-    OpinionView, PointView, RectificationView, TocEntry, human_size, iso, tally, votes,
+    OpinionView, PointView, RectificationView, TocEntry, human_size, iso, tally, vote_of_round,
+    votes,
 };
 use super::super::{Job, Jobs};
-use super::{cards, full, ledgers, rows, templated};
+use super::{cards, full, ledgers, opinion_link, rows, templated};
 
 /// Page `i` of `site.pages`.
 pub struct Document(pub usize);
@@ -63,12 +64,18 @@ impl Job for Document {
         if p.doc.kind == Kind::Review {
             let members = p.doc.review_id().and_then(|r| ix.by_review.get(r));
             ledgers(h, ix.pages_at(members));
+            // Each department's chain begins with its opinion.
+            full(
+                h,
+                ix.pages_at(members).filter(|m| m.doc.kind == Kind::Opinion),
+            );
         }
         // An opinion lists under each point the department's items that answer it.
         if let Details::Opinion(o) = &p.doc.details {
             rows(h, ix.pages_at(ix.by_dept.get(o.department.as_str())));
         }
-        // A ledger item a later report carried on: that report.
+        // A ledger item a later report carried on: that report; the points items answer.
+        opinion_link(h, cx, p);
         if let Details::Rectification(r) = &p.doc.details {
             for j in 0..r.items.len() {
                 if let Some(&(k, _)) = ix.later.get(&(i, j)) {
@@ -197,20 +204,20 @@ fn attachments(cx: &Ctx<'_>, p: &Page) -> Vec<AttachmentView> {
         .collect()
 }
 
-/// A rectification's ledger, with the votes on its department in its review.
+/// A rectification's ledger, with the vote of its round on its department in its review: the
+/// report of round 1 shows round 1's verdict, even once round 2 has been voted on.
 fn rectification<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<RectificationView<'s>> {
     let Details::Rectification(r) = &p.doc.details else {
         return None;
     };
-    let votes = p
+    let vote = p
         .doc
         .review_id()
         .and_then(|id| cx.index.review(id))
         .and_then(|p| match &p.doc.details {
-            Details::Review(review) => Some(votes(review, &r.department)),
+            Details::Review(review) => vote_of_round(votes(review, &r.department), r.round),
             _ => None,
-        })
-        .unwrap_or_default();
+        });
     let items = cx.items_of(p);
     let mut tally = tally(&r.items, cx.site.today);
     // An item a later report carried on is overdue there, if at all.
@@ -221,8 +228,8 @@ fn rectification<'s>(cx: &'s Ctx<'_>, p: &'s Page) -> Option<RectificationView<'
         phase: r.phase.label(),
         items,
         tally,
-        verdict: votes.last().map(|v| v.verdict),
-        votes,
+        verdict: vote.as_ref().map(|v| v.verdict),
+        votes: vote.into_iter().collect(),
     })
 }
 

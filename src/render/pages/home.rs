@@ -58,6 +58,8 @@ impl Job for Home {
         }
         // The current review: its stages, votes and the progress of its departments.
         full(h, site.of_kind(Kind::Review));
+        // Where each department stands begins with its opinion.
+        full(h, site.of_kind(Kind::Opinion));
         rows(h, site.of_kind(Kind::Rectification));
     }
 

@@ -90,5 +90,16 @@ pub fn ledger_items(h: &mut FxHasher, cx: &Ctx<'_>, items: &[(usize, usize)]) {
         for &k in cx.index.carried.get(&(i, j)).into_iter().flatten() {
             pages[k].card_hash.hash(h);
         }
+        opinion_link(h, cx, &pages[i]);
+    }
+}
+
+/// Where a report's items link the points they answer: its department's opinion.
+pub fn opinion_link(h: &mut FxHasher, cx: &Ctx<'_>, report: &Page) {
+    if let (crate::document::Details::Rectification(r), Some(review)) =
+        (&report.doc.details, report.doc.review.as_deref())
+        && let Some(&k) = cx.index.opinions.get(&(review, r.department.as_str()))
+    {
+        cx.site.pages[k].card_hash.hash(h);
     }
 }
