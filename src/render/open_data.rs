@@ -271,7 +271,10 @@ fn item_rows<'a>(cx: &Ctx<'a>, year: i32) -> Vec<DataRow<'a>> {
         let Details::Rectification(r) = &p.doc.details else {
             continue;
         };
-        for i in &r.items {
+        let at = cx.page_index.get(&(p as *const _ as usize)).copied();
+        for (j, i) in r.items.iter().enumerate() {
+            // An item a later report carried on is overdue there, if at all.
+            let superseded = at.is_some_and(|k| cx.index.later.contains_key(&(k, j)));
             rows.push(DataRow {
                 year: Some(year),
                 review: p.doc.review.as_deref().unwrap_or_default(),
@@ -291,7 +294,7 @@ fn item_rows<'a>(cx: &Ctx<'a>, year: i32) -> Vec<DataRow<'a>> {
                 status: i.status.name(),
                 status_label: i.status.label(),
                 completed: iso(i.completed),
-                overdue: i.is_overdue(site.today),
+                overdue: !superseded && i.is_overdue(site.today),
                 phase: match r.phase {
                     crate::document::Phase::Plan => "plan",
                     crate::document::Phase::Report => "report",
