@@ -242,15 +242,7 @@ mod tests {
         let Details::Review(r) = &doc.details else {
             panic!("a review")
         };
-        let known = Known {
-            dept_ids: config.departments.iter().map(|d| d.id.as_str()).collect(),
-            review_ids: vec!["2025"],
-            today: Date::parse("2026-01-01").expect("a date"),
-            satisfaction: config.satisfaction,
-            review_years: Default::default(),
-            latest: Default::default(),
-            points: Default::default(),
-        };
+        let known = known(&config);
         let mut diags = Vec::new();
         check(&known, &doc, r, &mut diags);
         diags
@@ -261,6 +253,18 @@ mod tests {
 
     const GOOD: &str = "  - {department: housing, round: 1, meeting: 第二十次会议, date: 2025-10-29, members: 45, present: 40, satisfied: 29, basically_satisfied: 8, unsatisfied: 1, verdict: 满意}\n  - {department: transport, round: 1, satisfied: 6, basically_satisfied: 11, unsatisfied: 21, verdict: 不满意}\n  - {department: transport, round: 2, verdict: 基本满意}\n";
 
+    /// What the tests' review is checked against: `config`'s departments, review 2025.
+    fn known(config: &Config) -> Known<'_> {
+        Known {
+            dept_ids: config.departments.iter().map(|d| d.id.as_str()).collect(),
+            review_ids: vec!["2025"],
+            today: Date::parse("2026-01-01").expect("a date"),
+            satisfaction: config.satisfaction,
+            review_years: Default::default(),
+            latest: Default::default(),
+            points: Default::default(),
+        }
+    }
     #[test]
     fn consistent_results_pass() {
         assert_eq!(check_results("", GOOD), []);
@@ -369,15 +373,7 @@ mod tests {
         let Details::Review(r) = &doc.details else {
             panic!("a review")
         };
-        let known = Known {
-            dept_ids: config.departments.iter().map(|d| d.id.as_str()).collect(),
-            review_ids: vec!["2025"],
-            today: Date::parse("2026-01-01").expect("a date"),
-            satisfaction: config.satisfaction,
-            review_years: Default::default(),
-            latest: Default::default(),
-            points: Default::default(),
-        };
+        let known = known(&config);
         let mut diags = Vec::new();
         check(&known, &doc, r, &mut diags);
         // An unknown department and round 0; a department not of the review; present above

@@ -154,11 +154,11 @@ const SAMPLES = [
   ['home', '/'],
   ['speech', '/2026/speeches/mobilization-speech/'],
   ['notice', '/2026/notices/review-plan/'],
-  ['rectification', '/2026/rectifications/market-round-1/'],
-  ['opinion', '/2025/opinions/housing/'],
+  ['rectification', '/2025/rectifications/transport-round-2/'],
+  ['opinion', '/2025/opinions/transport/'],
   ['investigation', '/2025/investigations/housing/'],
   ['call-for-opinions', '/2025/notices/call-for-opinions/'],
-  ['review', '/reviews/2026/'],
+  ['review', '/reviews/2025/'],
   ['department', '/departments/transport/'],
   ['tracker', '/rectification-tracker/'],
   ['archive', '/archive/2026/'],
@@ -171,7 +171,10 @@ const SAMPLES = [
   ['404', '/no-such-page/'],
   ['search', '/search/?q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA'],
 ];
-const SHOTS = ['home', 'speech', 'notice', 'rectification', 'review', 'department', 'tracker', 'archive', '404'];
+const SHOTS = [
+  'home', 'speech', 'notice', 'call-for-opinions', 'opinion', 'investigation', 'rectification', 'review',
+  'department', 'tracker', 'archive', '404',
+];
 
 async function browse(origin) {
   let chromium;
