@@ -208,7 +208,12 @@ pub fn new_document(
             ));
         }
     }
-    let year = i32::from(date.year());
+    // A review's year is the one its title names (2027年度工作评议, announced in December
+    // 2026), else its date's.
+    let year = match (req.kind, title_year(&title)) {
+        (Kind::Review, Some(y)) => y,
+        _ => i32::from(date.year()),
+    };
     let cycles = reviews(root);
     let ids: Vec<&str> = cycles.iter().map(|r| r.id.as_str()).collect();
     let review = cycle_of(req, &cycles, &ids, year)?;
@@ -296,14 +301,31 @@ fn new_slug(req: &NewDocument, title: &str, date: Date) -> Result<String, NewErr
     }
 }
 
+/// The year a title names: the first four digits followed by 年 (2027年度工作评议), when it is
+/// a year content may have.
+fn title_year(title: &str) -> Option<i32> {
+    let chars: Vec<char> = title.chars().collect();
+    (0..chars.len().saturating_sub(4)).find_map(|i| {
+        let digits = &chars[i..i + 4];
+        let alone = i == 0 || !chars[i - 1].is_ascii_digit();
+        if !alone || chars[i + 4] != '年' || !digits.iter().all(char::is_ascii_digit) {
+            return None;
+        }
+        let year: i32 = digits.iter().collect::<String>().parse().ok()?;
+        crate::document::content_year(year).then_some(year)
+    })
+}
+
 /// Where the new file goes, relative to the site: the content model's example layout.
 fn new_path(req: &NewDocument, year: i32, ids: &[&str], slug: &str) -> Result<PathBuf, NewError> {
     Ok(match req.kind {
         Kind::Review => {
             let id = req.review.clone().unwrap_or_else(|| year.to_string());
             if ids.contains(&id.as_str()) {
+                let next = (year + 1..).find(|y| !ids.contains(&y.to_string().as_str()));
+                let next = next.unwrap_or(year + 1);
                 return Err(NewError::Refused(format!(
-                    "评议活动 `{id}` 已存在;另一个评议活动请用 --review 另取 id"
+                    "评议活动 `{id}` 已存在。新建另一年度的评议活动,在标题中写明年度,例如 pingyi new review \"{next}年度工作评议\";同一年度的另一个评议活动(如专题评议)用 --review 另取 id,例如 pingyi new review \"{year}年度专题评议\" --review {year}-special"
                 )));
             }
             let name = if id == year.to_string() {
@@ -484,6 +506,17 @@ fn align_comments(yaml: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_names_its_year_before_年() {
+        assert_eq!(title_year("2027年度工作评议"), Some(2027));
+        assert_eq!(title_year("市人大常委会2026年专题评议"), Some(2026));
+        assert_eq!(title_year("工作评议"), None);
+        // Not a year: more digits, no 年, or out of range.
+        assert_eq!(title_year("12027年度"), None);
+        assert_eq!(title_year("2027度"), None);
+        assert_eq!(title_year("0023年度"), None);
+    }
 
     #[test]
     fn slugs_are_pinyin_cut_at_a_syllable() {

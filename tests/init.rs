@@ -318,6 +318,42 @@ fn new_refuses_to_overwrite_and_names_what_is_unknown() {
     new(&root, &["review", "又一个2026年度评议", "--date", TODAY])
         .code(2)
         .stderr(predicate::str::contains("评议活动 `2026` 已存在"));
+    // Next year's review, announced this year: its year comes from its title; both commands
+    // the refusal above names work as written.
+    let refusal = new(&root, &["review", "工作评议", "--date", TODAY])
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let refusal = String::from_utf8(refusal).unwrap();
+    assert!(
+        refusal.contains("pingyi new review \"2027年度工作评议\"")
+            && refusal.contains("pingyi new review \"2026年度专题评议\" --review 2026-special"),
+        "{refusal}"
+    );
+    new(&root, &["review", "2027年度工作评议", "--date", TODAY]).code(0);
+    let text = std::fs::read_to_string(root.join("content/2027/review.md")).unwrap();
+    assert!(
+        text.contains("id: \"2027\"") && text.contains("year: 2027"),
+        "{text}"
+    );
+    assert!(
+        text.contains("start: 2027-01-01") && !text.contains("start: 2026"),
+        "{text}"
+    );
+    new(
+        &root,
+        &[
+            "review",
+            "2026年度专题评议",
+            "--review",
+            "2026-special",
+            "--date",
+            TODAY,
+        ],
+    )
+    .code(0);
+    assert!(root.join("content/2026/review-2026-special.md").is_file());
 
     // Outside a site.
     new(cwd.path(), &["speech", "讲话"]).code(2).stderr(

@@ -41,7 +41,7 @@ pub(crate) struct NewArgs {
     /// 标题
     #[arg(value_name = "标题")]
     pub(crate) title: String,
-    /// 所属评议活动的 id;默认为发布日期所在年度的评议活动。新建评议活动时是它自己的 id(默认为年度)
+    /// 所属评议活动的 id;默认为发布日期所在年度的评议活动。新建评议活动时是它自己的 id(默认为年度:标题中写明的年度,如“2027年度工作评议”,否则为发布日期所在年度)
     #[arg(long, value_name = "ID")]
     pub(crate) review: Option<String>,
     /// 部门 id(见 site.yaml 的 departments);可写多次。整改公告写报告部门,评议意见写收到意见的部门(各一个),通知公告写涉及的部门,评议活动写受评部门,调查报告写调查的部门
