@@ -56,6 +56,41 @@ pub struct Config {
     /// How a 满意度测评's verdict follows from its votes.
     #[serde(default)]
     pub satisfaction: Satisfaction,
+    /// Placeholder text an unfinished document still has, besides the built-in ones
+    /// (`validate::words::PLACEHOLDERS`): never published.
+    #[serde(default)]
+    pub placeholders: Vec<String>,
+    /// 错敏词: words the site must not publish (an outdated name, a wrong title), each with
+    /// what to write instead where given.
+    #[serde(default)]
+    pub forbidden_words: Vec<ForbiddenWord>,
+}
+
+/// A word the site must not publish: `旧名称`, or `{word: 旧名称, use: 新名称}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ForbiddenWord {
+    Word(String),
+    WithReplacement {
+        word: String,
+        #[serde(rename = "use")]
+        replacement: String,
+    },
+}
+
+impl ForbiddenWord {
+    pub fn word(&self) -> &str {
+        match self {
+            ForbiddenWord::Word(w) | ForbiddenWord::WithReplacement { word: w, .. } => w,
+        }
+    }
+
+    pub fn replacement(&self) -> Option<&str> {
+        match self {
+            ForbiddenWord::Word(_) => None,
+            ForbiddenWord::WithReplacement { replacement, .. } => Some(replacement),
+        }
+    }
 }
 
 /// How a verdict follows from the votes: 满意 when the satisfied votes are more than

@@ -23,6 +23,9 @@ use crate::site::tracked::ItemKey;
 
 mod ledger;
 mod results;
+mod words;
+
+pub use words::PLACEHOLDERS;
 
 /// First URL segments the generator uses itself, besides each column's folder
 /// (`/speeches/`, `/reviews/`…, from the kind table): a page slug must not take them.
@@ -71,6 +74,8 @@ pub struct Known<'a> {
     points: BTreeMap<(&'a str, &'a str), Vec<&'a str>>,
     /// How a vote's verdict follows from its counts.
     satisfaction: crate::config::Satisfaction,
+    /// Placeholders and 错敏词: what no published document may say.
+    words: Vec<words::Word<'a>>,
 }
 
 impl<'a> Known<'a> {
@@ -118,6 +123,7 @@ impl<'a> Known<'a> {
                 })
                 .collect(),
             satisfaction: site.config.satisfaction,
+            words: words::Word::of(&site.config),
         }
     }
 
@@ -141,6 +147,7 @@ impl<'a> Known<'a> {
             &self.latest,
             &self.points,
             self.satisfaction.fingerprint(),
+            &self.words,
         )
             .hash(&mut h);
         h.finish()
@@ -164,6 +171,7 @@ impl Known<'_> {
 /// The rules for one document against what the site has.
 pub fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    words::check(known, doc, &mut diags);
     if let Some(review) = &doc.review
         && !known.review_ids.contains(&review.as_str())
     {

@@ -23,3 +23,4 @@ mod trust_files;
 mod trust_markup;
 mod walkthrough;
 mod watch;
+mod words;

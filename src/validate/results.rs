@@ -263,6 +263,7 @@ mod tests {
             review_years: Default::default(),
             latest: Default::default(),
             points: Default::default(),
+            words: Vec::new(),
         }
     }
     #[test]
@@ -407,6 +408,7 @@ mod tests {
             review_years: Default::default(),
             latest: Default::default(),
             points: Default::default(),
+            words: Vec::new(),
         };
         let default = Satisfaction::default();
         let fingerprint = known(default).fingerprint();
