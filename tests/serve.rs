@@ -29,6 +29,11 @@ impl Server {
 
     /// Starts a server; the first build's outcome is the first `next_build`.
     fn spawn(site: &TestSite) -> Server {
+        Server::spawn_with(site, TestSite::options())
+    }
+
+    /// [`Server::spawn`] with these build options.
+    fn spawn_with(site: &TestSite, options: pingyi::Options) -> Server {
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let (btx, brx) = mpsc::channel();
@@ -40,20 +45,14 @@ impl Server {
                 port: 0,
                 poll: false,
             };
-            serve(
-                &root,
-                TestSite::options(),
-                &sopts,
-                flag,
-                move |ev| match ev {
-                    ServeEvent::Listening(url) => {
-                        let _ = tx.send(url);
-                    }
-                    ServeEvent::Build(b) => {
-                        let _ = btx.send(matches!(b, pingyi::watch::WatchEvent::Built { .. }));
-                    }
-                },
-            )
+            serve(&root, options, &sopts, flag, move |ev| match ev {
+                ServeEvent::Listening(url) => {
+                    let _ = tx.send(url);
+                }
+                ServeEvent::Build(b) => {
+                    let _ = btx.send(matches!(b, pingyi::watch::WatchEvent::Built { .. }));
+                }
+            })
         });
         let url = rx
             .recv_timeout(Duration::from_secs(30))
@@ -429,4 +428,45 @@ fn events_stream_tells_pages_to_reload() {
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
     assert!(seen.contains("text/event-stream"));
+}
+
+/// What `pingyi serve` previews by default: drafts and scheduled documents, each marked on its
+/// page, which `build` never publishes.
+#[test]
+fn a_preview_shows_drafts_and_scheduled_documents_marked_as_such() {
+    let draft = SPEECH.replace("tags: [工作评议]", "tags: [工作评议]\ndraft: true");
+    let scheduled = NOTICE.replace("date: 2024-", "date: 2099-");
+    assert_ne!(scheduled, NOTICE, "the notice is dated in 2024");
+    let site = TestSite::valid()
+        .file("content/2024/speeches/mobilization.md", &draft)
+        .file("content/2099/notices/later.md", &scheduled);
+    let preview = pingyi::Options {
+        drafts: true,
+        ..TestSite::options()
+    };
+    let server = Server::spawn_with(&site, preview);
+    assert!(server.next_build(), "first build");
+    let (status, _, body) = server.get("/2024/speeches/mobilization/");
+    let page = String::from_utf8(body).unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<strong>草稿</strong>本文带有 draft: true"),
+        "{page}"
+    );
+    let (status, _, body) = server.get("/2099/notices/later/");
+    let page = String::from_utf8(body).unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<strong>定时发布</strong>本文将于 2099-"),
+        "{page}"
+    );
+    // A published document carries no notice.
+    let (_, _, body) = server.get("/2024/rectifications/transport/");
+    assert!(!String::from_utf8(body).unwrap().contains("preview-notice"));
+    drop(server);
+
+    // `build` publishes neither, and nothing says 草稿.
+    let site = site.built();
+    assert!(!site.out().join("2024/speeches/mobilization").exists());
+    assert!(!site.out().join("2099/notices/later").exists());
 }

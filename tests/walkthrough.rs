@@ -198,6 +198,19 @@ fn init_serve_edit_and_build_as_an_office_would() {
         || server.log(),
     );
 
+    // The document just made with `pingyi new` is a draft: the preview shows it, marked.
+    let said = run(
+        &site,
+        &["new", "speech", "在评议推进会上的讲话", "--date", TODAY],
+    );
+    assert!(said.contains("已新建"), "{said}");
+    let draft = "/2026/speeches/zai-ping-yi-tui-jin-hui-shang-de-jiang-hua/";
+    wait_until(
+        "the new draft in the preview",
+        || get(&addr, draft).1.contains("<strong>草稿</strong>"),
+        || server.log(),
+    );
+
     // Ctrl-C under Wine: `ctrl_break_stops_the_preview` says why not; there it is stopped.
     if cfg!(unix) {
         let (status, log) = server.interrupt();

@@ -25,6 +25,9 @@ pub(crate) struct ServeArgs {
     /// 定时扫描文件而不是等待系统通知(用于网络共享盘、WSL、容器)
     #[arg(long)]
     pub(crate) poll: bool,
+    /// 不预览草稿和定时发布的文档,与正式发布的网站完全一致(默认预览它们,页面上标明“草稿”“定时发布”)
+    #[arg(long, conflicts_with = "drafts")]
+    pub(crate) no_drafts: bool,
 }
 
 pub(crate) fn run(args: &ServeArgs, m: &Marks) -> ExitCode {
@@ -39,7 +42,12 @@ pub(crate) fn run(args: &ServeArgs, m: &Marks) -> ExitCode {
     let open = args.open;
     let result = pingyi::serve::serve(
         &args.common.root,
-        options(&args.common, None),
+        // The preview shows what is being written, marked as such; --no-drafts, what will be
+        // published.
+        pingyi::Options {
+            drafts: !args.no_drafts,
+            ..options(&args.common, None)
+        },
         &sopts,
         stop,
         move |ev| match ev {

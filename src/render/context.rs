@@ -183,6 +183,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A document a preview shows that the public site will not (yet) have carries
+    /// `preview_notice`: the theme shows it across the page, so nobody takes it for published.
+    pub fn mark_preview(&self, ctx: &mut Context, doc: &crate::document::Document) {
+        let notice = if doc.draft {
+            Some((
+                "草稿",
+                "本文带有 draft: true,只在预览中显示,不会发布;写好后删去这一行".to_string(),
+            ))
+        } else {
+            doc.date
+                .filter(|d| *d > self.site.today)
+                .map(|d| ("定时发布", format!("本文将于 {d} 发布,此前只在预览中显示")))
+        };
+        if let Some((label, text)) = notice {
+            ctx.insert(
+                "preview_notice",
+                &serde_json::json!({"label": label, "text": text}),
+            );
+        }
+    }
+
     pub fn base_context(&self, title: &str, url: &str) -> Context {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_view.clone());

@@ -105,6 +105,7 @@ impl Job for Document {
         }
         ctx.insert("doc", &doc_view(cx, self.0));
         cx.mark_archived(&mut ctx, p.doc.year());
+        cx.mark_preview(&mut ctx, &p.doc);
         Ok(vec![
             templated(theme, kind.template, url, &ctx)?,
             crate::search::doc_output(cx.site, self.0),
