@@ -386,7 +386,9 @@ fn a_failed_build_shows_an_overlay_until_fixed() {
     assert!(body.contains("2024-02-30"));
 
     std::fs::write(site.root().join("content/2024/notices/plan.md"), NOTICE).unwrap();
-    assert!(server.next_build());
+    // A slow machine (qemu-user in CI) may read the save half-written and fail a build first:
+    // the fix shows within a few builds.
+    assert!((0..5).any(|_| server.next_build()), "the fix recovers");
     let (_, body) = server.text("/");
     assert!(body.contains(r#"<script type="application/json" id="pingyi-status">null</script>"#));
 }
