@@ -80,6 +80,14 @@ pub struct Known<'a> {
 
 impl<'a> Known<'a> {
     pub fn of(site: &'a Site) -> Known<'a> {
+        let reviews: Vec<&Review> = site
+            .pages
+            .iter()
+            .filter_map(|p| match &p.doc.details {
+                Details::Review(r) => Some(r),
+                _ => None,
+            })
+            .collect();
         Known {
             dept_ids: site
                 .config
@@ -87,22 +95,8 @@ impl<'a> Known<'a> {
                 .iter()
                 .map(|d| d.id.as_str())
                 .collect(),
-            review_ids: site
-                .pages
-                .iter()
-                .filter_map(|p| match &p.doc.details {
-                    Details::Review(r) => Some(r.id.as_str()),
-                    _ => None,
-                })
-                .collect(),
-            review_years: site
-                .pages
-                .iter()
-                .filter_map(|p| match &p.doc.details {
-                    Details::Review(r) => Some((r.id.as_str(), r.year)),
-                    _ => None,
-                })
-                .collect(),
+            review_ids: reviews.iter().map(|r| r.id.as_str()).collect(),
+            review_years: reviews.iter().map(|r| (r.id.as_str(), r.year)).collect(),
             today: site.today,
             latest: crate::site::tracked::reports(site)
                 .into_iter()

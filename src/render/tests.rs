@@ -198,15 +198,7 @@ fn every_field_a_page_shows_is_in_its_key() {
         failures.join("\n")
     );
     // Every type of document, with its own fields, was edited.
-    for kind in [
-        "review",
-        "speech",
-        "notice",
-        "rectification",
-        "page",
-        "opinion",
-        "investigation",
-    ] {
+    for kind in crate::kind::KINDS.iter().map(|k| k.name) {
         assert!(
             tried.contains(&format!("{kind}/body")),
             "{kind} untested: {tried:?}"
