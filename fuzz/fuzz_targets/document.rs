@@ -23,9 +23,12 @@ fuzz_target!(|bytes: &[u8]| {
             assert!(doc.body_offset <= doc.text.len());
             let _ = (doc.url(), doc.year(), doc.departments(), doc.review_id());
             if let Details::Rectification(r) = &doc.details {
-                assert_eq!(r.deadline_lines.len(), r.items.len());
-                for &l in &r.deadline_lines {
-                    assert!(l <= lines, "deadline line {l} of {lines}");
+                let keys = [&r.lines.deadline, &r.lines.completed, &r.lines.point];
+                for (name, at) in ["deadline", "completed", "point"].iter().zip(keys) {
+                    assert_eq!(at.len(), r.items.len(), "{name} lines");
+                    for &l in at {
+                        assert!(l <= lines, "{name} line {l} of {lines}");
+                    }
                 }
             }
             let _ = doc.error_at("file", 1, "x").to_string();
