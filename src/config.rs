@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::yaml::from_yaml;
+use crate::yaml::from_yaml_all;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -251,14 +251,10 @@ impl Config {
     /// Parses the text of `site.yaml`; `path` is how errors name the file.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut config: Config = from_yaml(path, text, text, 1).map_err(|d| vec![d])?;
+        let mut config: Config = from_yaml_all(path, text, text, 1)?;
         let mut diags = Vec::new();
-        let line_of = |needle: &str| {
-            text.lines()
-                .position(|l| l.contains(needle))
-                .map(|i| i + 1)
-                .unwrap_or(1)
-        };
+        let lines = Lines(text);
+        let line_of = |key: &str| lines.key(key);
 
         let url = config.base_url.trim().trim_end_matches('/').to_string();
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(' ') {
@@ -283,7 +279,7 @@ impl Config {
             );
         }
 
-        diags.extend(department_errors(path, text, &config.departments, line_of));
+        diags.extend(department_errors(path, text, &config.departments, &lines));
         for &year in &config.archived_years {
             if !crate::document::content_year(year) {
                 diags.push(
@@ -295,7 +291,12 @@ impl Config {
                 );
             }
         }
-        diags.extend(satisfaction_errors(path, text, &config.satisfaction));
+        diags.extend(satisfaction_errors(
+            path,
+            text,
+            &config.satisfaction,
+            &lines,
+        ));
         // The badge's addresses go into `src` and `href` on every page: only web addresses
         // and site paths, never `javascript:` or `data:`.
         if let Some(badge) = &config.gov_badge {
@@ -311,7 +312,7 @@ impl Config {
                 if crate::markdown::is_dangerous_url(url) || !(web || local) {
                     diags.push(
                         Diagnostic::error(path, format!("gov_badge 的 {key} 不是网址: `{url}`"))
-                            .at(text, line_of(&format!("{key}:")), 1)
+                            .at(text, lines.within("gov_badge", key), 1)
                             .with_hint("只能写 https:// 或 http:// 开头的网址,或站内路径"),
                     );
                 }
@@ -357,8 +358,94 @@ impl Config {
     }
 }
 
+/// Where a value of `site.yaml` is written: a key's line, past comments that mention it.
+struct Lines<'a>(&'a str);
+
+impl Lines<'_> {
+    fn numbered(&self) -> impl Iterator<Item = (usize, &str)> {
+        (1..)
+            .zip(self.0.lines())
+            .filter(|(_, l)| !l.trim_start().starts_with('#'))
+    }
+
+    /// The line of top-level `key`, or 1.
+    fn key(&self, key: &str) -> usize {
+        self.top(key).unwrap_or(1)
+    }
+
+    fn top(&self, key: &str) -> Option<usize> {
+        let pattern = format!("{key}:");
+        self.numbered()
+            .find(|(_, l)| l.starts_with(&pattern))
+            .map(|(n, _)| n)
+    }
+
+    /// The lines of top-level `key`'s value: from its line to the next top-level key.
+    fn block(&self, key: &str) -> Vec<(usize, &str)> {
+        let Some(start) = self.top(key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (n, l) in self.numbered().skip_while(|&(n, _)| n < start) {
+            if n > start && !l.is_empty() && !l.starts_with([' ', '-']) {
+                break;
+            }
+            out.push((n, l));
+        }
+        out
+    }
+
+    /// The line of `key` within top-level `parent` (a block or one line), or `parent`'s.
+    fn within(&self, parent: &str, key: &str) -> usize {
+        let pattern = format!("{key}:");
+        let block = self.block(parent);
+        block
+            .iter()
+            .find(|(_, l)| crate::frontmatter::has_key(l, &pattern))
+            .or(block.first())
+            .map_or(1, |&(n, _)| n)
+    }
+
+    /// The line of `key` in item `k` of the list `parent`: the item's `key:`, or its first
+    /// line, or `parent`'s line when the list is written on one line.
+    fn item_key(&self, parent: &str, k: usize, key: &str) -> usize {
+        let block = self.block(parent);
+        let Some(&(head, _)) = block.first() else {
+            return 1;
+        };
+        let dash = |l: &str| l.trim_start_matches(' ').starts_with('-');
+        let Some(indent) = block
+            .iter()
+            .skip(1)
+            .find(|(_, l)| dash(l))
+            .map(|(_, l)| l.len() - l.trim_start().len())
+        else {
+            return head;
+        };
+        let starts = |l: &str| {
+            l.len() > indent && l[..indent].trim().is_empty() && l[indent..].starts_with('-')
+        };
+        let mut items = block.iter().skip(1).skip_while(|(_, l)| !starts(l));
+        let Some(&(first, _)) = items.clone().filter(|(_, l)| starts(l)).nth(k) else {
+            return head;
+        };
+        let pattern = format!("{key}:");
+        items
+            .by_ref()
+            .skip_while(|&&(n, _)| n < first)
+            .take_while(|&&(n, l)| n == first || !starts(l))
+            .find(|(_, l)| crate::frontmatter::has_key(l, &pattern))
+            .map_or(first, |&(n, _)| n)
+    }
+}
+
 /// Shares of `satisfaction` that are not between 0 and 1.
-fn satisfaction_errors(path: &Path, text: &str, satisfaction: &Satisfaction) -> Vec<Diagnostic> {
+fn satisfaction_errors(
+    path: &Path,
+    text: &str,
+    satisfaction: &Satisfaction,
+    lines: &Lines<'_>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (key, share) in [
         ("satisfied", satisfaction.satisfied),
@@ -367,17 +454,7 @@ fn satisfaction_errors(path: &Path, text: &str, satisfaction: &Satisfaction) -> 
         if (0.0..=1.0).contains(&share) {
             continue;
         }
-        // The key's line within `satisfaction` (a block or one line), past comments that
-        // may mention it.
-        let lines = || text.lines().enumerate();
-        let start = lines()
-            .find(|(_, l)| l.starts_with("satisfaction:"))
-            .map_or(0, |(i, _)| i);
-        let line = lines()
-            .skip(start)
-            .filter(|(_, l)| !l.trim_start().starts_with('#'))
-            .find(|(_, l)| crate::frontmatter::has_key(l, &format!("{key}:")))
-            .map_or(start + 1, |(i, _)| i + 1);
+        let line = lines.within("satisfaction", key);
         diags.push(
             Diagnostic::error(
                 path,
@@ -395,12 +472,12 @@ fn department_errors(
     path: &Path,
     text: &str,
     departments: &[Department],
-    line_of: impl Fn(&str) -> usize,
+    lines: &Lines<'_>,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut seen = BTreeSet::new();
-    for d in departments {
-        let line = line_of(&format!("id: {}", d.id));
+    for (k, d) in departments.iter().enumerate() {
+        let line = lines.item_key("departments", k, "id");
         if !is_url_safe(&d.id) {
             diags.push(
                 Diagnostic::error(
@@ -427,7 +504,9 @@ fn department_errors(
         }
         if !seen.insert(d.id.as_str()) {
             diags.push(
-                Diagnostic::error(path, format!("部门 id `{}` 重复", d.id)).at(text, line, 1),
+                Diagnostic::error(path, format!("部门 id `{}` 重复", d.id))
+                    .at(text, line, 1)
+                    .with_hint("每个部门的 id 要不同;同一部门只写一次"),
             );
         }
     }
@@ -552,5 +631,54 @@ mod tests {
         assert!(msgs[0].contains("base_url"));
         assert!(msgs[1].contains("住建"));
         assert!(msgs[2].contains("重复"));
+    }
+
+    #[test]
+    fn site_yaml_problems_are_shown_at_their_own_lines() {
+        let text = "# base_url: 网站的完整网址\ntitle: t\nbase_url: https://rd.example.gov.cn\n# departments: 受评部门\ndepartments:\n  # id: 只能用小写字母\n  - name: 交通运输局\n    id: \"transport office\"\n  - id: housing\n    name: 住建局\n  - name: 住建局\n    id: housing\nsatisfaction: {basis: present, satisfied: 1.5}\n";
+        let diags = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| (d.location(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "site.yaml:8:1".to_string(),
+                    "部门 id `transport office` 只能由小写字母、数字和 - 组成"
+                ),
+                ("site.yaml:12:1".to_string(), "部门 id `housing` 重复"),
+                (
+                    "site.yaml:13:1".to_string(),
+                    "satisfaction 的 satisfied 是 1.5,应在 0 到 1 之间"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_site_yaml_at_once() {
+        let text =
+            "title: t\nbase_url: https://a.gov.cn\ntitle: u\nthem: x\ntimezone：Asia/Shanghai\n";
+        let diags = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| (d.location(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "site.yaml:5:9".to_string(),
+                    "`timezone` 后面是全角冒号“：”,YAML 只认英文冒号“:”"
+                ),
+                (
+                    "site.yaml:3:1".to_string(),
+                    "字段 `title` 写了两次,第 1 行已经写过"
+                ),
+                ("site.yaml:4:1".to_string(), "未知字段 `them`"),
+            ]
+        );
     }
 }

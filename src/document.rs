@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator};
 use crate::frontmatter::{self, KeyLines, Split, key_line};
 use crate::slug;
-use crate::yaml::from_yaml;
+use crate::yaml::from_yaml_all;
 
 mod details;
 mod ledger;
@@ -217,7 +217,7 @@ impl Document {
         let mut raw: Raw = if split.yaml.trim().is_empty() {
             Raw::default()
         } else {
-            from_yaml(path, text, split.yaml, split.yaml_line).map_err(|d| vec![d])?
+            from_yaml_all(path, text, split.yaml, split.yaml_line)?
         };
         let mut r = Report {
             path,
@@ -618,8 +618,8 @@ mod tests {
         .unwrap_err();
         assert_eq!(e[0].line, Some(5));
         assert!(
-            e[0].message.contains("results[0].satisfied")
-                && e[0].message.contains("不小于 0 的整数"),
+            e[0].message
+                == "`results` 第 1 项的 `satisfied`: 取值无效: 应为不小于 0 的整数,这里是 -3",
             "{e:?}"
         );
     }

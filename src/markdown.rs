@@ -19,8 +19,22 @@ use walk::Walk;
 pub enum LinkTarget {
     /// The target's URL (site-relative).
     Url(String),
-    /// A file that does not exist, or a draft: the message says which.
-    Broken(String),
+    /// A file that does not exist, or a draft: the message says which, and the hint (when
+    /// there is one fitting this case) what to do.
+    Broken {
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl LinkTarget {
+    /// Broken, with the general hint for its kind of reference.
+    pub fn broken(message: String) -> LinkTarget {
+        LinkTarget::Broken {
+            message,
+            hint: None,
+        }
+    }
 }
 
 /// What a relative reference of the body points at.
@@ -41,7 +55,7 @@ pub struct LinkProblem {
     /// (unsafe links, raw HTML, images from other hosts) do not.
     pub is_error: bool,
     /// What the editor can do about it.
-    pub hint: &'static str,
+    pub hint: std::borrow::Cow<'static, str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -253,7 +267,7 @@ mod tests {
             if p == "../speeches/a.md" {
                 LinkTarget::Url("/2024/speeches/a/".into())
             } else {
-                LinkTarget::Broken(format!("链接的文件 `{p}` 不存在"))
+                LinkTarget::broken(format!("链接的文件 `{p}` 不存在"))
             }
         })
     }

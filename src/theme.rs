@@ -16,6 +16,8 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{is_junk, slash_path};
 use crate::output::{Content, Output};
 
+mod errors;
+
 /// The templates the renderer asks for besides each kind's own (in the kind table).
 pub const REQUIRED: &[&str] = &[
     "index.html",
@@ -69,8 +71,9 @@ pub fn builtin_theme_files() -> Vec<(PathBuf, &'static [u8])> {
 
 pub struct Theme {
     tera: Tera,
-    /// Template name → file it came from, relative to the site root (for errors).
-    sources: BTreeMap<String, PathBuf>,
+    /// Template name → the file it came from, relative to the site root, and its text: what
+    /// an error in it points at.
+    sources: errors::Sources,
     /// Static files: output path → a file relative to the site root, or the built-in bytes.
     /// The site wins.
     statics: BTreeMap<String, Content>,
@@ -221,13 +224,19 @@ impl Theme {
         tera.register_filter("status_label", status_label);
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| {
-                vec![Diagnostic::error(
-                    theme_rel.join("templates"),
-                    format!("模板有错:\n{e}"),
-                )]
-            })?;
+        let added = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        let sources = errors::Sources(
+            sources
+                .into_iter()
+                .filter_map(|(name, path)| {
+                    let text = texts.remove(&name)?;
+                    Some((name, (path, text)))
+                })
+                .collect(),
+        );
+        if let Err(e) = added {
+            return Err(sources.diagnose(&e, "", ""));
+        }
 
         let mut statics = BTreeMap::new();
         for (rel, bytes) in &builtin_files {
@@ -246,6 +255,7 @@ impl Theme {
             }
         }
         let sizes = sources
+            .0
             .keys()
             .map(|name| (name.clone(), std::sync::atomic::AtomicUsize::new(16 * 1024)))
             .collect();
@@ -270,12 +280,13 @@ impl Theme {
         Ok(out)
     }
 
-    /// The file a template came from, for error messages.
-    pub fn template_path(&self, name: &str) -> PathBuf {
-        self.sources
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from(name))
+    /// Renders a page as [`Theme::render`] does; an error is a diagnostic at the template's
+    /// file and line, saying it was rendering `url`.
+    pub fn render_page(&self, name: &str, url: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
+        self.render(name, ctx).map_err(|e| {
+            let mut all = self.sources.diagnose(&e, &format!("渲染 {url} 时"), name);
+            all.swap_remove(0)
+        })
     }
 
     /// The static files to copy, site files replacing theme files of the same path.

@@ -8,12 +8,16 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::Diagnostic;
 
 mod checked;
+mod fields;
+mod slips;
+mod translate;
 
 use checked::Checked;
 pub use checked::MULTILINE;
+pub use translate::{english_key, field_label};
 
 /// Deserialises `yaml`, which starts at line `first_line` of `file_text` (the whole file).
 pub fn from_yaml<T: DeserializeOwned>(
@@ -22,6 +26,47 @@ pub fn from_yaml<T: DeserializeOwned>(
     yaml: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    deserialize(yaml).map_err(|f| f.diagnose(path, file_text, |line| first_line + line - 1))
+}
+
+/// [`from_yaml`], reporting every problem of the block at once when it fails, each at its own
+/// line (see [`fields`]): for a document's front matter and `site.yaml`.
+pub fn from_yaml_all<T: DeserializeOwned>(
+    path: &Path,
+    file_text: &str,
+    yaml: &str,
+    first_line: usize,
+) -> Result<T, Vec<Diagnostic>> {
+    deserialize(yaml)
+        .map_err(|whole| fields::every_problem::<T>(path, file_text, yaml, first_line, whole))
+}
+
+/// Why a snippet of YAML did not deserialise: serde's words and the 1-based line and column
+/// in the snippet.
+struct Failure {
+    raw: String,
+    line: usize,
+    column: usize,
+}
+
+impl Failure {
+    /// The diagnostic, at the file line `file_line` gives for the snippet's line.
+    fn diagnose(
+        &self,
+        path: &Path,
+        file_text: &str,
+        file_line: impl Fn(usize) -> usize,
+    ) -> Diagnostic {
+        let (message, hint) = translate::translate(&self.raw);
+        let d = Diagnostic::error(path, message).at(file_text, file_line(self.line), self.column);
+        match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        }
+    }
+}
+
+fn deserialize<T: DeserializeOwned>(yaml: &str) -> Result<T, Failure> {
     // Line and paragraph separators and NEL, invisible and pasted from web pages and word
     // processors, end a line for libyaml: inside a value they would cut it in two and fail
     // with a puzzling error. They are read as the space they look like.
@@ -40,15 +85,10 @@ pub fn from_yaml<T: DeserializeOwned>(
         let raw = e.to_string();
         // serde_yaml appends the location itself; we show it our way.
         let raw = match raw.rfind(" at line ") {
-            Some(i) => &raw[..i],
-            None => &raw,
+            Some(i) => raw[..i].to_string(),
+            None => raw,
         };
-        let (message, hint) = translate(raw);
-        let d = Diagnostic::error(path, message).at(file_text, first_line + line - 1, column);
-        match hint {
-            Some(h) => d.with_hint(h),
-            None => d,
-        }
+        Failure { raw, line, column }
     })
 }
 
@@ -96,155 +136,6 @@ fn file_position(yaml: &str, line: usize, column: usize) -> (usize, usize) {
         return (file_line + line - at, column);
     }
     (file_line, offset + column)
-}
-
-/// Turns serde's English into a message and a hint an editor understands.
-fn translate(raw: &str) -> (String, Option<String>) {
-    // "items[0].status: unknown variant ..." → field path and the rest.
-    let (field, rest) = match raw.split_once(": ") {
-        Some((f, r)) if !f.contains(' ') && !f.is_empty() => (Some(f), r),
-        _ => (None, raw),
-    };
-    let in_field = field.map(|f| format!("字段 `{f}`: ")).unwrap_or_default();
-
-    if let Some(x) = rest.strip_prefix("unknown field ") {
-        let (name, expected) = split_expected(x);
-        let hint = match did_you_mean(&name, expected.iter().map(String::as_str)) {
-            Some(m) => format!("是不是 `{m}`?"),
-            None => format!("可用的字段: {}", expected.join(", ")),
-        };
-        let place = field.map(|f| format!("(在 `{f}` 中)")).unwrap_or_default();
-        return (format!("未知字段 `{name}`{place}"), Some(hint));
-    }
-    if let Some(x) = rest.strip_prefix("unknown variant ") {
-        let (name, expected) = split_expected(x);
-        let hint = match did_you_mean(&name, expected.iter().map(String::as_str)) {
-            Some(m) => format!("是不是 `{m}`? 可选的值: {}", expected.join(", ")),
-            None => format!("可选的值: {}", expected.join(", ")),
-        };
-        return (format!("{in_field}取值 `{name}` 无效"), Some(hint));
-    }
-    if let Some(x) = rest.strip_prefix("missing field ") {
-        return (format!("{in_field}缺少必填字段 {x}"), None);
-    }
-    if let Some(x) = rest.strip_prefix("invalid type: ") {
-        let (got, expected) = x.split_once(", expected ").unwrap_or((x, "?"));
-        if got.starts_with("integer") && expected.starts_with('u') {
-            let n = got.trim_start_matches("integer").trim().trim_matches('`');
-            return (
-                format!("{in_field}取值无效: 应为不小于 0 的整数,这里是 {n}"),
-                None,
-            );
-        }
-        return (
-            format!(
-                "{in_field}类型不对: 应为{},这里是{}",
-                kind_zh(expected),
-                kind_zh(got)
-            ),
-            Some("含有冒号、井号、方括号等符号的文本请用英文引号括起来".into()),
-        );
-    }
-    if let Some(x) = rest.strip_prefix("invalid value: ") {
-        let (got, expected) = x.split_once(", expected ").unwrap_or((x, "?"));
-        return (
-            format!(
-                "{in_field}取值无效: {},应为{}",
-                got.replace("integer", "整数"),
-                kind_zh(expected)
-            ),
-            None,
-        );
-    }
-    if let Some(hint) = checked::hint(rest) {
-        return (format!("{in_field}{rest}"), Some(hint.into()));
-    }
-    if field.is_some() {
-        // Our own messages (dates, ids) are already Chinese.
-        return (format!("{in_field}{rest}"), None);
-    }
-    libyaml_error(raw)
-}
-
-/// libyaml's own words, for the mistakes editors make most; the original stays in brackets
-/// for whoever needs it.
-fn libyaml_error(raw: &str) -> (String, Option<String>) {
-    let original = raw.split(" at line ").next().unwrap_or(raw);
-    let explained = [
-        (
-            "found a tab character",
-            "缩进里有 Tab 字符,YAML 只能用空格缩进",
-        ),
-        (
-            "control characters are not allowed",
-            "含有看不见的控制字符,多半是从其他软件粘贴时带入的",
-        ),
-        (
-            "mapping values are not allowed",
-            "这一行多了冒号:文本里有冒号时,请用英文引号把整段文本括起来",
-        ),
-        ("did not find expected key", "缩进没有对齐,找不到下一个字段"),
-        (
-            "could not find expected ':'",
-            "这一行缺少冒号;或者上一行的文本换了行,却没有用引号括起来",
-        ),
-        ("did not find expected ',' or ']'", "方括号 [ ] 没有成对"),
-        ("did not find expected ',' or '}'", "花括号 { } 没有成对"),
-        ("found unexpected end of stream", "引号或括号没有闭合"),
-        ("unknown anchor", "引用了不存在的锚点(*名称)"),
-        ("duplicate", "同一个字段写了两次"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| original.contains(needle))
-    .map(|(_, zh)| zh);
-    let message = match explained {
-        Some(zh) => format!("YAML 格式错误: {zh}({original})"),
-        None => format!("YAML 格式错误: {original}"),
-    };
-    (
-        message,
-        Some("检查缩进(只能用空格)和冒号;含有冒号、井号等符号的文本请用英文引号括起来".into()),
-    )
-}
-
-/// "`x`, expected one of `a`, `b`" → ("x", ["a", "b"])
-fn split_expected(s: &str) -> (String, Vec<String>) {
-    let (name, rest) = s.split_once(", expected").unwrap_or((s, ""));
-    let ticks = |t: &str| {
-        t.split('`')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    (
-        ticks(name).into_iter().next().unwrap_or_default(),
-        ticks(rest),
-    )
-}
-
-fn kind_zh(s: &str) -> String {
-    let s = s.trim();
-    let zh = if s.starts_with("a string") || s.starts_with("string") {
-        "文本"
-    } else if s.starts_with("a sequence") || s.starts_with("sequence") {
-        "列表"
-    } else if s.starts_with("map") || s.starts_with("struct") || s.starts_with("a map") {
-        "键值表"
-    } else if s.starts_with("integer")
-        || s.starts_with("u32")
-        || s.starts_with("u64")
-        || s.starts_with("i64")
-    {
-        "整数"
-    } else if s.starts_with("a boolean") || s.starts_with("boolean") {
-        "true 或 false"
-    } else if s.starts_with("unit") || s.starts_with("null") {
-        "空值"
-    } else {
-        return format!("`{s}`");
-    };
-    format!("{zh}({s})")
 }
 
 #[cfg(test)]

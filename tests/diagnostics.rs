@@ -153,12 +153,78 @@ fn broken_link_and_link_to_a_draft() {
     let errors = site.errors();
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert_eq!(errors[0].location(), "content/2024/notices/plan.md:15:3");
-    assert!(errors[0].message.contains("草稿"));
+    assert_eq!(
+        errors[0].message,
+        "链接 `secret.md` 指向的文档是草稿(draft: true),发布后会成为死链"
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("发布那篇文档(删去它的 draft: true),或等它发布后再加这个链接")
+    );
     assert_eq!(
         errors[1].location(),
         "content/2024/speeches/mobilization.md:11:15"
     );
-    assert!(errors[1].message.contains("不存在"));
+    assert_eq!(
+        errors[1].message,
+        "链接 `../notices/plan2.md` 指向的文件 content/2024/notices/plan2.md 不存在"
+    );
+}
+
+#[test]
+fn a_link_to_a_scheduled_document_says_to_wait() {
+    let site = TestSite::valid()
+        .file(
+            "content/2024/notices/later.md",
+            "---\ntitle: 以后\ntype: notice\ndate: 2099-03-01\nreview: \"2024\"\n---\n",
+        )
+        .file(
+            "content/2024/notices/plan.md",
+            &NOTICE.replace("方案正文。", "方案正文。见[以后](later.md)。"),
+        );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].location(), "content/2024/notices/plan.md:13:7");
+    assert_eq!(
+        errors[0].message,
+        "链接 `later.md` 指向的文档是定时发布、尚未到发布日期,发布后会成为死链"
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("等那篇文档到了发布日期再加这个链接,或把本文的 date 改到它的发布日期之后")
+    );
+}
+
+#[test]
+fn a_link_missing_its_folder_is_told_the_path_that_exists() {
+    // Written from the speech's folder as if the notice sat beside it.
+    let site = TestSite::valid().file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("../notices/plan.md", "plan.md"),
+    );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0].location(),
+        "content/2024/speeches/mobilization.md:11:15"
+    );
+    assert_eq!(
+        errors[0].message,
+        "链接 `plan.md` 指向的文件 content/2024/speeches/plan.md 不存在"
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("是不是 `../notices/plan.md`?站点里叫 plan.md 的文档只有这一篇")
+    );
+    // With no file of that name, the general hint.
+    let site = TestSite::valid().file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replace("../notices/plan.md", "../notices/nothing.md"),
+    );
+    assert_eq!(
+        site.errors()[0].hint.as_deref(),
+        Some("写相对于本文件的路径,例如 ../speeches/mobilization.md")
+    );
 }
 
 #[test]
@@ -324,4 +390,251 @@ fn theme_without_a_template_it_needs() {
             ),
         ]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The slips of a Chinese input method, each named on its own line with the fix.
+
+/// Every error of building a valid site whose speech has `from` replaced by `to`:
+/// (location, message, hint).
+fn speech_errors(from: &str, to: &str) -> Vec<(String, String, String)> {
+    assert!(SPEECH.contains(from), "{from}");
+    let site = TestSite::valid().file(
+        "content/2024/speeches/mobilization.md",
+        &SPEECH.replacen(from, to, 1),
+    );
+    match site.build() {
+        Ok(_) => Vec::new(),
+        Err(_) => site
+            .errors()
+            .into_iter()
+            .map(|e| (e.location(), e.message, e.hint.unwrap_or_default()))
+            .collect(),
+    }
+}
+
+const AT: &str = "content/2024/speeches/mobilization.md";
+
+#[test]
+fn a_full_width_colon_is_named_on_its_own_line() {
+    assert_eq!(
+        speech_errors("speaker: 李明华", "speaker：王建国"),
+        [(
+            format!("{AT}:6:8"),
+            "`speaker` 后面是全角冒号“：”,YAML 只认英文冒号“:”".to_string(),
+            "改成 `speaker: 王建国`:切换到英文输入法打冒号,冒号后加一个空格".to_string()
+        )]
+    );
+    // A Chinese field name too: the whole front matter read as one line of text before.
+    assert_eq!(
+        speech_errors("title: 在", "标题：在"),
+        [(
+            format!("{AT}:2:3"),
+            "`标题` 后面是全角冒号“：”,YAML 只认英文冒号“:”".to_string(),
+            "字段名也要用英文,`标题` 写作 `title`;改成 `title: 在工作评议动员会上的讲话`:切换到英文输入法打冒号,冒号后加一个空格".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_colon_without_a_space_is_named_on_its_own_line() {
+    assert_eq!(
+        speech_errors("speaker: 李明华", "speaker:李明华"),
+        [(
+            format!("{AT}:6:9"),
+            "`speaker:` 的冒号后面缺少空格".to_string(),
+            "改成 `speaker: 李明华`:冒号后加一个空格".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_tab_in_the_indentation_is_named_on_its_own_line() {
+    let site = TestSite::valid().file(
+        "content/2024/rectifications/transport.md",
+        &RECTIFICATION.replacen("    status: in_progress", "\tstatus: in_progress", 1),
+    );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0].location(),
+        "content/2024/rectifications/transport.md:14:1"
+    );
+    assert_eq!(errors[0].message, "行首用了 Tab 键缩进,YAML 只认空格");
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("把行首的 Tab 换成空格,与上下同级的字段对齐(每级缩进两个空格)")
+    );
+}
+
+#[test]
+fn full_width_quotes_are_named_where_they_break_the_yaml() {
+    assert_eq!(
+        speech_errors("occasion: 工作评议动员会", "occasion: “动员会: 第一次”"),
+        [(
+            format!("{AT}:8:11"),
+            "文本用中文引号 “” 括了起来,YAML 只认英文引号 \" \"".to_string(),
+            "改成 \"动员会: 第一次\":切换到英文输入法打双引号".to_string()
+        )]
+    );
+    // Quotes that break nothing are text, as a title may quote a slogan.
+    assert_eq!(
+        speech_errors("occasion: 工作评议动员会", "occasion: “四下基层”动员会"),
+        []
+    );
+}
+
+#[test]
+fn a_field_written_twice_is_shown_where_it_repeats() {
+    assert_eq!(
+        speech_errors("speaker: 李明华", "speaker: 李明华\nspeaker: 王建国"),
+        [(
+            format!("{AT}:7:1"),
+            "字段 `speaker` 写了两次,第 6 行已经写过".to_string(),
+            "删去其中一处,或把两处的内容合在一起".to_string()
+        )]
+    );
+    // Within a ledger item.
+    let site = TestSite::valid().file(
+        "content/2024/rectifications/transport.md",
+        &RECTIFICATION.replacen(
+            "    status: in_progress",
+            "    status: in_progress\n    status: done",
+            1,
+        ),
+    );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0].location(),
+        "content/2024/rectifications/transport.md:15:1"
+    );
+    assert_eq!(
+        errors[0].message,
+        "`items` 第 1 项: 字段 `status` 写了两次,第 14 行已经写过"
+    );
+}
+
+#[test]
+fn every_problem_of_a_front_matter_in_one_run() {
+    let text = SPEECH
+        .replace("date: 2024-02-20", "date: 2024-02-30")
+        .replace("speaker: 李明华", "speaker：李明华")
+        .replace("occasion: 工作评议动员会", "ocasion: 工作评议动员会")
+        .replace("tags: [工作评议]", "tags: [工作评议");
+    let site = TestSite::valid().file("content/2024/speeches/mobilization.md", &text);
+    let found: Vec<(String, String)> = site
+        .errors()
+        .into_iter()
+        .map(|e| (e.location(), e.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                format!("{AT}:4:7"),
+                "字段 `date`: 日期 `2024-02-30` 不存在,请检查月份和日".to_string()
+            ),
+            (
+                format!("{AT}:6:8"),
+                "`speaker` 后面是全角冒号“：”,YAML 只认英文冒号“:”".to_string()
+            ),
+            (format!("{AT}:8:1"), "未知字段 `ocasion`".to_string()),
+            (
+                format!("{AT}:9:1"),
+                "YAML 格式错误: 方括号 [ ] 没有成对".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn every_bad_item_of_a_ledger_in_one_run() {
+    let text = RECTIFICATION
+        .replace("status: in_progress", "status: inprogress")
+        .replace("status: done", "status: finished");
+    let site = TestSite::valid().file("content/2024/rectifications/transport.md", &text);
+    let found: Vec<(String, String)> = site
+        .errors()
+        .into_iter()
+        .map(|e| (e.location(), e.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "content/2024/rectifications/transport.md:14:13".to_string(),
+                "`items` 第 1 项的 `status`: 取值 `inprogress` 无效".to_string()
+            ),
+            (
+                "content/2024/rectifications/transport.md:20:13".to_string(),
+                "`items` 第 2 项的 `status`: 取值 `finished` 无效".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn no_message_speaks_rust_serde_or_libyaml() {
+    let broken = [
+        (
+            "title: 在工作评议动员会上的讲话",
+            "在工作评议动员会上的讲话",
+        ),
+        ("tags: [工作评议]", "tags: {a: 1}"),
+        ("tags: [工作评议]", "tags: 工作评议: 动员"),
+        ("speaker: 李明华", "speaker: [a, b]"),
+        ("speaker: 李明华", "speaker:\n  name: a"),
+        ("speaker: 李明华", "speaker: @李明华"),
+        ("speaker: 李明华", "speaker: \"a\\q\""),
+        ("speaker: 李明华", "speaker: *x"),
+        ("speaker: 李明华", "speaker: \"未闭合"),
+        ("speaker: 李明华", "  - 李明华"),
+        ("date: 2024-02-20", "date: [2024]"),
+        ("date: 2024-02-20", "date: 2024年2月20日"),
+        ("type: speech", "type: 讲话"),
+    ];
+    for (from, to) in broken {
+        let errors = speech_errors(from, to);
+        assert!(!errors.is_empty(), "{to} built");
+        for (at, message, hint) in errors {
+            let all = format!("{message} {hint}");
+            for word in [
+                "struct",
+                "Raw",
+                "expected",
+                "found",
+                "invalid",
+                "sequence",
+                "string",
+                "mapping",
+                "serde",
+                "Option",
+                "Vec<",
+                "scalar",
+                "while parsing",
+            ] {
+                assert!(!all.contains(word), "{to} → {at}: {all}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_syntax_error_in_the_sites_own_template_names_that_file_and_line() {
+    let site = TestSite::valid().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.title }</p>\n{% endblock content %}\n",
+    );
+    let errors = site.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].location(), "templates/page.html:3:18");
+    assert_eq!(errors[0].message, "模板有错: 这里是 `}`,应为 }}");
+    let site = TestSite::valid().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nofilter }}\n{% endblock content %}\n",
+    );
+    let errors = site.errors();
+    assert_eq!(errors[0].location(), "templates/page.html:3:17");
+    assert_eq!(errors[0].message, "模板有错: 没有名为 `nofilter` 的过滤器");
 }

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use pingyi::yaml::field_label;
 use pingyi::{Diagnostic, Options};
 
 use crate::support::*;
@@ -352,7 +353,7 @@ fn control_characters_written_as_yaml_escapes_are_errors_naming_the_field() {
         assert_eq!(e.path, Path::new(&rel), "{field}: {e}");
         assert_eq!(e.line, Some(line), "{field}: {e}");
         assert!(
-            e.message.contains(&format!("字段 `{field}`")) && e.message.contains(named),
+            e.message.contains(&field_label(field)) && e.message.contains(named),
             "{field}: {}",
             e.message
         );
@@ -583,7 +584,7 @@ fn dates_before_1949_or_after_2100_are_errors_naming_the_field() {
         let e = &errors[0];
         assert_eq!(e.location(), at, "{field}: {e}");
         assert!(
-            e.message.contains(&format!("字段 `{field}`"))
+            e.message.contains(&field_label(field))
                 && e.message.contains("1949-01-01")
                 && e.message.contains("2100-12-31"),
             "{field}: {}",

@@ -632,7 +632,7 @@ fn every_id_on_a_page_is_unique_and_every_fragment_link_lands_on_its_target() {
     );
     // A table of contents made from the rendered headings links to the same ids.
     let r = pingyi::markdown::render(HEADINGS, false, &|_, p| {
-        pingyi::markdown::LinkTarget::Broken(p.to_string())
+        pingyi::markdown::LinkTarget::broken(p.to_string())
     });
     let toc: Vec<&str> = r.headings.iter().map(|h| h.1.as_str()).collect();
     assert_eq!(headings, toc);
@@ -739,7 +739,7 @@ fn every_id_the_theme_writes_is_kept_from_headings() {
         .chain(prefixes.iter().map(|p| format!("{p}x")));
     for id in taken {
         let r = pingyi::markdown::render(&format!("## 标题 {{#{id}}}\n"), false, &|_, p| {
-            pingyi::markdown::LinkTarget::Broken(p.to_string())
+            pingyi::markdown::LinkTarget::broken(p.to_string())
         });
         assert_eq!(r.headings[0].1, format!("h-{id}"), "{id}");
     }

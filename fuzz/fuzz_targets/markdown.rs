@@ -34,7 +34,7 @@ fuzz_target!(|input: (bool, &str)| {
     // Documents and images alike: a URL inside the site, or broken.
     let resolve = |_: RefKind, p: &str| match join_relative(dir, p) {
         Some(t) if t.starts_with("content") => LinkTarget::Url(format!("/{}/", t.display())),
-        _ => LinkTarget::Broken(format!("链接的文件 `{p}` 不存在")),
+        _ => LinkTarget::broken(format!("链接的文件 `{p}` 不存在")),
     };
     let r = render(body, unsafe_html, &resolve);
     for p in &r.problems {

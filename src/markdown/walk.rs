@@ -2,6 +2,7 @@
 //! event it rewrites (headings, links, images, raw HTML and comments, footnotes), the first
 //! paragraph gathered on the way. Every other event passes through as it is.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -144,12 +145,18 @@ impl<'e> Walk<'e> {
         None
     }
 
-    fn problem(&mut self, offset: usize, message: String, is_error: bool, hint: &'static str) {
+    fn problem(
+        &mut self,
+        offset: usize,
+        message: String,
+        is_error: bool,
+        hint: impl Into<Cow<'static, str>>,
+    ) {
         self.out.problems.push(LinkProblem {
             offset,
             message,
             is_error,
-            hint,
+            hint: hint.into(),
         });
     }
 
@@ -207,8 +214,9 @@ impl<'e> Walk<'e> {
         let dest = match md_link(dest_url) {
             Some((path, frag)) => match (self.resolve)(RefKind::Document, path) {
                 LinkTarget::Url(u) => CowStr::from(format!("{u}{frag}")),
-                LinkTarget::Broken(msg) => {
-                    self.problem(offset, msg, true, LINK_HINT);
+                LinkTarget::Broken { message, hint } => {
+                    let hint = hint.map_or(Cow::Borrowed(LINK_HINT), Cow::Owned);
+                    self.problem(offset, message, true, hint);
                     dest_url.clone()
                 }
             },
@@ -261,8 +269,9 @@ impl<'e> Walk<'e> {
         let dest = match image_source(dest_url) {
             ImageSource::Local => match (self.resolve)(RefKind::Image, dest_url) {
                 LinkTarget::Url(u) => CowStr::from(u),
-                LinkTarget::Broken(msg) => {
-                    self.problem(offset, msg, true, IMAGE_HINT);
+                LinkTarget::Broken { message, hint } => {
+                    let hint = hint.map_or(Cow::Borrowed(IMAGE_HINT), Cow::Owned);
+                    self.problem(offset, message, true, hint);
                     dest_url.clone()
                 }
             },

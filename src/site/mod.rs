@@ -86,18 +86,35 @@ pub struct Site {
     pub tag_slugs: BTreeMap<String, String>,
 }
 
+const DRAFT: &str = "草稿(draft: true)";
+
 /// Why a document is left out of this build.
 fn excluded(doc: &Document, opts: &BuildOptions) -> Option<&'static str> {
     if opts.drafts {
         return None;
     }
     if doc.draft {
-        return Some("草稿(draft: true)");
+        return Some(DRAFT);
     }
     if doc.date.is_some_and(|d| d > opts.today) {
         return Some("定时发布、尚未到发布日期");
     }
     None
+}
+
+/// The path of `to` as a link in a document under `dir` writes it:
+/// `content/2024/speeches` → `content/2024/notices/x.md` is `../notices/x.md`.
+pub fn relative_path(dir: &Path, to: &Path) -> String {
+    let from: Vec<_> = dir.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 /// `content/2024/speeches` + `../notices/x.md` → `content/2024/notices/x.md`, or `None` if the
@@ -160,7 +177,7 @@ fn problems(doc: &Document, content: &Rendered, diags: &mut Vec<Diagnostic>) {
             Diagnostic::warning(&doc.source, &p.message)
         };
         let at = doc.body_offset + p.offset;
-        diags.push(d.at_offset(&mut locator, at).with_hint(p.hint));
+        diags.push(d.at_offset(&mut locator, at).with_hint(p.hint.clone()));
     }
 }
 
@@ -218,18 +235,47 @@ impl<'a> Links<'a> {
     /// A link written in a document under `dir`.
     fn resolve(&self, dir: &Path, link: &str) -> LinkTarget {
         let Some(target) = join_relative(dir, link) else {
-            return LinkTarget::Broken(format!("链接 `{link}` 指向站点之外"));
+            return LinkTarget::broken(format!("链接 `{link}` 指向站点之外"));
         };
         match self.by_source.get(target.to_str().unwrap_or_default()) {
             Some((url, None)) => LinkTarget::Url(format!("{}{url}", self.base_path)),
-            Some((_, Some(why))) => {
-                LinkTarget::Broken(format!("链接 `{link}` 指向的文档是{why},发布后会成为死链"))
-            }
+            Some((_, Some(why))) => LinkTarget::Broken {
+                message: format!("链接 `{link}` 指向的文档是{why},发布后会成为死链"),
+                hint: Some(
+                    if *why == DRAFT {
+                        "发布那篇文档(删去它的 draft: true),或等它发布后再加这个链接"
+                    } else {
+                        "等那篇文档到了发布日期再加这个链接,或把本文的 date 改到它的发布日期之后"
+                    }
+                    .into(),
+                ),
+            },
             None if self.unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
-            None => LinkTarget::Broken(format!(
-                "链接 `{link}` 指向的文件 {} 不存在",
-                target.display()
-            )),
+            None => LinkTarget::Broken {
+                message: format!(
+                    "链接 `{link}` 指向的文件 {} 不存在",
+                    slash_path(&target).display()
+                ),
+                hint: self.same_name(dir, &target),
+            },
+        }
+    }
+
+    /// For a link to a file that is not there: the relative path of the one document of
+    /// that file name, or the paths of those there are.
+    fn same_name(&self, dir: &Path, target: &Path) -> Option<String> {
+        let name = target.file_name()?.to_str()?;
+        let mut found: Vec<String> = self
+            .by_source
+            .keys()
+            .filter(|s| Path::new(s).file_name().and_then(|n| n.to_str()) == Some(name))
+            .map(|s| relative_path(dir, Path::new(s)))
+            .collect();
+        found.sort();
+        match found.as_slice() {
+            [] => None,
+            [one] => Some(format!("是不是 `{one}`?站点里叫 {name} 的文档只有这一篇")),
+            many => Some(format!("站点里叫 {name} 的文档有: {}", many.join("、"))),
         }
     }
 }
@@ -534,10 +580,10 @@ impl<'a> Images<'a> {
         let Some(rel) =
             join_relative(self.doc.dir(), src).filter(|p| p.starts_with(crate::load::CONTENT_DIR))
         else {
-            return LinkTarget::Broken(format!("图片 `{src}` 在 content/ 之外,不会发布"));
+            return LinkTarget::broken(format!("图片 `{src}` 在 content/ 之外,不会发布"));
         };
         let Some(meta) = locate(self.root, &rel) else {
-            return LinkTarget::Broken(format!(
+            return LinkTarget::broken(format!(
                 "图片 `{src}` 不存在(找的是 {})",
                 slash_path(&rel).display()
             ));
@@ -545,15 +591,15 @@ impl<'a> Images<'a> {
         let file = copied("", &rel, &meta);
         // A source would be published as it is, a draft's too.
         if file.name.to_ascii_lowercase().ends_with(".md") {
-            return LinkTarget::Broken(format!("图片 `{src}` 是一篇文档的源文件,不是图片"));
+            return LinkTarget::broken(format!("图片 `{src}` 是一篇文档的源文件,不是图片"));
         }
         let mut taken = self.taken.borrow_mut();
         match taken.get(&file.name) {
             Some(other) if *other == self.doc.source => {
-                return LinkTarget::Broken(format!("图片 `{src}` 发布后会盖住本页的 index.html"));
+                return LinkTarget::broken(format!("图片 `{src}` 发布后会盖住本页的 index.html"));
             }
             Some(other) if *other != file.source => {
-                return LinkTarget::Broken(format!(
+                return LinkTarget::broken(format!(
                     "图片 `{src}` 与 {} 发布后同名 `{}`,会互相覆盖",
                     other.display(),
                     file.name

@@ -31,12 +31,7 @@ pub fn templated(
     url: &str,
     ctx: &Context,
 ) -> Result<Output, Diagnostic> {
-    let html = theme.render(template, ctx).map_err(|e| {
-        Diagnostic::error(
-            theme.template_path(template),
-            format!("渲染 {url} 时模板出错:\n{e}"),
-        )
-    })?;
+    let html = theme.render_page(template, url, ctx)?;
     let path = if url.ends_with(".html") {
         url[1..].to_string()
     } else {
