@@ -127,10 +127,15 @@ impl Block<'_> {
         lines: &[usize],
         item: usize,
     ) -> Vec<Diagnostic> {
-        let slips: Vec<&Slip> = self
-            .slips
+        // Both in line order: the slips between the first and last line, then those on one.
+        let (Some(&low), Some(&high)) = (lines.first(), lines.last()) else {
+            return Vec::new();
+        };
+        let from = self.slips.partition_point(|s| s.line < low);
+        let to = self.slips.partition_point(|s| s.line <= high);
+        let slips: Vec<&Slip> = self.slips[from..to]
             .iter()
-            .filter(|s| lines.contains(&s.line))
+            .filter(|s| lines.binary_search(&s.line).is_ok())
             .collect();
         let certain = slips.iter().any(|s| s.certain);
         let snippet = Snippet::of(&self.lines, lines.to_vec());
