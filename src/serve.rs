@@ -178,21 +178,19 @@ fn client_script(status: &Status) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
+    let code = CLIENT
+        .trim_end()
+        .replace("__GENERATION__", &status.generation.to_string())
+        .replace("__EVENTS__", EVENTS_PATH);
     format!(
-        r#"<script type="application/json" id="pingyi-status">{error}</script><script>/* pingyi 预览 */(function(){{
-var gen={gen},box=null;
-function show(t){{if(!box){{box=document.createElement("div");box.id="pingyi-error";box.setAttribute("role","alert");
-box.style.cssText="position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,0,0,.92);color:#fff;padding:24px;font:15px/1.6 monospace";
-var h=document.createElement("h2");h.textContent="生成失败:修改后会自动刷新";h.style.cssText="color:#ffb4b4;font:bold 20px sans-serif;margin:0 0 12px";
-var p=document.createElement("pre");p.style.whiteSpace="pre-wrap";box.appendChild(h);box.appendChild(p);document.body.appendChild(box);}}
-box.lastChild.textContent=t;}}
-var first=JSON.parse(document.currentScript.previousElementSibling.textContent);if(first)document.addEventListener("DOMContentLoaded",function(){{show(first);}});
-var es=new EventSource("{EVENTS_PATH}");
-es.onmessage=function(m){{var s=JSON.parse(m.data);if(s.error){{show(s.error);}}else if(s.generation!==gen){{location.reload();}}else if(box){{box.remove();box=null;}}}};
-}})();</script>"#,
-        gen = status.generation
+        r#"<script type="application/json" id="pingyi-status">{error}</script><script>{code}</script>"#
     )
 }
+
+/// The page's side of the preview: reload after a build; while a build fails, an opaque
+/// dialog with the errors (read aloud as an alert, closed with Esc or its button, then a
+/// button to open it again).
+const CLIENT: &str = include_str!("serve/client.js");
 
 /// Puts `script` before `</body>` (or at the end).
 pub fn inject(html: &str, script: &str) -> String {

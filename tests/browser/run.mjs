@@ -5,14 +5,16 @@
 // 3. Headless Chromium over every page of the sitemap, the 404 and the font/contrast modes:
 //    axe-core at WCAG 2.1 A and AA finds no violation, no console error, no failed request,
 //    no request that leaves the site.
-// 4. With --screenshots, the PNGs of docs/screenshots/ (desktop 1280 and phone 375 wide).
+// 4. The preview's error overlay in `pingyi serve`: opaque, an alert dialog read aloud, clean
+//    under axe, closed with Esc and opened again, gone once the error is fixed.
+// 5. With --screenshots, the PNGs of docs/screenshots/ (desktop 1280 and phone 375 wide).
 //
 // Usage: node run.mjs [--screenshots] [--no-build DIR] [--skip-vnu] [--skip-axe]
 // Exit code 0 when every check is clean, 1 otherwise, 2 when a tool is missing.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -370,8 +372,88 @@ async function browse(origin) {
     await page.context().close();
   }
 
+  await overlay(browser, axe);
   if (flag('--screenshots')) await screenshots(browser, origin);
   await browser.close();
+}
+
+// `pingyi serve` over a copy of the example site with a broken document: the overlay a web
+// editor meets, checked as a reader of it (screen reader, keyboard, eyes) would.
+async function overlay(browser, axe) {
+  const work = mkdtempSync(join(tmpdir(), 'pingyi-overlay-'));
+  for (const f of ['site.yaml', 'content']) cpSync(join(repo, f), join(work, f), { recursive: true });
+  const broken = join(work, 'content', '2025', 'notices', 'broken.md');
+  const good = '---\ntitle: 临时通知\ntype: notice\ndate: 2025-03-01\nreview: "2025"\n---\n正文。\n';
+  writeFileSync(broken, good.replace('date: 2025-03-01', 'date: 2025-02-30').replace('title: ', '标题：'));
+  const server = spawn('cargo', ['run', '--release', '--quiet', '--', 'serve', '--root', work, '--port', '0', '--today', TODAY], {
+    cwd: repo,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const where = 'serve overlay';
+  const before = problems.length;
+  try {
+    const url = await new Promise((ok, fail) => {
+      let err = '';
+      const timer = setTimeout(() => fail(new Error(`no address from pingyi serve: ${err}`)), 300_000);
+      server.stderr.on('data', (d) => {
+        err += d;
+        const m = /预览地址: (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+        if (m) { clearTimeout(timer); ok(m[1]); }
+      });
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(url + '/', { waitUntil: 'load' });
+    await page.waitForSelector('#pingyi-error', { timeout: 10_000 });
+    const seen = await page.evaluate(() => {
+      const box = document.getElementById('pingyi-error');
+      const r = box.getBoundingClientRect();
+      return {
+        role: box.getAttribute('role'),
+        modal: box.getAttribute('aria-modal'),
+        label: document.getElementById(box.getAttribute('aria-labelledby'))?.textContent,
+        focused: box.contains(document.activeElement),
+        background: getComputedStyle(box).backgroundColor,
+        covers: r.left <= 0 && r.top <= 0 && r.width >= innerWidth && r.height >= innerHeight,
+        text: document.getElementById('pingyi-error-text').textContent,
+      };
+    });
+    checks++;
+    if (seen.role !== 'alertdialog' || seen.modal !== 'true') problem(where, `role ${seen.role}, aria-modal ${seen.modal}`);
+    if (seen.label !== '生成失败:改好后会自动刷新') problem(where, `dialog named ${seen.label}`);
+    if (!seen.focused) problem(where, 'focus is not in the dialog');
+    if (seen.background !== 'rgb(255, 255, 255)') problem(where, `background ${seen.background}, not opaque white`);
+    if (!seen.covers) problem(where, 'the dialog does not cover the window');
+    for (const part of ['content/2025/notices/broken.md:2:3', '全角冒号', 'content/2025/notices/broken.md:4:7', '2025-02-30']) {
+      if (!seen.text.includes(part)) problem(where, `the errors do not say ${part}: ${seen.text}`);
+    }
+    if (flag('--screenshots')) {
+      await page.screenshot({ path: join(repo, 'docs', 'screenshots', 'preview-error-desktop.png') });
+    }
+    if (!flag('--skip-axe')) {
+      for (const v of await axe(page)) problem(where, `axe ${v.id} (${v.impact}): ${v.help} ${v.nodes.slice(0, 3).join('; ')}`);
+    }
+    await page.keyboard.press('Tab');
+    if (!(await page.evaluate(() => document.getElementById('pingyi-error').contains(document.activeElement)))) {
+      problem(where, 'Tab leaves the dialog');
+    }
+    await page.keyboard.press('Escape');
+    const closed = await page.evaluate(() => !document.getElementById('pingyi-error') && !!document.getElementById('pingyi-error-badge'));
+    if (!closed) problem(where, 'Esc does not close the dialog to a badge');
+    await page.click('#pingyi-error-badge');
+    if (!(await page.$('#pingyi-error'))) problem(where, 'the badge does not open the errors again');
+    // Fixed: the page reloads without the dialog.
+    writeFileSync(broken, good);
+    await page.waitForSelector('#pingyi-error', { state: 'detached', timeout: 60_000 }).catch(() => problem(where, 'the dialog stays after the fix'));
+    await page.waitForSelector('#pingyi-error-badge', { state: 'detached', timeout: 10_000 }).catch(() => problem(where, 'the badge stays after the fix'));
+    await context.close();
+    if (problems.length === before) console.log('  ✔ serve: the error overlay is an opaque alert dialog, clean under axe, closed with Esc, gone after the fix');
+  } catch (e) {
+    problem(where, e.message);
+  } finally {
+    server.kill();
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 // Desktop 1280 and phone 375 wide, the top of the page (whole pages are long); the notice
