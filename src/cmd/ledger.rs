@@ -213,7 +213,7 @@ fn import(args: &ImportArgs, level: Level, m: &Marks) -> ExitCode {
     }
     if imported.unchanged {
         if level != Level::Quiet {
-            eprintln!("{} {shown} 的台账与表格相同,没有改动", m.ok);
+            eprintln!("{} {shown} 的台账与 {what}相同,没有改动", m.ok);
         }
         return ExitCode::SUCCESS;
     }
