@@ -122,11 +122,9 @@ pub fn ledger_workbook(
     ws.set_name(INSTRUCTIONS_SHEET)?;
     ws.set_column_width(0, 110)?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let mut row = 0;
     for (i, line) in instructions().iter().chain(notes).enumerate() {
         let format = if i == 0 { &formats.header } else { &wrap };
-        ws.write_string_with_format(row, 0, line, format)?;
-        row += 1;
+        ws.write_string_with_format(i as u32, 0, line, format)?;
     }
     Ok(book.save_to_buffer()?)
 }
@@ -169,6 +167,12 @@ fn ledger_sheet(ws: &mut Worksheet, items: &[Item], f: &Formats) -> Result<(), X
     }
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
+    // Printed, as offices do: A3 across, every column on the page, the header on every page.
+    ws.set_paper_size(8)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_gridlines(true);
+    ws.set_repeat_rows(0, 0)?;
     let last = items.len() as u32 + FILL_ROWS;
     ws.autofilter(0, 0, last, Column::ALL.len() as u16 - 1)?;
     let status = Column::ALL
@@ -210,6 +214,7 @@ fn item_row(ws: &mut Worksheet, row: u32, item: &Item, f: &Formats) -> Result<()
     let [ext_deadlines, ext_approved, ext_reasons] = extension_texts(&item.extensions);
     let one_ext = item.extensions.len() == 1;
     let verified = item.verified.as_ref();
+    let mut lines = 1;
     for (i, c) in Column::ALL.into_iter().enumerate() {
         let col = i as u16;
         let date = match c {
@@ -245,10 +250,27 @@ fn item_row(ws: &mut Worksheet, row: u32, item: &Item, f: &Formats) -> Result<()
             Column::Deadline | Column::Completed | Column::VerifiedDate => String::new(),
         };
         if !text.is_empty() {
+            lines = lines.max(wrapped_lines(&text, width(c)));
             ws.write_string_with_format(row, col, &text, &f.text)?;
         }
     }
+    // Not every program grows a row to its wrapped text (LibreOffice and WPS keep the
+    // default height of a row written by a program): the height of its longest cell.
+    ws.set_row_height(row, 15.0 * lines.min(20) as f64)?;
     Ok(())
+}
+
+/// How many lines `text` takes in a column `width` characters wide, a Chinese character
+/// counting two.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width.max(2.0) - 1.0) as usize;
+    text.split('\n')
+        .map(|l| {
+            unicode_width::UnicodeWidthStr::width(l)
+                .div_ceil(per_line)
+                .max(1)
+        })
+        .sum()
 }
 
 /// Writes an id cell; nothing more to write as text.
