@@ -9,7 +9,8 @@
 //! result. [`archive`] files a review year away as a verifiable bundle. [`scaffold`] writes a
 //! new site (`pingyi init`) and new documents (`pingyi new`). [`console`] readies the terminal
 //! (Windows: colours) for `main.rs`. [`kind`] is the table of document kinds: names, URL
-//! folders, labels, templates, fields.
+//! folders, labels, templates, fields. [`sheet`] carries the rectification ledger to and from
+//! Excel workbooks (`pingyi ledger`): the template departments fill in, import, export.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A diagnostic is an error on the cold path, and it is what every stage returns: boxing it
@@ -34,6 +35,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod sheet;
 pub mod site;
 pub mod slug;
 pub mod theme;
@@ -50,6 +52,6 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use document::Document;
 pub use pipeline::{
     BuildError, BuildProgress, BuildReport, Builder, Change, Observer, Options, build,
-    build_observed, check, load_site,
+    build_observed, check, check_as_if, load_site,
 };
 pub use site::Site;

@@ -593,6 +593,29 @@ pub fn check(root: &Path, opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnos
     load_site(root, opts).map(|(_, warnings)| warnings)
 }
 
+/// Loads and validates the site as if the content file `rel` (relative to `root`) held `text`:
+/// what [`check`] will say once it is written (`pingyi ledger import` runs it before it
+/// writes). Every diagnostic of the run, errors and warnings; the disk is only read.
+pub fn check_as_if(root: &Path, opts: &Options, rel: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut b = Builder::new(root, opts.clone());
+    b.once = true;
+    b.read_all();
+    if let Some(sources) = &mut b.sources {
+        let parsed = parse_source(rel, text);
+        sources.insert(
+            rel.to_path_buf(),
+            Source {
+                stamp: None,
+                parsed,
+            },
+        );
+    }
+    match b.load() {
+        Ok((_, _, warnings)) => warnings.to_vec(),
+        Err(diags) => diags,
+    }
+}
+
 /// Builds the site into `out`. With any error, nothing is written and `out` stays as it was.
 pub fn build(root: &Path, out: &Path, opts: &Options) -> Result<BuildReport, BuildError> {
     build_observed(root, out, opts, None)

@@ -12,6 +12,7 @@ mod golden;
 mod hostile;
 mod incremental;
 mod init;
+mod ledger;
 mod record;
 mod record_ledger;
 mod reference;

@@ -32,6 +32,39 @@ pub(super) fn write_one(root: &Path, dest: &Path, content: &Content) -> io::Resu
     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))
 }
 
+/// Replaces (or creates) the file `path` with `bytes` through a temporary file beside it, flushed
+/// to disk, and a rename: a reader, or a crash meanwhile, sees the old file or the new one, never
+/// half of one. For the files pingyi writes outside a site's output (`pingyi ledger`: a
+/// rectification document, a workbook); the temporary name is one `load` never reads as
+/// content.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.pingyi-tmp"));
+    let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        // A document's permissions stay as they were.
+        .and_then(|()| match std::fs::metadata(path) {
+            Ok(m) => std::fs::set_permissions(&tmp, m.permissions()),
+            Err(_) => Ok(()),
+        })
+        .and_then(|()| publish::retry(path, || std::fs::rename(&tmp, path)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
 /// Removes a folder and everything in it, many files at once (an old site has tens of
 /// thousands). Never follows a symlink: a link is removed, not what it points to. A folder
 /// that is not there is fine.

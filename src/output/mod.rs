@@ -6,6 +6,7 @@
 //! - `previous`: writing that folder over the previous build, which is faster than anew;
 //! - `publish`: the flush and the swap, and what differs between systems;
 //! - [`changes`]: a rebuild in `watch`, only changed files, each replaced atomically;
+//! - [`replace_file`]: one file outside the output (a document, a workbook), atomically;
 //! - [`ownership`]: the marker that tells pingyi's folders from any other, which alone are
 //!   ever written over, moved or removed.
 
@@ -19,6 +20,7 @@ mod publish;
 pub mod staging;
 
 pub use changes::{Manifest, write_changes};
+pub use files::replace_file;
 pub use ownership::{MARKER, Refused, refusal};
 pub use staging::{Staging, check_output_dir, previous_dir, staging_dir};
 
