@@ -145,7 +145,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 /// A diagnostic for each template the renderer asks for (each kind's and [`REQUIRED`]) that
 /// neither the theme nor the site has.
-fn missing_templates(theme_rel: &Path, texts: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+fn missing_templates(theme_rel: &Path, texts: &Templates) -> Vec<Diagnostic> {
     let kinds = crate::kind::KINDS.iter().map(|k| k.template);
     kinds
         .chain(REQUIRED.iter().copied())
@@ -157,6 +157,53 @@ fn missing_templates(theme_rel: &Path, texts: &BTreeMap<String, String>) -> Vec<
                 .with_hint("主题必须提供这个模板,或在站点的 templates/ 中提供")
         })
         .collect()
+}
+
+/// Template name → (its file, relative to the site root, and text): the built-in theme's or
+/// the site's theme's, each replaced by a file of the same name in the site's `templates/`.
+type Templates = BTreeMap<String, (PathBuf, String)>;
+
+fn read_templates(
+    root: &Path,
+    theme_rel: &Path,
+    builtin_files: &[(PathBuf, &'static [u8])],
+    builtin: bool,
+) -> (Templates, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut templates = Templates::new();
+    for (rel, bytes) in builtin_files {
+        let Ok(name) = rel.strip_prefix("templates") else {
+            continue;
+        };
+        let name = slash_path(name).to_string_lossy().into_owned();
+        let path = Path::new(BUILTIN_LABEL).join(rel);
+        match crate::load::decode(&path, bytes.to_vec()) {
+            Ok(text) => {
+                templates.insert(name, (path, text));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    let theme_templates = (!builtin).then(|| theme_rel.join("templates"));
+    for base in theme_templates
+        .into_iter()
+        .chain([PathBuf::from("templates")])
+    {
+        for rel in files_under(&root.join(&base)) {
+            let name = rel.to_string_lossy().into_owned();
+            let path = base.join(&rel);
+            match std::fs::read(root.join(&path)) {
+                Ok(bytes) => match crate::load::decode(&path, bytes) {
+                    Ok(text) => {
+                        templates.insert(name, (path, text));
+                    }
+                    Err(d) => diags.push(d),
+                },
+                Err(e) => diags.push(Diagnostic::error(path, format!("无法读取模板: {e}"))),
+            }
+        }
+    }
+    (templates, diags)
 }
 
 impl Theme {
@@ -171,49 +218,13 @@ impl Theme {
                     .with_hint(format!("主题应位于 {}/", theme_rel.display())),
             ]);
         }
-        let mut diags = Vec::new();
-        let mut sources = BTreeMap::new();
-        let mut texts: BTreeMap<String, String> = BTreeMap::new();
         let builtin_files = if builtin {
             builtin_theme_files()
         } else {
             Vec::new()
         };
-        for (rel, bytes) in &builtin_files {
-            let Ok(name) = rel.strip_prefix("templates") else {
-                continue;
-            };
-            let name = slash_path(name).to_string_lossy().into_owned();
-            let path = Path::new(BUILTIN_LABEL).join(rel);
-            match crate::load::decode(&path, bytes.to_vec()) {
-                Ok(text) => {
-                    texts.insert(name.clone(), text);
-                    sources.insert(name, path);
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        let theme_templates = (!builtin).then(|| theme_rel.join("templates"));
-        for base in theme_templates
-            .into_iter()
-            .chain([PathBuf::from("templates")])
-        {
-            for rel in files_under(&root.join(&base)) {
-                let name = rel.to_string_lossy().into_owned();
-                let path = base.join(&rel);
-                match std::fs::read(root.join(&path)) {
-                    Ok(bytes) => match crate::load::decode(&path, bytes) {
-                        Ok(text) => {
-                            texts.insert(name.clone(), text);
-                            sources.insert(name, path);
-                        }
-                        Err(d) => diags.push(d),
-                    },
-                    Err(e) => diags.push(Diagnostic::error(path, format!("无法读取模板: {e}"))),
-                }
-            }
-        }
-        diags.extend(missing_templates(&theme_rel, &texts));
+        let (templates, mut diags) = read_templates(root, &theme_rel, &builtin_files, builtin);
+        diags.extend(missing_templates(&theme_rel, &templates));
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -224,16 +235,12 @@ impl Theme {
         tera.register_filter("status_label", status_label);
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.set_escape_fn(escape_html);
-        let added = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-        let sources = errors::Sources(
-            sources
-                .into_iter()
-                .filter_map(|(name, path)| {
-                    let text = texts.remove(&name)?;
-                    Some((name, (path, text)))
-                })
-                .collect(),
+        let added = tera.add_raw_templates(
+            templates
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
         );
+        let sources = errors::Sources(templates);
         if let Err(e) = added {
             return Err(sources.diagnose(&e, "", ""));
         }
