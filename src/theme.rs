@@ -191,7 +191,8 @@ fn read_templates(
     {
         for rel in files_under(&root.join(&base)) {
             let name = rel.to_string_lossy().into_owned();
-            let path = base.join(&rel);
+            // Named with `/` on every platform, as diagnostics of content are.
+            let path = slash_path(&base.join(&rel));
             match std::fs::read(root.join(&path)) {
                 Ok(bytes) => match crate::load::decode(&path, bytes) {
                     Ok(text) => {
