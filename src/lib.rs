@@ -19,9 +19,11 @@
 
 pub mod anchors;
 pub mod archive;
+pub mod bundle;
 pub mod config;
 pub mod console;
 pub mod date;
+pub mod delta;
 pub mod diagnostic;
 pub mod document;
 pub mod frontmatter;
