@@ -187,7 +187,8 @@ pub fn read_zip_bytes(
 ) -> Result<(), Diagnostic> {
     let fail = |msg: String| Diagnostic::error(path, msg);
     let reader = std::io::Cursor::new(bytes);
-    let invalid = |e: zip::result::ZipError| fail(format!("不是有效的 zip 文件: {e}"));
+    let invalid =
+        |e: zip::result::ZipError| fail(format!("不是有效的 zip 文件(可能不完整或已损坏): {e}"));
     // `ZipArchive` keys entries by name and keeps one of two that share it; the iterable
     // reader walks the central directory as it is, every entry.
     let mut zip =

@@ -95,13 +95,14 @@ pub(crate) fn run_delta(args: &DeltaArgs, m: &Marks) -> ExitCode {
 }
 
 pub(crate) fn run_apply(args: &ApplyArgs, m: &Marks) -> ExitCode {
+    let to = safe_path(&args.to);
     let package = match delta::open(&args.package) {
         Ok(p) => p,
         Err((fingerprint, e)) => {
             if let Some(f) = fingerprint {
                 eprintln!("清单指纹(SHA-256): {f}");
             }
-            return failed(e, m, "");
+            return failed(e, m, &to);
         }
     };
     eprintln!("清单指纹(SHA-256): {}", package.fingerprint);
@@ -112,10 +113,9 @@ pub(crate) fn run_apply(args: &ApplyArgs, m: &Marks) -> ExitCode {
                 expected,
                 found: package.fingerprint.clone(),
             };
-            return failed(e, m, "");
+            return failed(e, m, &to);
         }
     }
-    let to = safe_path(&args.to);
     let summary = counts(&package.manifest);
     let already = || {
         eprintln!(

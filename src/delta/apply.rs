@@ -33,10 +33,16 @@ pub struct Package {
 /// every carried file present once and as the manifest lists it, nothing else in the zip.
 /// The fingerprint is worked out even when a check fails, if the manifest could be read.
 pub fn open(path: &Path) -> Result<Package, (Option<String>, Error)> {
-    let bytes = std::fs::read(path).map_err(|e| (None, Error::io(path, e)))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            None,
+            Error::Io(format!("无法读取差异包 {}: {e}", path.display())),
+        )
+    })?;
     let damaged = |lines: Vec<String>| Error::Damaged(lines);
     let read = |held: &mut Held, want: &dyn Fn(&str) -> Option<u64>| {
-        read_zip_bytes(path, &bytes, held, want).map_err(|d| damaged(vec![d.message]))
+        read_zip_bytes(path, &bytes, held, want)
+            .map_err(|d| damaged(vec![format!("{} {}", path.display(), d.message)]))
     };
     let mut first = Held::default();
     let only_manifest = |name: &str| (name == MANIFEST).then_some(MAX_MANIFEST);
