@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use pingyi::bundle::Differences;
 use pingyi::delta::{self, Base, Error, Manifest};
+use pingyi::output::MARKER;
 
 use super::report::{Marks, safe, safe_path};
 
@@ -54,14 +55,25 @@ pub(crate) struct ApplyArgs {
     pub(crate) fingerprint: Option<String>,
 }
 
+/// The site's own files among `paths`: pingyi's marker, which changes whenever a file comes
+/// or goes, is left out of what the commands count and list, as `build` leaves it out.
+fn own(paths: &[String]) -> impl Iterator<Item = &String> {
+    paths.iter().filter(|p| p.as_str() != MARKER)
+}
+
 /// Counts of a manifest, as every summary says them.
 fn counts(m: &Manifest) -> String {
     format!(
         "新增 {} 个、改动 {} 个、删除 {} 个文件",
-        m.added.len(),
-        m.changed.len(),
-        m.removed.len()
+        own(&m.added).count(),
+        own(&m.changed).count(),
+        own(&m.removed).count()
     )
+}
+
+/// How many files the new site has, the marker not counted.
+fn site_files(m: &Manifest) -> usize {
+    m.new.iter().filter(|f| f.path != MARKER).count()
 }
 
 fn size(bytes: usize) -> String {
@@ -87,7 +99,7 @@ pub(crate) fn run_delta(args: &DeltaArgs, m: &Marks) -> ExitCode {
         safe_path(&args.output),
         counts(&made.manifest),
         size(made.bytes.len()),
-        made.manifest.new.len()
+        site_files(&made.manifest)
     );
     eprintln!("清单指纹(SHA-256): {}", made.fingerprint);
     eprintln!("请记下这个指纹,在服务器上运行 pingyi apply 时核对");
@@ -136,7 +148,7 @@ pub(crate) fn run_apply(args: &ApplyArgs, m: &Marks) -> ExitCode {
             ("改动", &mm.changed),
             ("删除", &mm.removed),
         ] {
-            for p in paths {
+            for p in own(paths) {
                 eprintln!("  {label}: {}", safe(p));
             }
         }
@@ -154,7 +166,7 @@ pub(crate) fn run_apply(args: &ApplyArgs, m: &Marks) -> ExitCode {
     eprintln!(
         "{} 已更新 {to}:{summary};全部 {} 个文件与新版网站一致",
         m.ok,
-        package.manifest.new.len()
+        site_files(&package.manifest)
     );
     ExitCode::SUCCESS
 }
