@@ -3,14 +3,13 @@
 //! a bundle against its manifest.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use zip::write::SimpleFileOptions;
 
+pub use crate::bundle::FileEntry;
+use crate::bundle::{Held, compare, entry, read_folder, read_zip, zip_files};
 use crate::diagnostic::Diagnostic;
 use crate::output::Content;
 use crate::pipeline::{BuildError, Options, load_site};
@@ -31,14 +30,6 @@ pub struct Bundle {
     pub documents: usize,
 }
 
-/// One file in the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileEntry {
-    pub path: String,
-    pub size: u64,
-    pub sha256: String,
-}
-
 /// `manifest.json`: what the bundle holds and what it was made from.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
@@ -53,15 +44,6 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
     /// The source files the year was built from: `site.yaml` and its documents.
     pub sources: Vec<FileEntry>,
-}
-
-fn entry(path: String, bytes: &[u8]) -> FileEntry {
-    let digest = Sha256::digest(bytes);
-    FileEntry {
-        path,
-        size: bytes.len() as u64,
-        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
-    }
 }
 
 /// Builds the bundle of `year`: its documents, review cycle, rectification ledger and
@@ -118,7 +100,8 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
     let json = serde_json::to_string_pretty(&manifest).expect("plain data serialises") + "\n";
     files.insert(MANIFEST.to_string(), json.into_bytes());
 
-    let bytes = zip_files(&files, site.today).map_err(|e| BuildError::Io(e.to_string()))?;
+    let bytes =
+        zip_files(&files, zip_time(site.today)).map_err(|e| BuildError::Io(e.to_string()))?;
     Ok(Bundle {
         year,
         bytes,
@@ -201,14 +184,11 @@ fn read_source(root: &Path, src: &Path) -> Result<Vec<u8>, BuildError> {
         .map_err(|e| BuildError::Io(format!("无法读取 {}: {e}", src.display())))
 }
 
-/// Sorted entries, one fixed time (the build's date) and fixed permissions: the same input
-/// gives the same bytes.
-fn zip_files(
-    files: &BTreeMap<String, Vec<u8>>,
-    day: crate::date::Date,
-) -> zip::result::ZipResult<Vec<u8>> {
+/// The zip's one time for every entry: the build's date, so the same content and day give the
+/// same bytes.
+fn zip_time(day: crate::date::Date) -> zip::DateTime {
     let d = day.0;
-    let time = zip::DateTime::from_date_and_time(
+    zip::DateTime::from_date_and_time(
         u16::try_from(d.year()).unwrap_or(1980).clamp(1980, 2107),
         d.month() as u8,
         d.day() as u8,
@@ -216,17 +196,7 @@ fn zip_files(
         0,
         0,
     )
-    .unwrap_or_default();
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (path, bytes) in files {
-        zip.start_file(path.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
+    .unwrap_or_default()
 }
 
 /// Rewrites the site-absolute `href` and `src` values of `html`, a page at `at` in the
@@ -338,124 +308,21 @@ impl Verification {
     }
 }
 
-/// What a folder entry that is not a plain file is, in the words `verify` reports.
-fn kind_of(t: std::fs::FileType) -> &'static str {
-    if t.is_symlink() {
-        "符号链接"
-    } else {
-        "不是普通文件"
-    }
-}
-
-/// The unix file type bits of a mode, and that of a plain file.
-const S_IFMT: u32 = 0o170_000;
-const S_IFREG: u32 = 0o100_000;
-
 /// Checks a bundle (the zip, or the folder it was unpacked to) against its `manifest.json`.
 /// Besides the files' bytes, a bundle must hold plain files only, each name once.
-/// What a bundle holds, as read: its files, the names given twice, what is not a file.
-#[derive(Default)]
-struct Held {
-    files: BTreeMap<String, Vec<u8>>,
-    duplicated: Vec<String>,
-    not_files: Vec<(String, &'static str)>,
-}
-
-/// An unpacked bundle. Links are not followed: one is reported, never read through.
-fn read_folder(path: &Path, held: &mut Held) -> Result<(), Diagnostic> {
-    let fail = |msg: String| Diagnostic::error(path, msg);
-    let Held {
-        files, not_files, ..
-    } = held;
-    for e in walkdir::WalkDir::new(path).sort_by_file_name() {
-        let e = e.map_err(|e| fail(format!("无法读取: {e}")))?;
-        let rel = e
-            .path()
-            .strip_prefix(path)
-            .map(crate::load::slash_path)
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let t = e.file_type();
-        if t.is_dir() {
-            continue;
-        }
-        if !t.is_file() {
-            not_files.push((rel, kind_of(t)));
-            continue;
-        }
-        let bytes = std::fs::read(e.path()).map_err(|e| fail(format!("无法读取: {e}")))?;
-        files.insert(rel, bytes);
-    }
-    Ok(())
-}
-
-/// A zip bundle, every entry of its central directory.
-fn read_zip(path: &Path, held: &mut Held) -> Result<(), Diagnostic> {
-    let fail = |msg: String| Diagnostic::error(path, msg);
-    let Held {
-        files,
-        duplicated,
-        not_files,
-    } = held;
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("无法打开: {e}")))?;
-    let reader = std::io::Cursor::new(bytes.as_slice());
-    let invalid = |e: zip::result::ZipError| fail(format!("不是有效的 zip 归档包: {e}"));
-    // `ZipArchive` keys entries by name and keeps one of two that share it; the iterable
-    // reader walks the central directory as it is, every entry.
-    let mut zip =
-        zip::unstable::read::ZipIterable::try_new(reader.clone(), zip::read::Config::default())
-            .map_err(invalid)?;
-    let mut entries = zip
-        .files_with_cloned_reader(zip::ZipReadOptions::default())
-        .map_err(invalid)?;
-    let mut i = 0;
-    while let Some(f) = entries.next() {
-        i += 1;
-        let mut f = f.map_err(|e| fail(format!("归档包第 {i} 项无法读取: {e}")))?;
-        let name = f
-            .name()
-            .map_err(|e| fail(format!("归档包第 {i} 项的文件名无法读取: {e}")))?
-            .into_owned();
-        if f.is_symlink() {
-            not_files.push((name, "符号链接"));
-            continue;
-        }
-        if f.is_dir() {
-            continue;
-        }
-        if f.unix_mode()
-            .is_some_and(|m| m & S_IFMT != 0 && m & S_IFMT != S_IFREG)
-        {
-            not_files.push((name, "不是普通文件"));
-            continue;
-        }
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes)
-            .map_err(|e| fail(format!("{name} 无法解压: {e}")))?;
-        // The first copy is the one checked; the name is reported either way.
-        match files.entry(name) {
-            std::collections::btree_map::Entry::Occupied(e) => duplicated.push(e.key().clone()),
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(bytes);
-            }
-        }
-    }
-    Ok(())
-}
-
 pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
     let fail = |msg: String| Diagnostic::error(path, msg);
     let mut held = Held::default();
     if path.is_dir() {
         read_folder(path, &mut held)?;
     } else {
-        read_zip(path, &mut held)?;
+        read_zip(path, &mut held, &|_| Some(u64::MAX))?;
     }
     let Held {
         mut files,
         duplicated,
         not_files,
+        ..
     } = held;
     let manifest = files
         .remove(MANIFEST)
@@ -468,7 +335,9 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
             manifest.format
         )));
     }
-    let mut v = Verification {
+    let found: Vec<FileEntry> = files.iter().map(|(p, b)| entry(p.clone(), b)).collect();
+    let d = compare(&manifest.files, &found);
+    Ok(Verification {
         year: manifest.year,
         checked: manifest.files.len(),
         duplicated: duplicated
@@ -477,22 +346,10 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
             .into_iter()
             .collect(),
         not_files,
-        ..Verification::default()
-    };
-    let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
-    for f in &manifest.files {
-        match files.get(&f.path) {
-            None => v.missing.push(f.path.clone()),
-            Some(bytes) if entry(f.path.clone(), bytes) != *f => v.altered.push(f.path.clone()),
-            Some(_) => {}
-        }
-    }
-    v.extra = files
-        .keys()
-        .filter(|p| !listed.contains(p.as_str()))
-        .cloned()
-        .collect();
-    Ok(v)
+        missing: d.missing,
+        altered: d.altered,
+        extra: d.extra,
+    })
 }
 
 #[cfg(test)]

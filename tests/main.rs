@@ -6,6 +6,7 @@ mod archive;
 mod atomic;
 mod build;
 mod cli;
+mod delta;
 mod diagnostics;
 mod example_site;
 mod golden;

@@ -79,6 +79,20 @@ pub fn write_marker<'a>(dir: &Path, files: impl IntoIterator<Item = &'a str>) ->
     std::fs::rename(&tmp, dir.join(MARKER))
 }
 
+/// The marker's bytes for a folder holding `files`: what a build writes, for a caller that
+/// must know it before writing (`pingyi apply` checks a package's marker against it).
+pub fn marker_bytes<'a>(files: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
+    marker_text(files.into_iter().collect()).into_bytes()
+}
+
+/// The files the marker of `dir` lists; `None` if it holds none or a damaged one.
+pub fn listed(dir: &Path) -> Option<Vec<String>> {
+    if !is_marked(dir) {
+        return None;
+    }
+    std::fs::read(dir.join(MARKER)).ok().and_then(|b| parse(&b))
+}
+
 /// True if `dir` holds pingyi's marker: a plain file (not a link) that begins as one.
 pub fn is_marked(dir: &Path) -> bool {
     let path = dir.join(MARKER);
