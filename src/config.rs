@@ -53,6 +53,10 @@ pub struct Config {
     /// Review years that are closed and filed away: their pages say so.
     #[serde(default)]
     pub archived_years: Vec<i32>,
+    /// Compressed copies written beside each text file (`.gz`, `.br`) for the web server to
+    /// send as they are (nginx `gzip_static`, `brotli_static`): none unless listed.
+    #[serde(default)]
+    pub precompress: Vec<crate::output::compress::Encoding>,
     /// How a 满意度测评's verdict follows from its votes.
     #[serde(default)]
     pub satisfaction: Satisfaction,

@@ -15,7 +15,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::document::Document;
 use crate::incremental::{self, Memory};
 use crate::load;
-use crate::output::{self, Manifest, Output};
+use crate::output::{self, Manifest, Output, compress};
 use crate::render::{self, RenderError};
 use crate::site::{self, BuildOptions, Site};
 use crate::theme::Theme;
@@ -487,6 +487,17 @@ impl Writing<'_> {
         }
     }
 
+    /// Hands `o` to `put`, then its compressed copies when `site.yaml` asks for them.
+    fn emit(
+        &self,
+        o: Output,
+        mut put: impl FnMut(Output) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let copies = compress::copies(&o, self.root, &self.site.config.precompress)?;
+        put(o)?;
+        copies.into_iter().try_for_each(put)
+    }
+
     fn io(&self, e: std::io::Error) -> BuildError {
         match output::refusal(&e) {
             // A folder pingyi will not touch: the message says which and what to do.
@@ -521,8 +532,10 @@ impl Writing<'_> {
         let changed = std::sync::Mutex::new(Vec::new());
         let sink = |o: Output| {
             self.count(&o);
-            changed.lock().expect("not poisoned").push(o);
-            Ok(())
+            self.emit(o, |o| {
+                changed.lock().expect("not poisoned").push(o);
+                Ok(())
+            })
         };
         let mut live = incremental::render_changed(
             self.site,
@@ -536,8 +549,20 @@ impl Writing<'_> {
         let mut outputs = changed.into_inner().expect("not poisoned");
         if let Some(live) = &mut live {
             live.extend(statics.iter().map(|o| o.path.clone()));
+            let encodings = &self.site.config.precompress;
+            let copies: Vec<String> = live
+                .iter()
+                .flat_map(|p| compress::copy_paths(p, encodings))
+                .collect();
+            live.extend(copies);
         }
-        outputs.extend(statics);
+        for o in statics {
+            self.emit(o, |o| {
+                outputs.push(o);
+                Ok(())
+            })
+            .map_err(|e| self.io(e))?;
+        }
         output::write_changes(self.root, self.out, manifest, &outputs, live.as_ref())
             .map_err(|e| self.io(e))
     }
@@ -564,13 +589,13 @@ impl Writing<'_> {
         let staging = || ready.get().expect("readied before any output");
         let sink = |o: Output| {
             self.count(&o);
-            staging().write(&o)
+            self.emit(o, |o| staging().write(&o))
         };
         incremental::render_changed(self.site, self.theme, keys, &sink, &prepare, self.progress)
             .map_err(|e| self.failed(e))?;
         statics
-            .iter()
-            .try_for_each(|o| staging().write(o))
+            .into_iter()
+            .try_for_each(|o| self.emit(o, |o| staging().write(&o)))
             .map_err(|e| self.failed(RenderError::Sink(e)))?;
         let staging: output::Staging = ready.into_inner().expect("readied");
         staging.commit(self.out).map_err(|e| self.io(e))

@@ -14,6 +14,7 @@ mod hostile;
 mod incremental;
 mod init;
 mod ledger;
+mod publishing;
 mod record;
 mod record_ledger;
 mod reference;

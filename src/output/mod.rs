@@ -6,6 +6,7 @@
 //! - `previous`: writing that folder over the previous build, which is faster than anew;
 //! - `publish`: the flush and the swap, and what differs between systems;
 //! - [`changes`]: a rebuild in `watch`, only changed files, each replaced atomically;
+//! - [`compress`]: the `.gz` and `.br` copies of text files, when `site.yaml` asks for them;
 //! - [`replace_file`]: one file outside the output (a document, a workbook), atomically;
 //! - [`ownership`]: the marker that tells pingyi's folders from any other, which alone are
 //!   ever written over, moved or removed.
@@ -13,6 +14,7 @@
 use std::path::{Component, Path, PathBuf};
 
 pub mod changes;
+pub mod compress;
 mod files;
 pub mod ownership;
 mod previous;
