@@ -207,6 +207,64 @@ fn read_templates(
     (templates, diags)
 }
 
+/// Static file (output path) → where its bytes come from: the built-in theme's, the site's
+/// theme's, then the site's own `static/`, each replacing a file of the same path before it.
+fn read_statics(
+    root: &Path,
+    theme_rel: &Path,
+    builtin_files: &[(PathBuf, &'static [u8])],
+    builtin: bool,
+) -> BTreeMap<String, Content> {
+    let mut statics = BTreeMap::new();
+    for (rel, bytes) in builtin_files {
+        if let Ok(path) = rel.strip_prefix("static") {
+            let path = slash_path(path).to_string_lossy().into_owned();
+            statics.insert(path, Content::Bytes(bytes.to_vec()));
+        }
+    }
+    let theme_static = (!builtin).then(|| theme_rel.join("static"));
+    for base in theme_static.into_iter().chain([PathBuf::from("static")]) {
+        for rel in files_under(&root.join(&base)) {
+            statics.insert(
+                rel.to_string_lossy().into_owned(),
+                Content::Copy(base.join(&rel)),
+            );
+        }
+    }
+    statics
+}
+
+/// The templates' `asset(path="assets/site.css")`: the file's address under the site's path
+/// prefix, with `?v=` and a fingerprint of its bytes for a stylesheet or script, so a server
+/// may let browsers keep it for a year (deploy/nginx.conf does) and a changed file is fetched
+/// anew. Any other path is given without one.
+fn asset_urls(
+    root: &Path,
+    statics: &BTreeMap<String, Content>,
+    base: String,
+) -> impl Fn(Kwargs, &State) -> tera::TeraResult<String> + Send + Sync + 'static {
+    let versions: BTreeMap<String, String> = statics
+        .iter()
+        .filter(|(path, _)| path.ends_with(".css") || path.ends_with(".js"))
+        .filter_map(|(path, content)| {
+            let bytes = match content {
+                Content::Bytes(b) => b.clone(),
+                Content::Copy(rel) => std::fs::read(root.join(rel)).ok()?,
+            };
+            let hash = blake3::hash(&bytes).to_hex();
+            Some((path.clone(), hash[..10].to_string()))
+        })
+        .collect();
+    move |kwargs: Kwargs, _: &State| {
+        let path: &str = kwargs.must_get("path")?;
+        let path = path.trim_start_matches('/');
+        Ok(match versions.get(path) {
+            Some(v) => format!("{base}/{path}?v={v}"),
+            None => format!("{base}/{path}"),
+        })
+    }
+}
+
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let theme_rel = PathBuf::from("themes").join(&config.theme);
@@ -230,10 +288,14 @@ impl Theme {
             return Err(diags);
         }
 
+        let statics = read_statics(root, &theme_rel, &builtin_files, builtin);
+        let asset = asset_urls(root, &statics, crate::site::base_path(&config.base_url));
+
         let mut tera = Tera::default();
-        // Filters first: Tera 2 checks filter names when templates are added.
+        // Filters and functions first: Tera 2 checks their names when templates are added.
         tera.register_filter("zh_date", zh_date);
         tera.register_filter("status_label", status_label);
+        tera.register_function("asset", asset);
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.set_escape_fn(escape_html);
         let added = tera.add_raw_templates(
@@ -244,23 +306,6 @@ impl Theme {
         let sources = errors::Sources(templates);
         if let Err(e) = added {
             return Err(sources.diagnose(&e, "", ""));
-        }
-
-        let mut statics = BTreeMap::new();
-        for (rel, bytes) in &builtin_files {
-            if let Ok(path) = rel.strip_prefix("static") {
-                let path = slash_path(path).to_string_lossy().into_owned();
-                statics.insert(path, Content::Bytes(bytes.to_vec()));
-            }
-        }
-        let theme_static = (!builtin).then(|| theme_rel.join("static"));
-        for base in theme_static.into_iter().chain([PathBuf::from("static")]) {
-            for rel in files_under(&root.join(&base)) {
-                statics.insert(
-                    rel.to_string_lossy().into_owned(),
-                    Content::Copy(base.join(&rel)),
-                );
-            }
         }
         let sizes = sources
             .0

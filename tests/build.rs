@@ -436,12 +436,18 @@ fn the_timeline_fills_each_stage_as_far_as_today() {
 fn theme_furniture_works_without_script_and_the_gov_badge_is_opt_in() {
     let site = TestSite::valid().built();
     let home = site.html("index.html");
-    // The only script is the theme's own, and what it drives is hidden until it runs.
-    assert_eq!(attrs(&home, "script", "src"), ["/assets/site.js"]);
+    // The only script is the theme's own, and what it drives is hidden until it runs. Each
+    // asset's address carries a fingerprint of the bytes published, so a server may let
+    // browsers keep it and a changed file is fetched anew.
+    let versioned = |path: &str| {
+        let bytes = std::fs::read(site.out().join(path)).unwrap();
+        format!("/{path}?v={}", &blake3::hash(&bytes).to_hex()[..10])
+    };
+    assert_eq!(attrs(&home, "script", "src"), [versioned("assets/site.js")]);
     assert_eq!(attrs(&home, "[data-reader-tools]", "hidden"), [""]);
     assert_eq!(
         attrs(&home, "link[rel=stylesheet]", "href"),
-        ["/assets/site.css", "/assets/print.css"]
+        [versioned("assets/site.css"), versioned("assets/print.css")]
     );
     assert!(site.out().join("assets/site.js").is_file());
     assert!(site.out().join("assets/print.css").is_file());

@@ -75,7 +75,11 @@ fn example_site_builds_with_every_url() {
                 if !href.starts_with('/') {
                     continue;
                 }
-                let path = href.split('#').next().unwrap().trim_start_matches('/');
+                let path = href
+                    .split(['#', '?'])
+                    .next()
+                    .unwrap()
+                    .trim_start_matches('/');
                 let target = site.out().join(path);
                 let ok = target.is_file() || target.join("index.html").is_file();
                 assert!(ok, "{} links to missing {href}", entry.path().display());
