@@ -253,9 +253,25 @@ pub fn render(
     // buffer kept per document took most of a large site's memory).
     out.html.reserve(body.len() * 2);
     html::push_html(&mut out.html, result.into_iter());
+    align_by_class(&mut out.html);
     out.html.shrink_to_fit();
     out.first_paragraph = out.first_paragraph.trim().to_string();
     out
+}
+
+/// A table column's alignment as a class, not the `style` attribute pulldown-cmark writes: a
+/// Content-Security-Policy without `'unsafe-inline'` (deploy/nginx.conf's) ignores inline
+/// styles, and the column would lose its alignment.
+fn align_by_class(html: &mut String) {
+    if !html.contains(" style=\"text-align: ") {
+        return;
+    }
+    for side in ["left", "center", "right"] {
+        let style = format!(" style=\"text-align: {side}\"");
+        if html.contains(&style) {
+            *html = html.replace(&style, &format!(" class=\"align-{side}\""));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -270,6 +286,20 @@ mod tests {
                 LinkTarget::broken(format!("链接的文件 `{p}` 不存在"))
             }
         })
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_a_content_security_policy_allows() {
+        let r = md("| 事项 | 状态 | 日期 |\n|:---|:---:|---:|\n| a | b | c |\n");
+        assert!(!r.html.contains("style="), "{}", r.html);
+        for side in ["left", "center", "right"] {
+            assert_eq!(
+                r.html.matches(&format!("class=\"align-{side}\"")).count(),
+                2,
+                "{}",
+                r.html
+            );
+        }
     }
 
     #[test]
