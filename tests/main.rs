@@ -8,6 +8,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod example_site;
+mod furniture;
 mod golden;
 mod hostile;
 mod incremental;
