@@ -32,6 +32,7 @@ pub const REQUIRED: &[&str] = &[
     "tag.html",
     "404.html",
     "search.html",
+    "sitemap.html",
 ];
 
 /// The default theme as it was when the binary was built (`build.rs` keeps it current).

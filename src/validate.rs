@@ -38,6 +38,9 @@ pub const RESERVED: &[&str] = &[
     "assets",
     "page",
     "search",
+    // The site map for readers; `sitemaps/` holds the XML sitemap's parts past 50,000 URLs.
+    "sitemap",
+    "sitemaps",
 ];
 
 /// Whether a page's slug would take a URL folder of the generator's own.

@@ -347,6 +347,9 @@ fn page_slug_that_takes_a_column_folder() {
         "investigations",
         "reviews",
         "departments",
+        // The site map for readers, and the folder of the XML sitemap's parts.
+        "sitemap",
+        "sitemaps",
         "2024",
     ] {
         let (at, msg, _) = one_error(

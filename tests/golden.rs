@@ -52,6 +52,7 @@ const GOLDEN: &[&str] = &[
     "tags/index.html",
     "tags/gong-zuo-ping-yi/index.html",
     "404.html",
+    "sitemap/index.html",
     // machine-readable
     "robots.txt",
     "feed.xml",
@@ -62,7 +63,7 @@ const GOLDEN: &[&str] = &[
     "data/2025/results.csv",
     "search/index.html",
     "search/meta.json",
-    "search/docs/11.json",
+    "search/docs/12.json",
 ];
 
 /// Files in `tests/golden/` that are not expected output.

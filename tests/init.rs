@@ -44,6 +44,7 @@ fn init_then_build_gives_a_site_that_passes_check() {
         "编辑指南.md",
         ".gitignore",
         "content/about.md",
+        "content/statement.md",
         "content/2026/review.md",
         "content/2026/speeches/mobilization-speech.md",
         "content/2026/notices/review-plan.md",
@@ -59,7 +60,7 @@ fn init_then_build_gives_a_site_that_passes_check() {
     assert!(site_yaml.lines().filter(|l| l.contains('#')).count() > 10);
 
     build(&root, &[]).code(0).stderr(
-        predicate::str::contains("已生成 7 篇文档").and(predicate::str::contains("警告").not()),
+        predicate::str::contains("已生成 8 篇文档").and(predicate::str::contains("警告").not()),
     );
     for page in [
         "index.html",
@@ -72,6 +73,9 @@ fn init_then_build_gives_a_site_that_passes_check() {
         "opinions/index.html",
         "investigations/index.html",
         "about/index.html",
+        "statement/index.html",
+        "sitemap/index.html",
+        "favicon.ico",
         "assets/site.css",
     ] {
         assert!(root.join("public").join(page).is_file(), "{page} not built");

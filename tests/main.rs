@@ -9,6 +9,7 @@ mod cli;
 mod delta;
 mod diagnostics;
 mod example_site;
+mod furniture;
 mod golden;
 mod hostile;
 mod incremental;

@@ -221,7 +221,7 @@ fn init_serve_edit_and_build_as_an_office_would() {
     }
 
     let said = run(&site, &["build", "--today", TODAY]);
-    assert!(said.contains("已生成 7 篇文档"), "{said}");
+    assert!(said.contains("已生成 8 篇文档"), "{said}");
     assert!(!said.contains("警告"), "{said}");
     let built =
         std::fs::read_to_string(site.join("public/2026/speeches/mobilization-speech/index.html"))
@@ -292,7 +292,7 @@ fn windows_paths_with_backslashes_drive_letters_and_chinese_names() {
                 TODAY,
             ],
         );
-        assert!(said.contains("已生成 8 篇文档"), "{said}");
+        assert!(said.contains("已生成 9 篇文档"), "{said}");
         assert!(said.contains(out_arg), "{said}");
     }
     assert!(

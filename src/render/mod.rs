@@ -81,6 +81,7 @@ fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
     jobs.extend(pages::home::plan());
     jobs.extend(pages::reviews::plan());
     jobs.extend(pages::fixed::plan());
+    jobs.extend(pages::site_map::plan());
     jobs.extend(pages::archive::plan(cx));
     jobs.extend(pages::documents::plan(cx));
     jobs.extend(pages::ledger::plan(cx));

@@ -313,6 +313,32 @@ pub struct DeptCard {
     pub documents: usize,
 }
 
+/// A review cycle on the site map (`/sitemap/`): what the cycle is and where its documents
+/// are, not the documents themselves, so that the map stays short on a site of thousands.
+#[derive(Debug, Serialize)]
+pub struct MapReview {
+    pub title: String,
+    pub url: String,
+    pub year: i32,
+    /// 工作评议, 跟踪评议 or 专题评议, when the review writes `kind`.
+    pub kind_label: Option<&'static str>,
+    pub stages: Vec<StageView>,
+    pub departments: Vec<Link>,
+    /// Its documents by type: the type's label, its section of the review's page
+    /// (`/reviews/{id}/#g-notice`) and how many.
+    pub groups: Vec<CountLink>,
+}
+
+/// A year on the site map: its archive page, how many documents, its open data files.
+#[derive(Debug, Serialize)]
+pub struct MapYear {
+    pub year: i32,
+    pub url: String,
+    pub count: usize,
+    /// `{title, url}`: 文件目录（JSON）, 整改事项（CSV, JSON）, 满意度测评（CSV, JSON）.
+    pub data: Vec<Link>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct CountLink {
     pub title: String,
@@ -457,16 +483,10 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// The view of a review cycle; its documents by type (`groups`) only where the page shows
-    /// them: they are the whole cycle, and a page that carries them renders again whenever
-    /// any of them changes.
-    pub fn review_view(&self, p: &Page, with_groups: bool) -> Option<ReviewView> {
-        let Details::Review(r) = &p.doc.details else {
-            return None;
-        };
+    /// A review's stages, each placed against today.
+    pub fn stage_views(&self, r: &crate::document::Review) -> Vec<StageView> {
         let today = self.site.today;
-        let stages: Vec<StageView> = r
-            .stages
+        r.stages
             .iter()
             .map(|s| {
                 let (state, state_label) = if today > s.end {
@@ -494,7 +514,18 @@ impl<'a> Ctx<'a> {
                     elapsed_pct,
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    /// The view of a review cycle; its documents by type (`groups`) only where the page shows
+    /// them: they are the whole cycle, and a page that carries them renders again whenever
+    /// any of them changes.
+    pub fn review_view(&self, p: &Page, with_groups: bool) -> Option<ReviewView> {
+        let Details::Review(r) = &p.doc.details else {
+            return None;
+        };
+        let today = self.site.today;
+        let stages = self.stage_views(r);
         let members: Vec<&Page> = self
             .index
             .pages_at(self.index.by_review.get(r.id.as_str()))

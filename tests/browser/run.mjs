@@ -176,12 +176,13 @@ const SAMPLES = [
   ['tags', '/tags/'],
   ['tag', '/tags/gong-zuo-ping-yi/'],
   ['page', '/about/'],
+  ['sitemap', '/sitemap/'],
   ['404', '/no-such-page/'],
   ['search', '/search/?q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA'],
 ];
 const SHOTS = [
   'home', 'speech', 'notice', 'call-for-opinions', 'opinion', 'investigation', 'rectification', 'review',
-  'department', 'tracker', 'archive', '404',
+  'department', 'tracker', 'archive', 'sitemap', '404',
 ];
 
 async function browse(origin) {

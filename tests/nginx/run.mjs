@@ -204,6 +204,7 @@ async function responses(prefix, site) {
     ['attachment', at(`2026/notices/review-plan/${pdf}`), 200, 'application/pdf', 'no-cache'],
     ['missing page', at('no-such-page/'), 404, 'text/html; charset=utf-8', 'no-cache'],
     ['pingyi marker', at('.pingyi-manifest'), 404, 'text/html; charset=utf-8', 'no-cache'],
+    ['favicon', at('favicon.ico'), 200, 'image/x-icon', 'no-cache'],
   ];
   const headers = {
     'content-security-policy': /default-src 'self'; script-src 'self'; style-src 'self'/,

@@ -22,6 +22,7 @@ pub mod ledger;
 pub mod lists;
 pub mod reviews;
 pub mod search;
+pub mod site_map;
 pub mod tags;
 
 /// Renders `template` for the page at site-relative `url` (`/x/` → `x/index.html`).
