@@ -637,26 +637,24 @@ mod tests {
         assert!(msgs[2].contains("重复"));
     }
 
+    /// Each problem `Config::parse` finds in `text`: `location message`.
+    fn problems(text: &str) -> Vec<String> {
+        Config::parse(Path::new("site.yaml"), text)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| format!("{} {}", d.location(), d.message))
+            .collect()
+    }
+
     #[test]
     fn site_yaml_problems_are_shown_at_their_own_lines() {
         let text = "# base_url: 网站的完整网址\ntitle: t\nbase_url: https://rd.example.gov.cn\n# departments: 受评部门\ndepartments:\n  # id: 只能用小写字母\n  - name: 交通运输局\n    id: \"transport office\"\n  - id: housing\n    name: 住建局\n  - name: 住建局\n    id: housing\nsatisfaction: {basis: present, satisfied: 1.5}\n";
-        let diags = Config::parse(Path::new("site.yaml"), text).unwrap_err();
-        let found: Vec<_> = diags
-            .iter()
-            .map(|d| (d.location(), d.message.as_str()))
-            .collect();
         assert_eq!(
-            found,
+            problems(text),
             [
-                (
-                    "site.yaml:8:1".to_string(),
-                    "部门 id `transport office` 只能由小写字母、数字和 - 组成"
-                ),
-                ("site.yaml:12:1".to_string(), "部门 id `housing` 重复"),
-                (
-                    "site.yaml:13:1".to_string(),
-                    "satisfaction 的 satisfied 是 1.5,应在 0 到 1 之间"
-                ),
+                "site.yaml:8:1 部门 id `transport office` 只能由小写字母、数字和 - 组成",
+                "site.yaml:12:1 部门 id `housing` 重复",
+                "site.yaml:13:1 satisfaction 的 satisfied 是 1.5,应在 0 到 1 之间",
             ]
         );
     }
@@ -665,23 +663,12 @@ mod tests {
     fn every_problem_of_site_yaml_at_once() {
         let text =
             "title: t\nbase_url: https://a.gov.cn\ntitle: u\nthem: x\ntimezone：Asia/Shanghai\n";
-        let diags = Config::parse(Path::new("site.yaml"), text).unwrap_err();
-        let found: Vec<_> = diags
-            .iter()
-            .map(|d| (d.location(), d.message.as_str()))
-            .collect();
         assert_eq!(
-            found,
+            problems(text),
             [
-                (
-                    "site.yaml:5:9".to_string(),
-                    "`timezone` 后面是全角冒号“：”,YAML 只认英文冒号“:”"
-                ),
-                (
-                    "site.yaml:3:1".to_string(),
-                    "字段 `title` 写了两次,第 1 行已经写过"
-                ),
-                ("site.yaml:4:1".to_string(), "未知字段 `them`"),
+                "site.yaml:5:9 `timezone` 后面是全角冒号“：”,YAML 只认英文冒号“:”",
+                "site.yaml:3:1 字段 `title` 写了两次,第 1 行已经写过",
+                "site.yaml:4:1 未知字段 `them`",
             ]
         );
     }
