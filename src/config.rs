@@ -422,12 +422,14 @@ impl Lines<'_> {
             .iter()
             .skip(1)
             .find(|(_, l)| dash(l))
-            .map(|(_, l)| l.len() - l.trim_start().len())
+            .map(|(_, l)| l.len() - l.trim_start_matches(' ').len())
         else {
             return head;
         };
+        // Bytes, not `str` slices: `indent` is another line's, and may fall inside a character.
         let starts = |l: &str| {
-            l.len() > indent && l[..indent].trim().is_empty() && l[indent..].starts_with('-')
+            let l = l.as_bytes();
+            l.len() > indent && l[..indent].iter().all(|&b| b == b' ') && l[indent] == b'-'
         };
         let mut items = block.iter().skip(1).skip_while(|(_, l)| !starts(l));
         let Some(&(first, _)) = items.clone().filter(|(_, l)| starts(l)).nth(k) else {

@@ -279,10 +279,11 @@ fn items_of(yaml_lines: &[&str], lines: &[usize]) -> Option<Vec<Vec<usize>>> {
     let first = *rest.iter().find(|n| content(n))?;
     let dash = yaml_lines[first - 1].len() - yaml_lines[first - 1].trim_start_matches(' ').len();
     let is_item = |n: usize| {
-        let l = yaml_lines[n - 1];
+        // Bytes, not `str` slices: a line may have a multi-byte character at `dash`.
+        let l = yaml_lines[n - 1].as_bytes();
         l.len() > dash
-            && l[..dash].bytes().all(|b| b == b' ')
-            && (l[dash..].starts_with("- ") || &l[dash..] == "-")
+            && l[..dash].iter().all(|&b| b == b' ')
+            && (l[dash..].starts_with(b"- ") || &l[dash..] == b"-")
     };
     if !is_item(first) {
         return None;
