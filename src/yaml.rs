@@ -19,8 +19,10 @@ use checked::Checked;
 pub use checked::MULTILINE;
 pub use translate::{english_key, field_label};
 
-/// Deserialises `yaml`, which starts at line `first_line` of `file_text` (the whole file).
-pub fn from_yaml<T: DeserializeOwned>(
+/// The whole block's one diagnostic, without [`from_yaml_all`]'s reading field by field: what
+/// the tests below check of the translation and the line.
+#[cfg(test)]
+fn from_yaml<T: DeserializeOwned>(
     path: &Path,
     file_text: &str,
     yaml: &str,
@@ -29,8 +31,9 @@ pub fn from_yaml<T: DeserializeOwned>(
     deserialize(yaml).map_err(|f| f.diagnose(path, file_text, |line| first_line + line - 1))
 }
 
-/// [`from_yaml`], reporting every problem of the block at once when it fails, each at its own
-/// line (see [`fields`]): for a document's front matter and `site.yaml`.
+/// Deserialises `yaml`, which starts at line `first_line` of `file_text` (the whole file),
+/// reporting every problem of the block at once when it fails, each at its own line (see
+/// [`fields`]): for a document's front matter and `site.yaml`.
 pub fn from_yaml_all<T: DeserializeOwned>(
     path: &Path,
     file_text: &str,

@@ -847,14 +847,14 @@ fn fuzzer_findings_stay_fixed() {
             "frontmatter" => {
                 let path = Path::new("content/a.md");
                 if let Ok(split) = pingyi::frontmatter::split(path, &text)
-                    && let Err(d) = pingyi::yaml::from_yaml::<serde_json::Value>(
+                    && let Err(ds) = pingyi::yaml::from_yaml_all::<serde_json::Value>(
                         path,
                         &text,
                         split.yaml,
                         split.yaml_line,
                     )
                 {
-                    check(&d);
+                    ds.iter().for_each(check);
                 }
                 if let Err(ds) = pingyi::Config::parse(Path::new("site.yaml"), &text) {
                     ds.iter().for_each(check);

@@ -24,9 +24,11 @@ fuzz_target!(|text: &str| {
                     assert!(l >= split.yaml_line && l < split.body_line, "{key} at {l}");
                 }
             }
-            match yaml::from_yaml::<serde_yaml::Value>(path, text, split.yaml, split.yaml_line) {
-                Ok(_) => {}
-                Err(d) => check(&d),
+            // Every problem at once: a broken block is read again field by field.
+            if let Err(ds) =
+                yaml::from_yaml_all::<serde_yaml::Value>(path, text, split.yaml, split.yaml_line)
+            {
+                ds.iter().for_each(check);
             }
         }
         Err(d) => check(&d),
