@@ -8,18 +8,18 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::bundle::FileEntry;
-use crate::bundle::{entry, zip_files};
-use relink::relink;
-
 mod relink;
 mod verify;
+
+pub use crate::bundle::FileEntry;
+pub use verify::{Verification, verify};
+
+use crate::bundle::{entry, zip_files};
 use crate::output::Content;
 use crate::pipeline::{BuildError, Options, load_site};
 use crate::site::{Page, Site};
 use crate::theme::Theme;
 use relink::relink;
-pub use verify::{Verification, verify};
 
 /// The manifest's name inside the bundle.
 pub const MANIFEST: &str = "manifest.json";
