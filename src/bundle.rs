@@ -21,14 +21,32 @@ pub struct FileEntry {
     pub path: String,
     pub size: u64,
     pub sha256: String,
+    /// SM3 (GB/T 32905), in archives: what Chinese electronic-records practice checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
+}
+
+impl FileEntry {
+    /// Whether `found` is the file this entry lists: size and SHA-256, and SM3 where listed.
+    pub fn matches(&self, found: &FileEntry) -> bool {
+        self.size == found.size
+            && self.sha256 == found.sha256
+            && (self.sm3.is_none() || self.sm3 == found.sm3)
+    }
 }
 
 /// The SHA-256 of `bytes`, in lower-case hex (as `sha256sum` prints it).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// The SM3 of `bytes`, in lower-case hex (as `gmssl sm3` and `openssl dgst -sm3` print it).
+pub fn sm3_hex(bytes: &[u8]) -> String {
+    hex(&sm3::Sm3::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The manifest entry of a file at `path` holding `bytes`.
@@ -37,6 +55,15 @@ pub fn entry(path: String, bytes: &[u8]) -> FileEntry {
         path,
         size: bytes.len() as u64,
         sha256: sha256_hex(bytes),
+        sm3: None,
+    }
+}
+
+/// [`entry`] with the SM3 digest too, as archives list their files.
+pub fn entry_sm3(path: String, bytes: &[u8]) -> FileEntry {
+    FileEntry {
+        sm3: Some(sm3_hex(bytes)),
+        ..entry(path, bytes)
     }
 }
 
@@ -273,7 +300,7 @@ pub fn compare<'a>(
     for f in listed {
         match found.get(f.path.as_str()) {
             None => d.missing.push(f.path.clone()),
-            Some(g) if *g != f => d.altered.push(f.path.clone()),
+            Some(g) if !f.matches(g) => d.altered.push(f.path.clone()),
             Some(_) => {}
         }
     }

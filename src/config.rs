@@ -68,6 +68,9 @@ pub struct Config {
     /// what to write instead where given.
     #[serde(default)]
     pub forbidden_words: Vec<ForbiddenWord>,
+    /// 全宗号, 立档单位 and the default 保管期限 of the yearly archives (`pingyi archive`).
+    #[serde(default)]
+    pub archive: Option<crate::archive::ArchiveSettings>,
 }
 
 /// A word the site must not publish: `旧名称`, or `{word: 旧名称, use: 新名称}`.
@@ -301,6 +304,13 @@ impl Config {
             &config.satisfaction,
             &lines,
         ));
+        if let Some(archive) = &config.archive {
+            for (key, message) in archive.problems() {
+                diags.push(
+                    Diagnostic::error(path, message).at(text, lines.within("archive", key), 1),
+                );
+            }
+        }
         // The badge's addresses go into `src` and `href` on every page: only web addresses
         // and site paths, never `javascript:` or `data:`.
         if let Some(badge) = &config.gov_badge {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::archive::Retention;
 use crate::config::is_url_safe;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator};
@@ -54,6 +55,7 @@ struct Raw {
     issuer: Option<String>,
     doc_number: Option<String>,
     written_date: Option<Date>,
+    retention: Option<Retention>,
     attachments: Option<Vec<Attachment>>,
     draft: Option<bool>,
     // review
@@ -111,6 +113,8 @@ pub struct Document {
     pub issuer: Option<String>,
     pub doc_number: Option<String>,
     pub written_date: Option<Date>,
+    /// 保管期限 when archived; else the site's `archive.retention`.
+    pub retention: Option<Retention>,
     pub attachments: Vec<Attachment>,
     pub draft: bool,
     pub body_line: usize,
@@ -280,6 +284,7 @@ impl Document {
             issuer: non_empty(raw.issuer),
             doc_number: non_empty(raw.doc_number),
             written_date: raw.written_date,
+            retention: raw.retention,
             attachments: raw.attachments.unwrap_or_default(),
             draft: raw.draft.unwrap_or(false),
             body_line,

@@ -451,6 +451,7 @@ const DISCLOSURE: &str = "\
 # issuer: 发布机构
 # doc_number: 文号，例如 示人大常〔2026〕1号
 # written_date: 成文日期，YYYY-MM-DD
+# retention: 保管期限，永久、30年 或 10年；不写则按 site.yaml 的 archive.retention
 # summary: 摘要；不写则取正文第一段
 # tags: [工作评议]
 # attachments:                       # 附件，文件放在本文档旁边

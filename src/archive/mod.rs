@@ -8,22 +8,33 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+mod catalogue;
+mod checks;
+mod metadata;
 mod relink;
+mod settings;
 mod verify;
 
 pub use crate::bundle::FileEntry;
-pub use verify::{Verification, verify};
+pub use catalogue::{Catalogue, Row};
+pub use settings::{ArchiveSettings, Retention};
+pub use verify::{Property, Verification, verify};
 
-use crate::bundle::{entry, zip_files};
+use crate::bundle::{entry_sm3, zip_files};
+use catalogue::{CATALOGUE_CSV, CATALOGUE_XLSX, SOURCES};
+use metadata::SCHEMA_PATH;
 use crate::output::Content;
 use crate::pipeline::{BuildError, Options, load_site};
-use crate::site::{Page, Site};
+use crate::site::Site;
 use crate::theme::Theme;
 use relink::relink;
 
 /// The manifest's name inside the bundle.
 pub const MANIFEST: &str = "manifest.json";
-const FORMAT: &str = "pingyi-archive/1";
+const FORMAT: &str = "pingyi-archive/2";
+/// Bundles of the first format (no catalogue, no SM3, sources hashed but not held) still
+/// verify.
+const FORMAT_1: &str = "pingyi-archive/1";
 
 /// A year's bundle, ready to write.
 pub struct Bundle {
@@ -33,6 +44,8 @@ pub struct Bundle {
     /// Files in the bundle, the manifest not counted.
     pub files: usize,
     pub documents: usize,
+    /// The 归档文件目录, as the bundle holds it.
+    pub catalogue: Catalogue,
 }
 
 /// `manifest.json`: what the bundle holds and what it was made from.
@@ -45,18 +58,38 @@ pub struct Manifest {
     pub year: i32,
     /// The build's "today", ISO: the date the ledger's 逾期 flags were judged on.
     pub built: String,
-    /// Every file of the bundle but the manifest, by path.
+    /// 全宗号 and 立档单位 (from format 2).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fonds: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub agency: String,
+    /// Every file of the bundle but the manifest (and its signature), by path, with size,
+    /// SHA-256 and (from format 2) SM3.
     pub files: Vec<FileEntry>,
-    /// The source files the year was built from: `site.yaml` and its documents.
+    /// Each 件 of the catalogue with the files that are it (from format 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Record>,
+    /// Format 1 only: the sources, hashed but not held. Format 2 holds them under `sources/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<FileEntry>,
+}
+
+/// A 件 in the manifest: its 档号, its metadata file and its files.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Record {
+    pub code: String,
+    pub metadata: String,
+    pub files: Vec<String>,
 }
 
 /// Builds the bundle of `year`: its documents, review cycle, rectification ledger and
 /// department pages with that year's documents only, its archive index (also as the bundle's
-/// `index.html`), attachments, the theme's assets and the year's open data. Links between
-/// those are relative; links to anything else go to the live site and are marked.
+/// `index.html`), attachments, the theme's assets and the year's open data; the catalogue
+/// with each document's 档号 and metadata; and the sources the year was built from. Links
+/// between those are relative; links to anything else go to the live site and are marked.
 pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildError> {
     let (site, _) = load_site(root, opts).map_err(BuildError::Content)?;
+    let settings = site.config.archive.clone().ok_or_else(no_settings)?;
     let pages: Vec<_> = site
         .pages
         .iter()
@@ -71,26 +104,54 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
             years.join("、")
         )));
     }
-    let sources: Vec<_> = pages.iter().map(|p| p.doc.source.clone()).collect();
     let documents = pages.len();
-    let mut files = year_files(root, &site, pages, year)?;
+    let mut catalogue = Catalogue::new(&site, &settings, year, &pages);
+    let theme = Theme::load(root, &site.config).map_err(BuildError::Content)?;
+    // The year alone: department pages and the ledger show that year as it stood.
+    let mut year_site = Site {
+        config: site.config.clone(),
+        today: site.today,
+        pages,
+        tag_slugs: site.tag_slugs.clone(),
+        catalogue: Some(Arc::new(catalogue.clone())),
+    };
+    let mut files = year_files(root, &year_site, &theme, year)?;
+    add_sources(root, &catalogue, &mut files)?;
 
+    // Every file the bundle will hold, for the links between them.
+    let mut held: BTreeSet<String> = files.keys().cloned().collect();
+    held.extend(catalogue.rows.iter().map(Row::metadata_path));
+    held.extend([CATALOGUE_CSV, CATALOGUE_XLSX, SCHEMA_PATH].map(String::from));
     let base_path = crate::site::base_path(&site.config.base_url);
-    let held: BTreeSet<String> = files.keys().cloned().collect();
+    let relinked = |path: &str, bytes: &[u8]| {
+        let html = String::from_utf8_lossy(bytes);
+        relink(&html, path, &base_path, &site.config.base_url, &held).into_bytes()
+    };
     for (path, bytes) in files.iter_mut() {
         if path.ends_with(".html") {
-            let html = String::from_utf8_lossy(bytes);
-            *bytes = relink(&html, path, &base_path, &site.config.base_url, &held).into_bytes();
+            *bytes = relinked(path, bytes);
         }
     }
 
-    let read = |src: &Path| read_source(root, src);
-    let mut source_entries = vec![entry("site.yaml".into(), &read(Path::new("site.yaml"))?)];
-    for src in &sources {
-        let rel = crate::load::slash_path(src).to_string_lossy().into_owned();
-        source_entries.push(entry(rel, &read(src)?));
+    catalogue.count_files(&files);
+    for row in &catalogue.rows {
+        let xml = metadata::xml(&catalogue, row, &files, &site.config.base_url);
+        files.insert(row.metadata_path(), xml.into_bytes());
     }
-    source_entries.sort_by(|a, b| a.path.cmp(&b.path));
+    files.insert(SCHEMA_PATH.into(), metadata::SCHEMA.as_bytes().to_vec());
+    files.insert(CATALOGUE_CSV.into(), catalogue.csv());
+    let xlsx = catalogue.xlsx(site.today).map_err(BuildError::Io)?;
+    files.insert(CATALOGUE_XLSX.into(), xlsx);
+    // The catalogue's page counts the files above: rendered once they are known.
+    year_site.catalogue = Some(Arc::new(catalogue.clone()));
+    let page = crate::render::render_some(&year_site, &theme, &|url| url == "/catalogue/")
+        .map_err(render_error)?;
+    for o in page {
+        if let Content::Bytes(b) = o.content {
+            files.insert(o.path.clone(), relinked(&o.path, &b));
+        }
+    }
+
     let manifest = Manifest {
         format: FORMAT.into(),
         generator: format!("pingyi {}", env!("CARGO_PKG_VERSION")),
@@ -98,8 +159,19 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
         base_url: site.config.base_url.clone(),
         year,
         built: site.today.to_string(),
-        files: files.iter().map(|(p, b)| entry(p.clone(), b)).collect(),
-        sources: source_entries,
+        fonds: catalogue.fonds.clone(),
+        agency: catalogue.agency.clone(),
+        files: files.iter().map(|(p, b)| entry_sm3(p.clone(), b)).collect(),
+        records: catalogue
+            .rows
+            .iter()
+            .map(|r| Record {
+                code: r.code.clone(),
+                metadata: r.metadata_path(),
+                files: r.files.iter().map(|f| f.path.clone()).collect(),
+            })
+            .collect(),
+        sources: Vec::new(),
     };
     let count = files.len();
     let json = serde_json::to_string_pretty(&manifest).expect("plain data serialises") + "\n";
@@ -112,18 +184,57 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
         bytes,
         files: count,
         documents,
+        catalogue,
     })
+}
+
+/// Why a site without `archive:` settings cannot be archived.
+fn no_settings() -> BuildError {
+    BuildError::Io(
+        "site.yaml 没有归档设置,无法编制档号。请在 site.yaml 中加上(全宗号由档案馆给定):\n  \
+         archive: {fonds: J012, agency: 示例市人大常委会办公厅, retention: 永久}"
+            .to_string(),
+    )
+}
+
+fn render_error(e: crate::render::RenderError) -> BuildError {
+    match e {
+        crate::render::RenderError::Content(d) => BuildError::Content(d),
+        crate::render::RenderError::Sink(e) => BuildError::Io(e.to_string()),
+    }
+}
+
+/// `sources/`: `site.yaml`, and each document's Markdown and the original files of its
+/// attachments and images, byte for byte.
+fn add_sources(
+    root: &Path,
+    catalogue: &Catalogue,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), BuildError> {
+    let mut add = |rel: &str| -> Result<(), BuildError> {
+        let bytes = read_source(root, Path::new(rel))?;
+        files.insert(format!("{SOURCES}{rel}"), bytes);
+        Ok(())
+    };
+    add("site.yaml")?;
+    for row in &catalogue.rows {
+        add(&row.source)?;
+        for original in &row.originals {
+            add(original)?;
+        }
+    }
+    Ok(())
 }
 
 /// The year's pages, rendered from the year alone, with the theme's files; the year's archive
 /// page is also the bundle's start page, `index.html`.
 fn year_files(
     root: &Path,
-    site: &Site,
-    pages: Vec<Arc<Page>>,
+    year_site: &Site,
+    theme: &Theme,
     year: i32,
 ) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
-    let theme = Theme::load(root, &site.config).map_err(BuildError::Content)?;
+    let pages = &year_site.pages;
     let review_ids: Vec<String> = pages
         .iter()
         .filter_map(|p| match &p.doc.details {
@@ -136,17 +247,7 @@ fn year_files(
         .flat_map(|p| p.doc.departments())
         .map(str::to_string)
         .collect();
-    // The year alone: department pages and the ledger show that year as it stood.
-    let year_site = Site {
-        config: site.config.clone(),
-        today: site.today,
-        pages,
-        tag_slugs: site.tag_slugs.clone(),
-    };
-    let outputs = crate::render::render(&year_site, &theme).map_err(|e| match e {
-        crate::render::RenderError::Content(d) => BuildError::Content(d),
-        crate::render::RenderError::Sink(e) => BuildError::Io(e.to_string()),
-    })?;
+    let outputs = crate::render::render(year_site, theme).map_err(render_error)?;
 
     let start = format!("archive/{year}/index.html");
     let wanted = |path: &str| {
@@ -158,6 +259,7 @@ fn year_files(
                 .any(|d| path.starts_with(&format!("departments/{d}/")))
             || path.starts_with("rectification-tracker/")
             || path == start
+            || path.starts_with("catalogue/")
             || review_ids
                 .iter()
                 .any(|id| path.starts_with(&format!("reviews/{id}/")))

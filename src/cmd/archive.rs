@@ -38,14 +38,31 @@ pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
                 eprintln!("{} 无法写入 {}: {e}", m.fail, safe_path(&out));
                 return ExitCode::from(2);
             }
+            let c = &bundle.catalogue;
             eprintln!(
-                "{} 已把 {} 年度的 {} 篇文档归档到 {}:{} 个文件,{:.1} MB;用 pingyi verify {} 校验",
+                "{} 已把 {} 年度的 {} 篇文档归档到 {}:{} 个文件,{:.1} MB",
                 m.ok,
                 bundle.year,
                 bundle.documents,
                 safe_path(&out),
                 bundle.files,
                 bundle.bytes.len() as f64 / 1e6,
+            );
+            if let (Some(first), Some(last)) = (c.rows.first(), c.rows.last()) {
+                eprintln!(
+                    "  归档文件目录 {} 件,全宗号 {},档号 {} 至 {}",
+                    c.rows.len(),
+                    c.fonds,
+                    first.code,
+                    last.code
+                );
+            }
+            // The bundle's own digests, for the register: recorded apart from the bundle,
+            // they are what shows a bundle rewritten whole (manifest and all).
+            println!("SHA-256  {}", pingyi::bundle::sha256_hex(&bundle.bytes));
+            println!("SM3      {}", pingyi::bundle::sm3_hex(&bundle.bytes));
+            eprintln!(
+                "  请把上面两行摘要登记在归档包以外(档案登记表、移交清单);用 pingyi verify {} 校验",
                 safe_path(&out)
             );
             ExitCode::SUCCESS

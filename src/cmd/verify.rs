@@ -1,9 +1,10 @@
-//! `pingyi verify`: an archive bundle checked file by file against its manifest.
+//! `pingyi verify`: an archive bundle checked file by file against its manifest, reported as
+//! the 四性检测 (真实性, 完整性, 可用性, 安全性); text for people, JSON for a records system.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::report::{Marks, safe, safe_path};
 
@@ -12,57 +13,62 @@ pub(crate) struct VerifyArgs {
     /// 归档包(.zip),或解压后的目录
     #[arg(value_name = "归档包")]
     pub(crate) bundle: PathBuf,
+    /// 输出格式:text 给人看(写到标准错误),json 给档案系统(写到标准输出)
+    #[arg(long, value_enum, value_name = "格式", default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// 文字:四性各一行,问题逐条列出
+    Text,
+    /// JSON:{bundle, year, intact, checks: [{name, passed, summary, problems}]}
+    Json,
 }
 
 pub(crate) fn run(args: &VerifyArgs, m: &Marks) -> ExitCode {
-    match pingyi::archive::verify(&args.bundle) {
-        Ok(v) if v.is_intact() => {
-            eprintln!(
-                "{} {} 完好:{} 年度归档的 {} 个文件与 manifest.json 一致",
-                m.ok,
-                safe_path(&args.bundle),
-                v.year,
-                v.checked
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(v) => {
-            for (label, paths) in [
-                ("缺失", &v.missing),
-                ("被改动", &v.altered),
-                ("多出(清单中没有)", &v.extra),
-                ("重名(归档包中有不止一项叫这个名字)", &v.duplicated),
-            ] {
-                for p in paths {
-                    eprintln!("  {label}: {}", safe(p));
-                }
-            }
-            for (p, what) in &v.not_files {
-                eprintln!("  {what}(归档包只应有普通文件): {}", safe(p));
-            }
-            let odd = if v.duplicated.is_empty() && v.not_files.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "、重名 {} 个、不是普通文件 {} 个",
-                    v.duplicated.len(),
-                    v.not_files.len()
-                )
-            };
-            eprintln!(
-                "{} {} 不完好:缺失 {} 个、被改动 {} 个、多出 {} 个文件{odd}(共校验 {} 个)",
-                m.fail,
-                safe_path(&args.bundle),
-                v.missing.len(),
-                v.altered.len(),
-                v.extra.len(),
-                v.checked
-            );
-            ExitCode::from(1)
-        }
+    let v = match pingyi::archive::verify(&args.bundle) {
+        Ok(v) => v,
         Err(d) => {
             eprintln!("{d}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
+    };
+    let intact = v.is_intact();
+    let checks = v.properties();
+    if args.format == Format::Json {
+        let json = serde_json::json!({
+            "bundle": pingyi::load::slash_path(&args.bundle),
+            "year": v.year,
+            "intact": intact,
+            "checks": checks,
+        });
+        println!("{json}");
+    } else {
+        eprintln!("{} 年度归档包 {} 四性检测:", v.year, safe_path(&args.bundle));
+        for c in &checks {
+            let mark = if c.passed { m.ok } else { m.fail };
+            let verdict = if c.passed { "通过" } else { "不通过" };
+            eprintln!("  {mark} {}:{verdict}。{}", c.name, c.summary);
+            for p in &c.problems {
+                eprintln!("      {}", safe(p));
+            }
+        }
+        if intact {
+            eprintln!("{} {} 完好", m.ok, safe_path(&args.bundle));
+        } else {
+            let failed: Vec<&str> = checks.iter().filter(|c| !c.passed).map(|c| c.name).collect();
+            eprintln!(
+                "{} {} 不完好:{}不通过",
+                m.fail,
+                safe_path(&args.bundle),
+                failed.join("、")
+            );
+        }
+    }
+    if intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

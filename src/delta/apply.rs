@@ -207,6 +207,7 @@ pub fn check_base(package: &Package, dir: &Path) -> Result<Base, Error> {
                 path: p,
                 size: u64::MAX,
                 sha256: kind.to_string(),
+                sm3: None,
             }
         });
         hashed.files.into_iter().chain(odd).collect()

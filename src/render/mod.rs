@@ -83,6 +83,7 @@ fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
     jobs.extend(pages::fixed::plan());
     jobs.extend(pages::site_map::plan());
     jobs.extend(pages::archive::plan(cx));
+    jobs.extend(pages::catalogue::plan(cx));
     jobs.extend(pages::documents::plan(cx));
     jobs.extend(pages::ledger::plan(cx));
     jobs.extend(pages::lists::plan(cx));
@@ -150,6 +151,23 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, RenderError> {
     let mut all = all.into_inner().expect("not poisoned");
     all.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(all)
+}
+
+/// [`render`] of the pages whose URL `keep` takes, without the attachments: a page rendered
+/// again once what it shows is known (an archive's catalogue, after the files it counts).
+pub fn render_some(
+    site: &Site,
+    theme: &Theme,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<Output>, RenderError> {
+    let plan = Plan::new(site, None);
+    let which = |i: usize| keep(&plan.jobs[i].url(&plan.cx));
+    let all = std::sync::Mutex::new(Vec::new());
+    plan.render(theme, &which, &|o| {
+        all.lock().expect("not poisoned").push(o);
+        Ok(())
+    }, None)?;
+    Ok(all.into_inner().expect("not poisoned"))
 }
 
 /// Renders every output of the site into `sink` as soon as each is ready, attachments last;

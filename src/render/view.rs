@@ -161,6 +161,8 @@ pub struct DocView<'a> {
     pub issuer: Option<&'a str>,
     pub doc_number: Option<&'a str>,
     pub written_date: Option<String>,
+    /// 档号, in an archive's pages only.
+    pub archive_code: Option<&'a str>,
     pub attachments: Vec<AttachmentView>,
     /// The body as HTML (already safe: raw HTML escaped unless the site opted in).
     pub content: &'a str,

@@ -84,6 +84,9 @@ pub struct Site {
     pub pages: Vec<Arc<Page>>,
     /// Tag name → URL slug (pinyin, made unique).
     pub tag_slugs: BTreeMap<String, String>,
+    /// The 归档文件目录 when the site is a year being archived (`pingyi archive`): pages show
+    /// their 档号 and the catalogue has a page. `None` in every build.
+    pub catalogue: Option<Arc<crate::archive::Catalogue>>,
 }
 
 const DRAFT: &str = "草稿(draft: true)";
@@ -374,6 +377,7 @@ pub fn assemble(
         today: opts.today,
         pages,
         tag_slugs,
+        catalogue: None,
     };
     (site, diags, next_cache)
 }

@@ -97,6 +97,9 @@ impl Job for Archive {
         let pages: Vec<&Page> = cx.index.pages_at(cx.index.by_year.get(&year)).collect();
         ctx.insert("groups", &cx.groups(&pages));
         ctx.insert("count", &pages.len());
+        if cx.site.catalogue.is_some() {
+            ctx.insert("catalogue_url", &cx.url(super::catalogue::URL));
+        }
         cx.mark_archived(&mut ctx, Some(year));
         Ok(vec![templated(theme, "archive.html", &url, &ctx)?])
     }

@@ -153,6 +153,7 @@ fn doc_view<'s>(cx: &'s Ctx<'_>, i: usize) -> DocView<'s> {
         issuer: d.issuer.as_deref(),
         doc_number: d.doc_number.as_deref(),
         written_date: iso(d.written_date),
+        archive_code: cx.site.catalogue.as_ref().and_then(|c| c.code_of(url)),
         attachments: attachments(cx, p),
         content: &p.content.html,
         toc: p

@@ -14,6 +14,7 @@ use crate::site::Page;
 use crate::theme::Theme;
 
 pub mod archive;
+pub mod catalogue;
 pub mod departments;
 pub mod documents;
 pub mod fixed;
