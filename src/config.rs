@@ -306,9 +306,11 @@ impl Config {
         ));
         if let Some(archive) = &config.archive {
             for (key, message) in archive.problems() {
-                diags.push(
-                    Diagnostic::error(path, message).at(text, lines.within("archive", key), 1),
-                );
+                diags.push(Diagnostic::error(path, message).at(
+                    text,
+                    lines.within("archive", key),
+                    1,
+                ));
             }
         }
         // The badge's addresses go into `src` and `href` on every page: only web addresses

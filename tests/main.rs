@@ -3,6 +3,7 @@
 mod support;
 
 mod archive;
+mod archive_record;
 mod atomic;
 mod build;
 mod cli;

@@ -93,9 +93,7 @@ impl Catalogue {
     /// path, so the same documents always get the same 档号.
     pub fn new(site: &Site, settings: &ArchiveSettings, year: i32, pages: &[Arc<Page>]) -> Self {
         let mut ordered: Vec<&Arc<Page>> = pages.iter().collect();
-        ordered.sort_by(|a, b| {
-            (a.doc.date, &a.doc.source).cmp(&(b.doc.date, &b.doc.source))
-        });
+        ordered.sort_by(|a, b| (a.doc.date, &a.doc.source).cmp(&(b.doc.date, &b.doc.source)));
         let mut next: BTreeMap<Retention, u32> = BTreeMap::new();
         let mut rows: Vec<Row> = ordered
             .into_iter()
@@ -145,7 +143,16 @@ impl Catalogue {
 
     /// The columns of the catalogue, as the CSV and the workbook head them.
     pub const HEADERS: [&'static str; 10] = [
-        "件号", "档号", "责任者", "文号", "题名", "日期", "保管期限", "文件数", "大小", "备注",
+        "件号",
+        "档号",
+        "责任者",
+        "文号",
+        "题名",
+        "日期",
+        "保管期限",
+        "文件数",
+        "大小",
+        "备注",
     ];
 
     /// Each row's cells under [`Catalogue::HEADERS`].
@@ -197,7 +204,9 @@ impl Catalogue {
         sheet.set_name("归档文件目录").map_err(error)?;
         let bold = Format::new().set_bold();
         for (c, h) in Self::HEADERS.iter().enumerate() {
-            sheet.write_with_format(0, c as u16, *h, &bold).map_err(error)?;
+            sheet
+                .write_with_format(0, c as u16, *h, &bold)
+                .map_err(error)?;
         }
         for (r, row) in self.cells().iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
@@ -225,7 +234,10 @@ fn row(
     let responsible = match &d.details {
         Details::Speech(s) => s.speaker.clone(),
         Details::Rectification(r) => site.config.department_name(&r.department).to_string(),
-        _ => d.issuer.clone().unwrap_or_else(|| settings.agency.trim().to_string()),
+        _ => d
+            .issuer
+            .clone()
+            .unwrap_or_else(|| settings.agency.trim().to_string()),
     };
     let date = d
         .written_date

@@ -13,7 +13,10 @@ pub fn unusable(path: &str, bytes: &[u8]) -> Option<String> {
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     let ok = match ext.as_str() {
         "html" | "htm" => match std::str::from_utf8(text) {
-            Ok(t) => t.trim_start().get(..9).is_some_and(|s| s.eq_ignore_ascii_case("<!doctype")),
+            Ok(t) => t
+                .trim_start()
+                .get(..9)
+                .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype")),
             Err(_) => return Some("不是 UTF-8 编码的文本".into()),
         },
         "json" => {

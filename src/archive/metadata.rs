@@ -49,7 +49,10 @@ pub fn xml(
     x.close("形式特征");
     x.open("存储位置", &[]);
     x.leaf("网址", &format!("{base_url}{}", row.url));
-    x.leaf("源文件", &format!("{}{}", super::catalogue::SOURCES, row.source));
+    x.leaf(
+        "源文件",
+        &format!("{}{}", super::catalogue::SOURCES, row.source),
+    );
     x.close("存储位置");
     x.open("电子属性", &[]);
     for f in &row.files {

@@ -21,12 +21,12 @@ pub use settings::{ArchiveSettings, Retention};
 pub use verify::{Property, Verification, verify};
 
 use crate::bundle::{entry_sm3, zip_files};
-use catalogue::{CATALOGUE_CSV, CATALOGUE_XLSX, SOURCES};
-use metadata::SCHEMA_PATH;
 use crate::output::Content;
 use crate::pipeline::{BuildError, Options, load_site};
 use crate::site::Site;
 use crate::theme::Theme;
+use catalogue::{CATALOGUE_CSV, CATALOGUE_XLSX, SOURCES};
+use metadata::SCHEMA_PATH;
 use relink::relink;
 
 /// The manifest's name inside the bundle.

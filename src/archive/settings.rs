@@ -18,7 +18,9 @@ pub struct ArchiveSettings {
 }
 
 /// 保管期限 (DA/T 22-2015 §6.1.3): 永久, 定期30年, 定期10年.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
+)]
 pub enum Retention {
     #[default]
     #[serde(rename = "永久")]

@@ -91,7 +91,10 @@ impl Verification {
         );
         let usable = property(
             "可用性",
-            self.unusable.iter().map(|(p, why)| format!("{p}: {why}")).collect(),
+            self.unusable
+                .iter()
+                .map(|(p, why)| format!("{p}: {why}"))
+                .collect(),
             "每个文件的格式可识别,内容与格式相符(HTML、文本为 UTF-8,PDF、OFD、图片、压缩包完好)"
                 .to_string(),
         );
@@ -105,12 +108,14 @@ impl Verification {
                 .iter()
                 .map(|(p, what)| format!("{p}: {what}(归档包只应有普通文件)")),
         );
-        problems.extend(listed("重名(归档包中有不止一项叫这个名字)", &self.duplicated));
+        problems.extend(listed(
+            "重名(归档包中有不止一项叫这个名字)",
+            &self.duplicated,
+        ));
         let safe = property(
             "安全性",
             problems,
-            "没有可执行程序、符号链接或设备文件,没有重名的项,没有指向归档包以外的路径"
-                .to_string(),
+            "没有可执行程序、符号链接或设备文件,没有重名的项,没有指向归档包以外的路径".to_string(),
         );
         [authentic, complete, usable, safe]
     }

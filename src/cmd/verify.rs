@@ -45,7 +45,11 @@ pub(crate) fn run(args: &VerifyArgs, m: &Marks) -> ExitCode {
         });
         println!("{json}");
     } else {
-        eprintln!("{} 年度归档包 {} 四性检测:", v.year, safe_path(&args.bundle));
+        eprintln!(
+            "{} 年度归档包 {} 四性检测:",
+            v.year,
+            safe_path(&args.bundle)
+        );
         for c in &checks {
             let mark = if c.passed { m.ok } else { m.fail };
             let verdict = if c.passed { "通过" } else { "不通过" };
@@ -57,7 +61,11 @@ pub(crate) fn run(args: &VerifyArgs, m: &Marks) -> ExitCode {
         if intact {
             eprintln!("{} {} 完好", m.ok, safe_path(&args.bundle));
         } else {
-            let failed: Vec<&str> = checks.iter().filter(|c| !c.passed).map(|c| c.name).collect();
+            let failed: Vec<&str> = checks
+                .iter()
+                .filter(|c| !c.passed)
+                .map(|c| c.name)
+                .collect();
             eprintln!(
                 "{} {} 不完好:{}不通过",
                 m.fail,

@@ -163,10 +163,15 @@ pub fn render_some(
     let plan = Plan::new(site, None);
     let which = |i: usize| keep(&plan.jobs[i].url(&plan.cx));
     let all = std::sync::Mutex::new(Vec::new());
-    plan.render(theme, &which, &|o| {
-        all.lock().expect("not poisoned").push(o);
-        Ok(())
-    }, None)?;
+    plan.render(
+        theme,
+        &which,
+        &|o| {
+            all.lock().expect("not poisoned").push(o);
+            Ok(())
+        },
+        None,
+    )?;
     Ok(all.into_inner().expect("not poisoned"))
 }
 

@@ -56,7 +56,9 @@ impl Job for CataloguePage {
     /// The catalogue whole: every cell the page shows.
     fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
         if let Some(c) = &cx.site.catalogue {
-            serde_json::to_string(c.as_ref()).unwrap_or_default().hash(h);
+            serde_json::to_string(c.as_ref())
+                .unwrap_or_default()
+                .hash(h);
         }
     }
 
