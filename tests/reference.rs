@@ -166,6 +166,10 @@ fn every_field_is_documented_and_every_documented_field_exists() {
         ("markdown", format!("markdown: {{{UNKNOWN}: 1}}")),
         ("gov_badge", format!("gov_badge: {{{UNKNOWN}: 1}}")),
         ("satisfaction", format!("satisfaction: {{{UNKNOWN}: 1}}")),
+        (
+            "archive",
+            format!("archive: {{fonds: J1, agency: x, {UNKNOWN}: 1}}"),
+        ),
     ];
     for (name, yaml) in site_nested {
         same(
@@ -180,7 +184,7 @@ fn every_field_is_documented_and_every_documented_field_exists() {
 /// its type deserialises, does it say the field does not apply?
 fn applies(kind: &str, field: &str) -> bool {
     // A value of each shape the front matter has; YAML reads `2024-01-01` as text too.
-    const SAMPLES: [&str; 7] = ["2024-01-01", "1", "true", "[]", "plan", "{}", "work"];
+    const SAMPLES: [&str; 8] = ["2024-01-01", "1", "true", "[]", "plan", "{}", "work", "永久"];
     for sample in SAMPLES {
         let result = parse_doc(&format!("title: x\ntype: {kind}\n{field}: {sample}"));
         let errors = match result {
