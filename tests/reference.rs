@@ -184,7 +184,16 @@ fn every_field_is_documented_and_every_documented_field_exists() {
 /// its type deserialises, does it say the field does not apply?
 fn applies(kind: &str, field: &str) -> bool {
     // A value of each shape the front matter has; YAML reads `2024-01-01` as text too.
-    const SAMPLES: [&str; 8] = ["2024-01-01", "1", "true", "[]", "plan", "{}", "work", "永久"];
+    const SAMPLES: [&str; 8] = [
+        "2024-01-01",
+        "1",
+        "true",
+        "[]",
+        "plan",
+        "{}",
+        "work",
+        "永久",
+    ];
     for sample in SAMPLES {
         let result = parse_doc(&format!("title: x\ntype: {kind}\n{field}: {sample}"));
         let errors = match result {

@@ -137,7 +137,10 @@ impl TestSite {
     /// A small valid site: one review, speech, notice and rectification.
     pub fn valid() -> TestSite {
         TestSite::empty()
-            .file("site.yaml", SITE_YAML)
+            .file(
+                "site.yaml",
+                &format!("{SITE_YAML}archive: {{fonds: T001, agency: 测试市人大常委会}}\n"),
+            )
             .file("content/2024/review.md", REVIEW)
             .file("content/2024/speeches/mobilization.md", SPEECH)
             .file("content/2024/notices/plan.md", NOTICE)

@@ -309,7 +309,7 @@ fn verify_reports_symlinks_and_other_non_files_in_a_zip_and_in_a_folder() {
     std::fs::write(&path, &zip).unwrap();
     verify(&path)
         .code(1)
-        .stderr(contains("符号链接(归档包只应有普通文件): passwd.html"));
+        .stderr(contains("passwd.html: 符号链接(归档包只应有普通文件)"));
 
     // Unpacked, with the manifest's files intact: a link to /etc/passwd and a pipe beside them.
     let dir = tmp.path().join("2025");
@@ -332,8 +332,8 @@ fn verify_reports_symlinks_and_other_non_files_in_a_zip_and_in_a_folder() {
     // SAFETY: a NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
     verify(&dir).code(1).stderr(
-        contains("符号链接(归档包只应有普通文件): 2025/passwd.html")
-            .and(contains("不是普通文件(归档包只应有普通文件): pipe")),
+        contains("2025/passwd.html: 符号链接(归档包只应有普通文件)")
+            .and(contains("pipe: 不是普通文件(归档包只应有普通文件)")),
     );
 }
 

@@ -23,7 +23,9 @@ fn with_notice(front: &str, body: &str) -> TestSite {
 fn with_unsafe_html(site: TestSite) -> TestSite {
     site.file(
         "site.yaml",
-        &format!("{SITE_YAML}markdown: {{unsafe_html: true}}\n"),
+        &format!(
+            "{SITE_YAML}markdown: {{unsafe_html: true}}\narchive: {{fonds: T001, agency: 测试}}\n"
+        ),
     )
 }
 
@@ -67,6 +69,12 @@ fn every_output(site: &TestSite) -> Vec<(String, String)> {
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
         let name = format!("archive.zip/{}", f.name().unwrap());
+        // `sources/` is the editors' files byte for byte, notes included: the record the
+        // 档案室 keeps, not a page (docs/archive.md says to keep the bundle off the web).
+        // Every page, catalogue and metadata file made from them is checked.
+        if name.starts_with("archive.zip/sources/") {
+            continue;
+        }
         let mut data = Vec::new();
         f.read_to_end(&mut data).unwrap();
         all.push((name, String::from_utf8_lossy(&data).into_owned()));
