@@ -447,3 +447,78 @@ fn a_wrong_retention_or_fonds_is_shown_at_its_line() {
     assert_eq!(errors[0].line, Some(4));
     assert!(errors[0].message.contains("J-012"));
 }
+
+/// The catalogue as Excel says what the CSV says, cell for cell.
+#[test]
+fn the_catalogue_workbook_holds_the_same_rows_as_the_csv() {
+    use calamine::Reader;
+    let site = TestSite::example();
+    let dir = unpacked(&bundle_of(&site, 2025));
+    let csv = catalogue(dir.path());
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("catalogue/catalogue.xlsx")).unwrap();
+    let sheet = book.worksheet_range("归档文件目录").unwrap();
+    let mut rows = sheet.rows();
+    let headers: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        headers,
+        [
+            "件号",
+            "档号",
+            "责任者",
+            "文号",
+            "题名",
+            "日期",
+            "保管期限",
+            "文件数",
+            "大小",
+            "备注"
+        ]
+    );
+    let cells: Vec<BTreeMap<String, String>> = rows
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(|c| c.to_string()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(cells, csv);
+}
+
+/// A bundle of the first format (before 档号, SM3 and sources) still verifies, and the report
+/// says what it could not check.
+#[test]
+fn a_first_format_bundle_still_verifies_by_sha256() {
+    let site = TestSite::example();
+    let dir = unpacked(&bundle_of(&site, 2025));
+    let m = dir.path().join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&m).unwrap()).unwrap();
+    manifest["format"] = "pingyi-archive/1".into();
+    let files = manifest.as_object_mut().unwrap();
+    files.remove("records");
+    files.remove("fonds");
+    files.remove("agency");
+    for f in manifest["files"].as_array_mut().unwrap() {
+        f.as_object_mut().unwrap().remove("sm3");
+    }
+    std::fs::write(&m, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let v = pingyi::archive::verify(dir.path()).unwrap();
+    assert_eq!(v.format, 1);
+    assert!(v.is_intact(), "{:?}", v.properties());
+    let report = v.properties();
+    assert!(
+        report[0].summary.contains("第 1 版归档包没有 SM3"),
+        "{}",
+        report[0].summary
+    );
+
+    let page = dir
+        .path()
+        .join("2025/speeches/mobilization-speech/index.html");
+    std::fs::write(&page, "<!DOCTYPE html>改").unwrap();
+    let v = pingyi::archive::verify(dir.path()).unwrap();
+    assert_eq!(v.altered, ["2025/speeches/mobilization-speech/index.html"]);
+}
