@@ -90,20 +90,7 @@ pub struct Record {
 pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildError> {
     let (site, _) = load_site(root, opts).map_err(BuildError::Content)?;
     let settings = site.config.archive.clone().ok_or_else(no_settings)?;
-    let pages: Vec<_> = site
-        .pages
-        .iter()
-        .filter(|p| p.doc.year() == Some(year))
-        .cloned()
-        .collect();
-    if pages.is_empty() {
-        let years: BTreeSet<i32> = site.pages.iter().filter_map(|p| p.doc.year()).collect();
-        let years: Vec<String> = years.iter().map(i32::to_string).collect();
-        return Err(BuildError::Io(format!(
-            "站点中没有 {year} 年度的文档(有文档的年度: {})",
-            years.join("、")
-        )));
-    }
+    let pages = pages_of(&site, year)?;
     let documents = pages.len();
     let mut catalogue = Catalogue::new(&site, &settings, year, &pages);
     let theme = Theme::load(root, &site.config).map_err(BuildError::Content)?;
@@ -152,7 +139,49 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
         }
     }
 
-    let manifest = Manifest {
+    let manifest = manifest(&site, year, &catalogue, &files);
+    let count = files.len();
+    let json = serde_json::to_string_pretty(&manifest).expect("plain data serialises") + "\n";
+    files.insert(MANIFEST.to_string(), json.into_bytes());
+
+    let bytes =
+        zip_files(&files, zip_time(site.today)).map_err(|e| BuildError::Io(e.to_string()))?;
+    Ok(Bundle {
+        year,
+        bytes,
+        files: count,
+        documents,
+        catalogue,
+    })
+}
+
+/// The documents of `year`; an error naming the years there are when it has none.
+fn pages_of(site: &Site, year: i32) -> Result<Vec<Arc<crate::site::Page>>, BuildError> {
+    let pages: Vec<_> = site
+        .pages
+        .iter()
+        .filter(|p| p.doc.year() == Some(year))
+        .cloned()
+        .collect();
+    if pages.is_empty() {
+        let years: BTreeSet<i32> = site.pages.iter().filter_map(|p| p.doc.year()).collect();
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        return Err(BuildError::Io(format!(
+            "站点中没有 {year} 年度的文档(有文档的年度: {})",
+            years.join("、")
+        )));
+    }
+    Ok(pages)
+}
+
+/// The manifest of a bundle holding `files`.
+fn manifest(
+    site: &Site,
+    year: i32,
+    catalogue: &Catalogue,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Manifest {
+    Manifest {
         format: FORMAT.into(),
         generator: format!("pingyi {}", env!("CARGO_PKG_VERSION")),
         site: site.config.title.clone(),
@@ -172,20 +201,7 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
             })
             .collect(),
         sources: Vec::new(),
-    };
-    let count = files.len();
-    let json = serde_json::to_string_pretty(&manifest).expect("plain data serialises") + "\n";
-    files.insert(MANIFEST.to_string(), json.into_bytes());
-
-    let bytes =
-        zip_files(&files, zip_time(site.today)).map_err(|e| BuildError::Io(e.to_string()))?;
-    Ok(Bundle {
-        year,
-        bytes,
-        files: count,
-        documents,
-        catalogue,
-    })
+    }
 }
 
 /// Why a site without `archive:` settings cannot be archived.
