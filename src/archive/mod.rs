@@ -10,8 +10,16 @@ use serde::{Deserialize, Serialize};
 
 mod relink;
 mod verify;
+// Signatures: the keys, and manifest.sig.
+mod keys;
+mod sign;
 
 pub use crate::bundle::FileEntry;
+pub use keys::{
+    DISTINGUISHING_ID, Fingerprint, KeyFiles, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey,
+    SigningKey, write_key_pair,
+};
+pub use sign::{SIGNATURE, SignatureCheck};
 pub use verify::{Verification, verify};
 
 use crate::bundle::{entry, zip_files};
@@ -30,7 +38,7 @@ pub struct Bundle {
     pub year: i32,
     /// The zip file.
     pub bytes: Vec<u8>,
-    /// Files in the bundle, the manifest not counted.
+    /// Files in the bundle, the manifest and its signature not counted.
     pub files: usize,
     pub documents: usize,
 }
@@ -56,6 +64,16 @@ pub struct Manifest {
 /// `index.html`), attachments, the theme's assets and the year's open data. Links between
 /// those are relative; links to anything else go to the live site and are marked.
 pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildError> {
+    archive_signed(root, year, opts, None)
+}
+
+/// [`archive`], and with a key, `manifest.json` signed in [`SIGNATURE`] beside it.
+pub fn archive_signed(
+    root: &Path,
+    year: i32,
+    opts: &Options,
+    key: Option<&SigningKey>,
+) -> Result<Bundle, BuildError> {
     let (site, _) = load_site(root, opts).map_err(BuildError::Content)?;
     let pages: Vec<_> = site
         .pages
@@ -103,6 +121,10 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
     };
     let count = files.len();
     let json = serde_json::to_string_pretty(&manifest).expect("plain data serialises") + "\n";
+    if let Some(key) = key {
+        let signature = sign::sign_manifest(key, json.as_bytes()).map_err(BuildError::Io)?;
+        files.insert(SIGNATURE.to_string(), signature);
+    }
     files.insert(MANIFEST.to_string(), json.into_bytes());
 
     let bytes =

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::{FORMAT, MANIFEST, Manifest};
+use super::{FORMAT, MANIFEST, Manifest, PublicKey, SIGNATURE, SignatureCheck, sign};
 use crate::bundle::{FileEntry, Held, compare, entry, read_folder, read_zip};
 use crate::diagnostic::Diagnostic;
 
@@ -24,6 +24,8 @@ pub struct Verification {
     /// Entries that are not plain files (symlinks, devices, pipes), with what they are: a
     /// bundle holds files only, and a link can lead anywhere (`/etc/passwd`).
     pub not_files: Vec<(String, &'static str)>,
+    /// `manifest.sig` checked, with the key when one was given.
+    pub signature: SignatureCheck,
 }
 
 impl Verification {
@@ -33,12 +35,14 @@ impl Verification {
             && self.altered.is_empty()
             && self.duplicated.is_empty()
             && self.not_files.is_empty()
+            && self.signature.is_acceptable()
     }
 }
 
 /// Checks a bundle (the zip, or the folder it was unpacked to) against its `manifest.json`.
-/// Besides the files' bytes, a bundle must hold plain files only, each name once.
-pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
+/// Besides the files' bytes, a bundle must hold plain files only, each name once. With `key`,
+/// it must also be signed by that key ([`SignatureCheck`]).
+pub fn verify(path: &Path, key: Option<&PublicKey>) -> Result<Verification, Diagnostic> {
     let fail = |msg: String| Diagnostic::error(path, msg);
     let mut held = Held::default();
     if path.is_dir() {
@@ -55,6 +59,7 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
     let manifest = files
         .remove(MANIFEST)
         .ok_or_else(|| fail(format!("归档包中没有 {MANIFEST},无法校验")))?;
+    let signature = sign::check(&manifest, files.remove(SIGNATURE).as_deref(), key);
     let manifest: Manifest =
         serde_json::from_slice(&manifest).map_err(|e| fail(format!("{MANIFEST} 无法解析: {e}")))?;
     if manifest.format != FORMAT {
@@ -77,5 +82,6 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
         missing: d.missing,
         altered: d.altered,
         extra: d.extra,
+        signature,
     })
 }

@@ -15,7 +15,7 @@ pub(crate) struct VerifyArgs {
 }
 
 pub(crate) fn run(args: &VerifyArgs, m: &Marks) -> ExitCode {
-    match pingyi::archive::verify(&args.bundle) {
+    match pingyi::archive::verify(&args.bundle, None) {
         Ok(v) if v.is_intact() => {
             eprintln!(
                 "{} {} 完好:{} 年度归档的 {} 个文件与 manifest.json 一致",
