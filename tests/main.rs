@@ -3,6 +3,7 @@
 mod support;
 
 mod archive;
+mod archive_sign;
 mod atomic;
 mod build;
 mod cli;
