@@ -130,7 +130,7 @@ fn the_first_years_bundle_browses_from_disk_and_verifies() {
         "{start}"
     );
 
-    let v = pingyi::archive::verify(root).unwrap();
+    let v = pingyi::archive::verify(root, None).unwrap();
     assert!(v.is_intact(), "{v:?}");
     assert_eq!(v.year, 2025);
     assert_eq!(v.checked, walkdir_count(root) - 1);
@@ -208,19 +208,19 @@ fn verify_names_every_altered_missing_and_extra_file() {
         .join("2025/speeches/mobilization-speech/index.html");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(&page, text.replacen("讲话", "讲 话", 1)).unwrap();
-    let v = pingyi::archive::verify(altered.path()).unwrap();
+    let v = pingyi::archive::verify(altered.path(), None).unwrap();
     assert_eq!(v.altered, ["2025/speeches/mobilization-speech/index.html"]);
     assert!(v.missing.is_empty() && v.extra.is_empty() && !v.is_intact());
 
     let missing = unpacked(&bytes);
     std::fs::remove_file(missing.path().join("data/2025/items.csv")).unwrap();
-    let v = pingyi::archive::verify(missing.path()).unwrap();
+    let v = pingyi::archive::verify(missing.path(), None).unwrap();
     assert_eq!(v.missing, ["data/2025/items.csv"]);
     assert!(v.altered.is_empty() && v.extra.is_empty());
 
     let extra = unpacked(&bytes);
     std::fs::write(extra.path().join("2025/notes.txt"), "后加的文件").unwrap();
-    let v = pingyi::archive::verify(extra.path()).unwrap();
+    let v = pingyi::archive::verify(extra.path(), None).unwrap();
     assert_eq!(v.extra, ["2025/notes.txt"]);
     assert!(v.altered.is_empty() && v.missing.is_empty());
 }

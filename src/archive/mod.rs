@@ -1,6 +1,7 @@
 //! Year archives: one review year filed away as a zip that browses from disk with no server,
-//! with a manifest of SHA-256 checksums (DA/T 80-2019, GB/T 18894-2016), and the check of such
-//! a bundle against its manifest.
+//! with each document's 档号, catalogue, metadata and sources, a manifest of SHA-256 and SM3
+//! digests (DA/T 80-2019, GB/T 18894-2016) signed with SM2 when asked, and the check of such a
+//! bundle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -10,14 +11,21 @@ use serde::{Deserialize, Serialize};
 
 mod catalogue;
 mod checks;
+mod keys;
 mod metadata;
 mod relink;
 mod settings;
+mod sign;
 mod verify;
 
 pub use crate::bundle::FileEntry;
 pub use catalogue::{Catalogue, Row};
+pub use keys::{
+    DISTINGUISHING_ID, Fingerprint, KeyFiles, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey,
+    SigningKey, write_key_pair,
+};
 pub use settings::{ArchiveSettings, Retention};
+pub use sign::{SIGNATURE, SignatureCheck};
 pub use verify::{Property, Verification, verify};
 
 use crate::bundle::{entry_sm3, zip_files};
@@ -41,7 +49,7 @@ pub struct Bundle {
     pub year: i32,
     /// The zip file.
     pub bytes: Vec<u8>,
-    /// Files in the bundle, the manifest not counted.
+    /// Files in the bundle, the manifest and its signature not counted.
     pub files: usize,
     pub documents: usize,
     /// The 归档文件目录, as the bundle holds it.
@@ -88,6 +96,16 @@ pub struct Record {
 /// with each document's 档号 and metadata; and the sources the year was built from. Links
 /// between those are relative; links to anything else go to the live site and are marked.
 pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildError> {
+    archive_signed(root, year, opts, None)
+}
+
+/// [`archive`], and with a key, `manifest.json` signed in [`SIGNATURE`] beside it.
+pub fn archive_signed(
+    root: &Path,
+    year: i32,
+    opts: &Options,
+    key: Option<&SigningKey>,
+) -> Result<Bundle, BuildError> {
     let (site, _) = load_site(root, opts).map_err(BuildError::Content)?;
     let settings = site.config.archive.clone().ok_or_else(no_settings)?;
     let pages = pages_of(&site, year)?;
@@ -142,6 +160,10 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
     let manifest = manifest(&site, year, &catalogue, &files);
     let count = files.len();
     let json = serde_json::to_string_pretty(&manifest).expect("plain data serialises") + "\n";
+    if let Some(key) = key {
+        let signature = sign::sign_manifest(key, json.as_bytes()).map_err(BuildError::Io)?;
+        files.insert(SIGNATURE.to_string(), signature);
+    }
     files.insert(MANIFEST.to_string(), json.into_bytes());
 
     let bytes =

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::catalogue::CATALOGUE_CSV;
 use super::checks::{leads_out, unsafe_file, unusable};
-use super::{FORMAT, FORMAT_1, MANIFEST, Manifest};
+use super::{FORMAT, FORMAT_1, MANIFEST, Manifest, PublicKey, SIGNATURE, SignatureCheck, sign};
 use crate::bundle::{FileEntry, Held, compare, entry_sm3, read_folder, read_zip};
 use crate::diagnostic::Diagnostic;
 
@@ -40,6 +40,8 @@ pub struct Verification {
     pub unusable: Vec<(String, String)>,
     /// Programs, and names that would unpack outside the bundle's folder.
     pub unsafe_entries: Vec<(String, String)>,
+    /// `manifest.sig` checked, with the key when one was given.
+    pub signature: SignatureCheck,
 }
 
 /// One of the four properties, as `verify` reports it.
@@ -69,10 +71,31 @@ impl Verification {
         } else {
             "SHA-256(第 1 版归档包没有 SM3)"
         };
+        let mut problems = listed("被改动", &self.altered);
+        let signed = match &self.signature {
+            SignatureCheck::Unsigned => "归档包未签名".to_string(),
+            SignatureCheck::NotChecked { fingerprint } => {
+                format!("已签名,未核验签名:请用 --key 指定公钥(签名者指纹 {fingerprint})")
+            }
+            SignatureCheck::Valid { fingerprint } => {
+                format!("清单的 SM2 签名有效,签名者公钥指纹 {fingerprint}(请与登记的指纹比对)")
+            }
+            SignatureCheck::Missing => {
+                problems.push(format!("未签名:指定了公钥,但归档包没有 {SIGNATURE}"));
+                String::new()
+            }
+            SignatureCheck::Invalid { reason } => {
+                problems.push(format!("签名无效:{reason}"));
+                String::new()
+            }
+        };
         let authentic = property(
             "真实性",
-            listed("被改动", &self.altered),
-            format!("{} 个文件的大小、{digests} 与清单一致", self.checked),
+            problems,
+            format!(
+                "{} 个文件的大小、{digests} 与清单一致;{signed}",
+                self.checked
+            ),
         );
         let mut problems = listed("缺失", &self.missing);
         problems.extend(listed("多出(清单中没有)", &self.extra));
@@ -135,8 +158,9 @@ fn property(name: &'static str, problems: Vec<String>, when_passed: String) -> P
 }
 
 /// Checks a bundle (the zip, or the folder it was unpacked to) against its `manifest.json`.
-/// Besides the files' bytes, a bundle must hold plain files only, each name once.
-pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
+/// Besides the files' bytes, a bundle must hold plain files only, each name once. With `key`,
+/// it must also be signed by that key ([`SignatureCheck`]).
+pub fn verify(path: &Path, key: Option<&PublicKey>) -> Result<Verification, Diagnostic> {
     let fail = |msg: String| Diagnostic::error(path, msg);
     let mut held = Held::default();
     if path.is_dir() {
@@ -153,6 +177,7 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
     let manifest = files
         .remove(MANIFEST)
         .ok_or_else(|| fail(format!("归档包中没有 {MANIFEST},无法校验")))?;
+    let signature = sign::check(&manifest, files.remove(SIGNATURE).as_deref(), key);
     let manifest: Manifest =
         serde_json::from_slice(&manifest).map_err(|e| fail(format!("{MANIFEST} 无法解析: {e}")))?;
     let format = match manifest.format.as_str() {
@@ -195,6 +220,7 @@ pub fn verify(path: &Path) -> Result<Verification, Diagnostic> {
         missing: d.missing,
         altered: d.altered,
         extra: d.extra,
+        signature,
     })
 }
 

@@ -18,6 +18,9 @@ pub(crate) struct ArchiveArgs {
     /// 归档包写到哪里;默认 <站点目录>/archives/<年度>.zip
     #[arg(long, short, value_name = "文件")]
     pub(crate) output: Option<PathBuf>,
+    /// 用这个私钥(pingyi keygen 生成的 pingyi-archive.key)给归档包签名,签名写进包内的 manifest.sig
+    #[arg(long, value_name = "私钥文件")]
+    pub(crate) sign: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
@@ -26,8 +29,19 @@ pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| root.join("archives").join(format!("{}.zip", args.year)));
+    // The key first: a bad one stops the command before any work, and nothing is written.
+    let key = match args.sign.as_deref().map(pingyi::archive::SigningKey::read) {
+        Some(Err(d)) => {
+            eprintln!("{d}");
+            eprintln!("{} 没有生成归档包", m.fail);
+            return ExitCode::from(2);
+        }
+        Some(Ok(key)) => Some(key),
+        None => None,
+    };
     eprintln!("正在归档 {} 年度……", args.year);
-    match pingyi::archive::archive(root, args.year, &options(&args.common, None)) {
+    let opts = options(&args.common, None);
+    match pingyi::archive::archive_signed(root, args.year, &opts, key.as_ref()) {
         Ok(bundle) => {
             let written = out
                 .parent()
@@ -65,6 +79,13 @@ pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
                 "  请把上面两行摘要登记在归档包以外(档案登记表、移交清单);用 pingyi verify {} 校验",
                 safe_path(&out)
             );
+            if let Some(key) = &key {
+                eprintln!(
+                    "  已签名(manifest.sig),签名者公钥指纹 {};核验:pingyi verify {} --key 公钥文件",
+                    key.public_key().fingerprint(),
+                    safe_path(&out)
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => failed(e, "没有生成归档包", m, level),

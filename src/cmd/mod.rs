@@ -15,6 +15,7 @@ mod check;
 mod completions;
 mod delta;
 mod init;
+mod keygen;
 mod ledger;
 mod man;
 mod new;
@@ -31,7 +32,7 @@ use report::{Level, Marks};
     version,
     about = "评议:人大常委会工作评议公开网站生成器",
     long_about = "评议(pingyi)把 content/ 中带文档属性的 Markdown 文件(评议活动、讲话、通知公告、整改公告)\n生成为可直接发布的静态网站。",
-    after_help = "示例:\n  pingyi init 我的网站           新建一个站点(含每种文档的示例)\n  pingyi new speech \"在动员会上的讲话\"   新建一篇讲话\n  pingyi serve --open          在本机预览,改动后自动刷新\n  pingyi build                 生成网站到 public/\n  pingyi check                 只检查内容,不写任何文件\n  pingyi build --today 2024-06-30   以指定日期判断逾期和定时发布\n  pingyi archive 2025          把 2025 年度打包到 archives/2025.zip\n  pingyi verify archives/2025.zip   校验归档包是否完好\n  pingyi delta 已发布 public -o 更新.zip   把这次的改动打成差异包(网闸、光盘)\n  pingyi apply 更新.zip --to /var/www/rd   在服务器上核对并应用差异包\n  pingyi ledger template       生成整改台账 Excel 模板,发给部门填写",
+    after_help = "示例:\n  pingyi init 我的网站           新建一个站点(含每种文档的示例)\n  pingyi new speech \"在动员会上的讲话\"   新建一篇讲话\n  pingyi serve --open          在本机预览,改动后自动刷新\n  pingyi build                 生成网站到 public/\n  pingyi check                 只检查内容,不写任何文件\n  pingyi build --today 2024-06-30   以指定日期判断逾期和定时发布\n  pingyi archive 2025          把 2025 年度打包到 archives/2025.zip\n  pingyi verify archives/2025.zip   校验归档包是否完好\n  pingyi keygen -o 密钥         生成归档签名密钥(archive --sign 签名,verify --key 核验)\n  pingyi delta 已发布 public -o 更新.zip   把这次的改动打成差异包(网闸、光盘)\n  pingyi apply 更新.zip --to /var/www/rd   在服务器上核对并应用差异包\n  pingyi ledger template       生成整改台账 Excel 模板,发给部门填写",
     disable_help_subcommand = true
 )]
 pub(crate) struct Cli {
@@ -61,8 +62,10 @@ pub(crate) enum Command {
     Serve(serve::ServeArgs),
     /// 把一个年度的评议记录打包归档(zip,可离线浏览,附 SHA-256 校验清单)
     Archive(archive::ArchiveArgs),
-    /// 按归档包中的 manifest.json 逐个校验文件,报告缺失、多出和被改动的文件
+    /// 按归档包中的 manifest.json 逐个校验文件,报告缺失、多出和被改动的文件;用 --key 同时核验签名
     Verify(verify::VerifyArgs),
+    /// 生成给归档包签名的密钥(SM2):私钥用于 archive --sign,公钥用于 verify --key,并显示公钥指纹
+    Keygen(keygen::KeygenArgs),
     /// 比较两次生成的网站,把差异打成一个包(用于网闸或光盘单向传送),附 SHA-256 清单和指纹
     Delta(delta::DeltaArgs),
     /// 把差异包应用到网站目录:先核对目录和包中的每个文件,再整体替换,不一致时不改动任何文件
@@ -101,6 +104,7 @@ pub(crate) fn run(command: Command, level: Level, m: &Marks) -> ExitCode {
         Command::Serve(args) => serve::run(&args, m),
         Command::Archive(args) => archive::run(&args, level, m),
         Command::Verify(args) => verify::run(&args, m),
+        Command::Keygen(args) => keygen::run(&args, level, m),
         Command::Delta(args) => delta::run_delta(&args, m),
         Command::Apply(args) => delta::run_apply(&args, m),
         Command::Ledger(args) => ledger::run(&args, level, m),
