@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 mod relink;
+mod search;
 mod verify;
 
 pub use crate::bundle::FileEntry;
@@ -115,8 +116,8 @@ pub fn archive(root: &Path, year: i32, opts: &Options) -> Result<Bundle, BuildEr
     })
 }
 
-/// The year's pages, rendered from the year alone, with the theme's files; the year's archive
-/// page is also the bundle's start page, `index.html`.
+/// The year's pages, rendered from the year alone, with the theme's files and the year's own
+/// search; the year's archive page is also the bundle's start page, `index.html`.
 fn year_files(
     root: &Path,
     site: &Site,
@@ -161,6 +162,7 @@ fn year_files(
             || review_ids
                 .iter()
                 .any(|id| path.starts_with(&format!("reviews/{id}/")))
+            || search::wanted(path)
     };
     let read = |src: &Path| read_source(root, src);
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -180,6 +182,8 @@ fn year_files(
         .cloned()
         .ok_or_else(|| BuildError::Io(format!("没有生成 {start}")))?;
     files.insert("index.html".to_string(), start_page);
+    // The year's own search, loaded by script so it works from disk.
+    search::bundle_search(&mut files, &site.config.base_url)?;
     Ok(files)
 }
 
