@@ -225,6 +225,146 @@ fn verify_names_every_altered_missing_and_extra_file() {
     assert!(v.altered.is_empty() && v.missing.is_empty());
 }
 
+/// A file of the bundle's search index as the search page gets it: `search/x.bin.js` hands
+/// over `search/x.bin` as base64, `search/x.json.js` `search/x.json` as JSON.
+fn index_file(root: &Path, path: &str) -> Vec<u8> {
+    let script = std::fs::read_to_string(root.join(format!("{path}.js"))).unwrap();
+    let data = script
+        .strip_prefix(&format!("PingyiSearch.put(\"{path}\","))
+        .and_then(|s| s.strip_suffix(");\n"))
+        .unwrap_or_else(|| panic!("{path}.js is not a PingyiSearch.put call: {script}"));
+    if !path.ends_with(".bin") {
+        return data.as_bytes().to_vec();
+    }
+    let data = data.trim_matches('"').trim_end_matches('=');
+    const ABC: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextets: Vec<u32> = data.chars().map(|c| ABC.find(c).unwrap() as u32).collect();
+    let mut out = Vec::new();
+    for chunk in sextets.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0, |n, (i, s)| n | s << (18 - 6 * i));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter());
+    }
+    out
+}
+
+/// Search in the bundle works from disk: the year's own index, each file a script the page
+/// loads with `<script>`; every search form and every result opens the bundle's own pages.
+#[test]
+fn the_bundle_searches_its_year_alone_from_disk() {
+    let site = TestSite::example();
+    let bundle = pingyi::archive::archive(site.root(), 2025, &options())
+        .unwrap_or_else(|e| panic!("archive failed: {}", describe(&e)));
+    let dir = unpacked(&bundle.bytes);
+    let root = dir.path();
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("manifest.json")).unwrap()).unwrap();
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for path in [
+        "search/index.html",
+        "search/meta.json.js",
+        "search/facets.bin.js",
+        "search/index/0.bin.js",
+        "search/docs/0.json.js",
+    ] {
+        assert!(root.join(path).is_file(), "{path} missing from the bundle");
+        assert!(listed.contains(&path), "{path} not in the manifest");
+    }
+    // Only what the page loads from disk: no file a server would send.
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p.starts_with("search/") && !p.ends_with(".js") && !p.ends_with(".html"))
+    );
+
+    // The year's documents, and no other.
+    let meta: serde_json::Value =
+        serde_json::from_slice(&index_file(root, "search/meta.json")).unwrap();
+    let documents = meta["documents"].as_u64().unwrap() as u32;
+    assert_eq!(documents as usize, bundle.documents);
+    assert_eq!(meta["years"].as_array().unwrap().len(), 1, "{meta}");
+    let docs: Vec<serde_json::Value> = (0..documents)
+        .map(|id| {
+            serde_json::from_slice(&index_file(root, &format!("search/docs/{id}.json"))).unwrap()
+        })
+        .collect();
+    assert!(
+        !root
+            .join(format!("search/docs/{documents}.json.js"))
+            .exists()
+    );
+    for doc in &docs {
+        assert_eq!(doc["year"], 2025, "{}", doc["title"]);
+        // Relative to the search page, and a page of the bundle.
+        let url = doc["url"].as_str().unwrap();
+        assert!(
+            url.starts_with("../") && url.ends_with("/index.html"),
+            "{url}"
+        );
+        assert!(root.join("search").join(url).is_file(), "{url}");
+        assert!(doc.get("outside_archive").is_none(), "{url}");
+    }
+
+    // The shards, read as docs/search.md lays them out: 动员会 finds the 2025 speech, whose
+    // title says it, and ids name only the year's documents.
+    let bits = meta["bits"].as_u64().unwrap() as u32;
+    let mut found: Option<Vec<u32>> = None;
+    for code in pingyi::search::read::query_codes("动员会") {
+        let n = pingyi::search::shard_of(code, bits);
+        let shard =
+            pingyi::search::read::decode(&index_file(root, &format!("search/index/{n}.bin")));
+        assert!(shard.values().flatten().all(|(id, _)| *id < documents));
+        let ids: Vec<u32> = shard[&code].iter().map(|(id, _)| *id).collect();
+        found = Some(match found {
+            None => ids,
+            Some(f) => f.into_iter().filter(|id| ids.contains(id)).collect(),
+        });
+    }
+    let titles: Vec<&str> = found
+        .unwrap()
+        .iter()
+        .map(|&id| docs[id as usize]["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"在2025年度市人大常委会工作评议动员会上的讲话"),
+        "{titles:?}"
+    );
+    assert!(!titles.iter().any(|t| t.contains("2026")), "{titles:?}");
+
+    // Every search form, on every page, leads to the bundle's own search page.
+    let search_page = root.join("search/index.html").canonicalize().unwrap();
+    let mut forms = 0;
+    for file in html_files(root) {
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(&file).unwrap());
+        for form in doc.select(&scraper::Selector::parse("form").unwrap()) {
+            let action = form.value().attr("action").unwrap();
+            let target = file.parent().unwrap().join(action).canonicalize();
+            assert!(
+                form.value().attr("data-outside-archive").is_none()
+                    && target.is_ok_and(|t| t == search_page),
+                "{}: form to {action}",
+                file.display()
+            );
+            forms += 1;
+        }
+    }
+    // The masthead's box on every page, and the search page's own.
+    assert_eq!(forms, html_files(root).len() + 1);
+    let page = std::fs::read_to_string(root.join("search/index.html")).unwrap();
+    assert!(
+        page.contains(r#"data-search=".." data-search-load="script""#),
+        "{page}"
+    );
+}
+
 /// The zip itself, through the command line: intact exits 0; one changed entry exits 1 and
 /// is named.
 #[test]

@@ -14,6 +14,7 @@ mod checks;
 mod keys;
 mod metadata;
 mod relink;
+mod search;
 mod settings;
 mod sign;
 mod verify;
@@ -264,8 +265,8 @@ fn add_sources(
     Ok(())
 }
 
-/// The year's pages, rendered from the year alone, with the theme's files; the year's archive
-/// page is also the bundle's start page, `index.html`.
+/// The year's pages, rendered from the year alone, with the theme's files and the year's own
+/// search; the year's archive page is also the bundle's start page, `index.html`.
 fn year_files(
     root: &Path,
     year_site: &Site,
@@ -301,6 +302,7 @@ fn year_files(
             || review_ids
                 .iter()
                 .any(|id| path.starts_with(&format!("reviews/{id}/")))
+            || search::wanted(path)
     };
     let read = |src: &Path| read_source(root, src);
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -320,6 +322,8 @@ fn year_files(
         .cloned()
         .ok_or_else(|| BuildError::Io(format!("没有生成 {start}")))?;
     files.insert("index.html".to_string(), start_page);
+    // The year's own search, loaded by script so it works from disk.
+    search::bundle_search(&mut files, &year_site.config.base_url)?;
     Ok(files)
 }
 

@@ -36,13 +36,7 @@ pub(super) fn relink(
         match site_path(value, base_path) {
             None => out.push_str(value),
             Some(path) => {
-                let cut = path.find(['#', '?']).unwrap_or(path.len());
-                let (file_url, suffix) = path.split_at(cut);
-                let target = if file_url.ends_with('/') {
-                    format!("{}index.html", &file_url[1..])
-                } else {
-                    file_url[1..].to_string()
-                };
+                let (target, suffix) = bundle_file(&path);
                 // File names are percent-encoded in URLs, and held as they are.
                 if held.contains(crate::url::decode(&target).as_ref()) {
                     out.push_str(&relative(at, &target));
@@ -59,8 +53,22 @@ pub(super) fn relink(
     }
 }
 
+/// The file a site path (`/x/y/#h`) names, relative to the bundle's root (`x/y/index.html`,
+/// still percent-encoded), and what follows it (`#h`).
+pub(super) fn bundle_file(path: &str) -> (String, &str) {
+    let cut = path.find(['#', '?']).unwrap_or(path.len());
+    let (file_url, suffix) = path.split_at(cut);
+    let file_url = file_url.strip_prefix('/').unwrap_or(file_url);
+    let target = if file_url.ends_with('/') || file_url.is_empty() {
+        format!("{file_url}index.html")
+    } else {
+        file_url.to_string()
+    };
+    (target, suffix)
+}
+
 /// `/x/y/` (after the site's base path) for a site-absolute URL; `None` for any other.
-fn site_path(value: &str, base_path: &str) -> Option<String> {
+pub(super) fn site_path(value: &str, base_path: &str) -> Option<String> {
     if value.starts_with("//") {
         return None;
     }
@@ -69,7 +77,7 @@ fn site_path(value: &str, base_path: &str) -> Option<String> {
 }
 
 /// The path from the folder of `from` to `to`, both relative to the bundle's root.
-fn relative(from: &str, to: &str) -> String {
+pub(super) fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
     let from_dir = &from_dir[..from_dir.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();

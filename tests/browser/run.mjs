@@ -7,9 +7,14 @@
 //    no request that leaves the site.
 // 4. The preview's error overlay in `pingyi serve`: opaque, an alert dialog read aloud, clean
 //    under axe, closed with Esc and opened again, gone once the error is fixed.
-// 5. With --screenshots, the PNGs of docs/screenshots/ (desktop 1280 and phone 375 wide).
+// 5. An archived year opened from disk (file://, no server): search from the masthead finds
+//    the year's documents in the bundle's own index, and nothing leads off the bundle unmarked.
+// 6. With --screenshots, the PNGs of docs/screenshots/ (desktop 1280 and phone 375 wide).
 //
 // Usage: node run.mjs [--screenshots] [--no-build DIR] [--skip-vnu] [--skip-axe] [--origin URL]
+//                     [--only archive]
+//
+// --only archive: check 5 alone (it archives a copy of the example site itself).
 //
 // --origin: the site DIR (--no-build) is served elsewhere, at URL (tests/nginx/run.mjs: nginx,
 // HTTPS with a certificate of its own, under /rd): one page of every type is checked there,
@@ -23,7 +28,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -40,6 +45,11 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const problems = [];
 let checks = 0;
 const external = option('--origin');
+const only = option('--only');
+if (only && only !== 'archive') {
+  console.error(`✘ --only ${only}: the one check that runs alone is "archive"`);
+  process.exit(2);
+}
 const problem = (where, what) => {
   problems.push(`${where}: ${what}`);
   console.log(`  ✘ ${where}: ${what}`);
@@ -50,7 +60,7 @@ const problem = (where, what) => {
 
 let site = option('--no-build');
 let tmp;
-if (!site) {
+if (!site && !only) {
   tmp = mkdtempSync(join(tmpdir(), 'pingyi-browser-'));
   site = join(tmp, 'public');
   console.log(`» building the example site into ${site}`);
@@ -64,7 +74,7 @@ if (!site) {
     process.exit(1);
   }
 }
-site = resolve(site);
+if (site) site = resolve(site);
 
 // ---------------------------------------------------------------------------------------------
 // 2. The Nu checker, over every page.
@@ -213,6 +223,11 @@ async function browse(origin) {
       '--font-render-hinting=none',
     ],
   });
+  if (only === 'archive') {
+    await archiveSearch(browser);
+    await browser.close();
+    return;
+  }
   const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
   // Visits `path` with a fresh page; returns the page, still open, and what went wrong.
@@ -388,6 +403,7 @@ async function browse(origin) {
   }
 
   await overlay(browser, axe);
+  await archiveSearch(browser);
   if (flag('--screenshots')) await screenshots(browser, origin);
   await browser.close();
 }
@@ -471,6 +487,122 @@ async function overlay(browser, axe) {
   }
 }
 
+// The 2025 bundle of a copy of the example site, unpacked and opened from disk as an archivist
+// would: a query typed into the masthead's box finds 2025 documents only (动员会 is in the
+// title of a 2025 speech and of two 2026 ones), every result opens a page of the bundle, and no
+// form or link of the results page leaves the bundle unless marked as going to the live site.
+async function archiveSearch(browser) {
+  const where = 'archive search';
+  const before = problems.length;
+  const work = mkdtempSync(join(tmpdir(), 'pingyi-archive-'));
+  console.log('» the 2025 archive, unpacked and opened from disk: search from the masthead');
+  try {
+    for (const f of ['site.yaml', 'content']) cpSync(join(repo, f), join(work, f), { recursive: true });
+    const zip = join(work, '2025.zip');
+    const dir = join(work, 'bundle');
+    const made = spawnSync(
+      'cargo',
+      ['run', '--release', '--quiet', '--', 'archive', '2025', '--root', work, '--today', TODAY, '--output', zip, '--quiet'],
+      { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    if (made.status !== 0) throw new Error('pingyi archive failed');
+    const unzip = spawnSync('unzip', ['-q', zip, '-d', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (unzip.error || unzip.status !== 0) throw new Error(`cannot unzip the bundle: ${unzip.error?.message || unzip.status}`);
+    const inside = pathToFileURL(dir).href + '/';
+    // A URL of the bundle names a file it holds (what follows ? or # aside).
+    const held = (url) => url.startsWith(inside) && existsSync(fileURLToPath(url.split(/[?#]/)[0]));
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
+    page.on('pageerror', (e) => errors.push(`script error: ${e.message}`));
+    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+    let requests = 0;
+    page.on('request', (r) => {
+      requests++;
+      if (!r.url().startsWith(inside)) errors.push(`request outside the bundle: ${r.url()}`);
+    });
+
+    await page.goto(inside + 'index.html', { waitUntil: 'load' });
+    await page.focus('#site-q');
+    await page.keyboard.type('动员会');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.href.startsWith(inside + 'search/index.html?'));
+    const status = () => page.waitForFunction(() => {
+      const t = document.querySelector('[data-status]').textContent;
+      return /找到|失败/.test(t) && !/正在/.test(t);
+    });
+    const hits = () => page.evaluate(() => [...document.querySelectorAll('.search-title a')].map((a) => ({
+      href: a.href, title: a.textContent, outside: a.hasAttribute('data-outside-archive'),
+    })));
+    await status();
+    const r = await hits();
+    const said = await page.evaluate(() => document.querySelector('[data-status]').textContent);
+    checks++;
+    if (!r.length) problem(where, `no results: ${said}`);
+    if (!r.some((h) => h.href === inside + '2025/speeches/mobilization-speech/index.html')) {
+      problem(where, `the 2025 mobilization speech is not among the results: ${JSON.stringify(r)}`);
+    }
+    for (const h of r) {
+      if (h.outside || !held(h.href)) problem(where, `result ${h.title} leads off the bundle: ${h.href}`);
+      if (/2026/.test(h.title) || h.href.includes('/2026/')) problem(where, `a 2026 document among the results: ${h.title}`);
+    }
+
+    // Every form of the results page stays in the bundle; every link to the site does too, or
+    // is marked as going to the live site. Another site's address (the footer's ICP and 公安
+    // records, the contact's mailto) reads the same in the bundle as on the live site; the
+    // canonical <link> names where the page lives, and is not a control.
+    const live = 'https://rd.example.gov.cn/';
+    const controls = await page.evaluate(() => [
+      ...[...document.querySelectorAll('a[href], link[href]')].map((e) => [e.tagName, e.outerHTML.slice(0, 120), e.href, e.hasAttribute('data-outside-archive'), e.rel]),
+      ...[...document.querySelectorAll('script[src], img[src]')].map((e) => [e.tagName, e.outerHTML.slice(0, 120), e.src, e.hasAttribute('data-outside-archive'), '']),
+      ...[...document.querySelectorAll('form')].map((e) => [e.tagName, e.outerHTML.slice(0, 120), e.action, e.hasAttribute('data-outside-archive'), '']),
+    ]);
+    checks++;
+    let forms = 0, marked = 0, others = 0;
+    for (const [tag, html, url, outside, rel] of controls) {
+      if (tag === 'FORM') forms++;
+      if (tag === 'FORM' ? outside || !held(url)
+        : outside ? !url.startsWith(live)
+          : url.startsWith(live) ? rel !== 'canonical' : url.startsWith('file:') && !held(url)) {
+        problem(where, `${html} leads to ${url}`);
+      } else if (outside) marked++;
+      else if (!url.startsWith(inside) && rel !== 'canonical') others++;
+    }
+    if (forms !== 2) problem(where, `${forms} forms on the search page, not the masthead's and the page's own`);
+
+    // The search page's own box, and the first result opened.
+    await page.fill('#search-q', '老旧小区');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /q=%E8%80%81/.test(location.search));
+    await status();
+    const again = await hits();
+    checks++;
+    if (!again.some((h) => h.href.endsWith('/2025/rectifications/housing-round-1/index.html'))) {
+      problem(where, `the search page's own box found ${JSON.stringify(again)}`);
+    }
+    const first = again[0]?.href;
+    if (first) {
+      await page.click('.search-title a');
+      await page.waitForURL(first);
+      const h1 = await page.evaluate(() => document.querySelector('h1')?.textContent || '');
+      checks++;
+      if (h1.trim() !== again[0].title.trim()) problem(where, `the first result opened ${page.url()}, headed ${h1}`);
+    }
+    for (const e of errors) problem(where, e);
+    await context.close();
+    if (problems.length === before) {
+      console.log(`  ✔ ${r.length} result(s) for 动员会, all 2025 pages of the bundle; the first result opens; ${requests} requests, none outside the bundle`);
+      console.log(`  ✔ both search forms stay in the bundle; ${marked} link(s) to the live site, all marked; ${others} to other sites`);
+    }
+  } catch (e) {
+    problem(where, e.message);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 // Desktop 1280 and phone 375 wide, the top of the page (whole pages are long); the notice
 // in full, to show its attachment. Compressed with pngquant where it is installed.
 async function screenshots(browser, origin) {
@@ -505,9 +637,9 @@ async function screenshots(browser, origin) {
 
 // ---------------------------------------------------------------------------------------------
 
-if (!flag('--skip-vnu')) vnu();
-const server = external ? null : await serve(site);
-const origin = external ? external.replace(/\/$/, '') : `http://127.0.0.1:${server.address().port}`;
+if (!flag('--skip-vnu') && !only) vnu();
+const server = external || only ? null : await serve(site);
+const origin = external ? external.replace(/\/$/, '') : server ? `http://127.0.0.1:${server.address().port}` : null;
 try {
   await browse(origin);
 } finally {

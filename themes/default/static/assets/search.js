@@ -192,7 +192,37 @@
     });
   }
 
-  var api = { fold: fold, codes: codes, pieces: pieces, shardOf: shardOf, decode: decode, Index: Index, matches: matches };
+  /* An archived year's bundle opens from disk, where fetch cannot read files: there each file
+   * of the index comes as a script of its own (`search/index/3.bin.js`) that hands it over
+   * here, a .bin file as base64, a .json file as JSON (docs/archive.md). */
+  var handed = new Map();
+  function put(path, data) { handed.set(path, data); }
+  function bytes(data) {
+    if (typeof data !== "string") return new TextEncoder().encode(JSON.stringify(data)).buffer;
+    var s = atob(data), b = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    return b.buffer;
+  }
+  function loadByScript(base) {
+    return function (path) {
+      return new Promise(function (ok, fail) {
+        var s = document.createElement("script");
+        s.src = base + "/" + path + ".js";
+        /* A script runs before its load event: the file has been handed over by then. */
+        s.onload = function () {
+          s.remove();
+          if (!handed.has(path)) { fail(new Error(path + ": 文件内容不符")); return; }
+          var data = handed.get(path);
+          handed.delete(path);
+          ok(bytes(data));
+        };
+        s.onerror = function () { s.remove(); fail(new Error(path + ": 无法读取")); };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  var api = { fold: fold, codes: codes, pieces: pieces, shardOf: shardOf, decode: decode, Index: Index, matches: matches, put: put };
   root.PingyiSearch = api;
   if (typeof module === "object" && module.exports) module.exports = api;
 
@@ -201,7 +231,8 @@
   var form = document.querySelector("[data-search]");
   if (!form) return;
   var base = form.getAttribute("data-search") || "";
-  var index = new Index(function (path) {
+  var byScript = location.protocol === "file:" || form.getAttribute("data-search-load") === "script";
+  var index = new Index(byScript ? loadByScript(base) : function (path) {
     return fetch(base + "/" + path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
       return r.arrayBuffer();
@@ -252,6 +283,8 @@
     var h = el("h2", "search-title");
     var a = el("a");
     a.href = doc.url;
+    /* In an archive, a result whose page the bundle lacks goes to the live site, marked. */
+    if (doc.outside_archive) a.setAttribute("data-outside-archive", "");
     marked(a, doc.title, ps);
     h.appendChild(a);
     li.appendChild(h);
@@ -268,6 +301,7 @@
         var ili = el("li");
         var ia = el("a");
         ia.href = doc.url + "#item-" + it.n;
+        if (doc.outside_archive) ia.setAttribute("data-outside-archive", "");
         ia.appendChild(document.createTextNode("整改事项 " + it.id + "（" + it.status + "）："));
         marked(ia, it.problem, ps);
         ili.appendChild(ia);
