@@ -592,6 +592,7 @@ async function archiveSearch(browser) {
     }
     for (const e of errors) problem(where, e);
     await context.close();
+    await archiveCatalogue(browser, dir, inside);
     if (problems.length === before) {
       console.log(`  ✔ ${r.length} result(s) for 动员会, all 2025 pages of the bundle; the first result opens; ${requests} requests, none outside the bundle`);
       console.log(`  ✔ both search forms stay in the bundle; ${marked} link(s) to the live site, all marked; ${others} to other sites`);
@@ -601,6 +602,77 @@ async function archiveSearch(browser) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+// The bundle's 归档文件目录, opened from the start page: a row a 2025 document, each title,
+// metadata and source link a file of the bundle, the metadata an XML document; clean under
+// vnu and axe, and within the page's width at desktop and phone widths. With --screenshots,
+// docs/screenshots/catalogue-*.png.
+async function archiveCatalogue(browser, dir, inside) {
+  const where = 'archive catalogue';
+  const held = (url) => url.startsWith(inside) && existsSync(fileURLToPath(url.split(/[?#]/)[0]));
+  if (!flag('--skip-vnu')) {
+    const jar = join(dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
+    const r = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', join(dir, 'catalogue', 'index.html')], { encoding: 'utf8' });
+    checks++;
+    for (const line of `${r.stdout}${r.stderr}`.trim().split('\n').filter(Boolean)) problem(where, `vnu: ${line}`);
+  }
+  const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  for (const [kind, width] of [['desktop', 1280], ['phone', 375]]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`script error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
+    await page.goto(inside + 'index.html', { waitUntil: 'load' });
+    await page.click('a:has-text("查看归档文件目录")');
+    await page.waitForURL(inside + 'catalogue/index.html');
+    const rows = await page.evaluate(() => [...document.querySelectorAll('table.catalogue tbody tr')].map((tr) => ({
+      code: tr.cells[1].textContent,
+      links: [...tr.querySelectorAll('a')].map((a) => a.href),
+    })));
+    checks++;
+    if (rows.length !== 15) problem(where, `${rows.length} rows, not the 15 documents of 2025`);
+    for (const r of rows) {
+      if (!/^J012-WS·2025-(Y|D30|D10)-\d{4}$/.test(r.code)) problem(where, `档号 ${r.code}`);
+      if (r.links.length !== 3) problem(where, `${r.code}: ${r.links.length} links, not title, metadata and source`);
+      for (const l of r.links) if (!held(l)) problem(where, `${r.code}: ${l} is not a file of the bundle`);
+    }
+    // What the page itself logs; axe's own reading of the style sheets, which file:// refuses
+    // to a script, is not the page's.
+    const logged = errors.splice(0);
+    if (!flag('--skip-axe')) {
+      await page.evaluate(`${axeSource}\n;void 0`);
+      const violations = await page.evaluate(async () => (await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        resultTypes: ['violations'],
+      })).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
+      checks++;
+      for (const v of violations) problem(`${where} ${kind}`, `axe ${v}`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) problem(`${where} ${kind}`, `the page is ${overflow}px wider than the window`);
+    if (flag('--screenshots')) {
+      const file = join(repo, 'docs', 'screenshots', `catalogue-${kind}.png`);
+      const height = Math.min(await page.evaluate(() => document.documentElement.scrollHeight), kind === 'phone' ? 2000 : 1500);
+      await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height } });
+      spawnSync('pngquant', ['--force', '--skip-if-larger', '--quality', '65-90', '--output', file, file]);
+      console.log(`  ${file.slice(repo.length + 1)}`);
+    }
+    if (kind === 'desktop') {
+      // A 件's metadata opens as an XML document.
+      await page.click('table.catalogue tbody tr:first-child a:has-text("XML")');
+      // Chromium shows an XML file in its own viewer page: the document is its text.
+      const text = await page.evaluate(() => document.body?.innerText || '');
+      checks++;
+      if (!text.includes('<电子文件元数据') || !text.includes(rows[0]?.code)) {
+        problem(where, `the first metadata link opened ${page.url()}: ${text.slice(0, 120)}`);
+      }
+    }
+    for (const e of logged) problem(`${where} ${kind}`, e);
+    await context.close();
+  }
+  console.log('  ✔ the catalogue: 15 rows, each linking its page, metadata and source in the bundle; vnu and axe at both widths');
 }
 
 // Desktop 1280 and phone 375 wide, the top of the page (whole pages are long); the notice
