@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::catalogue::{Catalogue, Row};
 use crate::bundle::{sha256_hex, sm3_hex};
+use crate::render::xml_escape as escape;
 
 /// The schema of the metadata files, kept in the bundle beside them.
 pub const SCHEMA: &str = include_str!("metadata.xsd");
@@ -108,7 +109,7 @@ pub fn format_of(path: &str) -> &'static str {
     }
 }
 
-/// An XML text written element by element, indented, every value escaped.
+/// An XML text written element by element, indented, every value escaped as the feed's are.
 #[derive(Default)]
 struct Xml {
     out: String,
@@ -148,35 +149,9 @@ impl Xml {
     }
 }
 
-/// `text` as XML character data: markup escaped, and the characters XML 1.0 cannot hold
-/// (control characters a front matter might carry) as U+FFFD.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn values_are_escaped_and_control_characters_replaced() {
-        assert_eq!(
-            escape("<a href=\"x\">&\u{1}</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;\u{FFFD}&lt;/a&gt;"
-        );
-    }
 
     #[test]
     fn formats_are_named_by_extension_whatever_the_case() {

@@ -27,6 +27,8 @@ mod sitemap;
 mod view;
 
 use context::Ctx;
+/// Escaping for XML text: the feed's, and the archive metadata's.
+pub(crate) use feed::xml_escape;
 pub use view::{Link, human_size};
 
 /// Documents per list page.
