@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use assert_cmd::Command;
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 use crate::archive::{bundle_of, unpacked};
@@ -527,4 +528,49 @@ fn a_first_format_bundle_still_verifies_by_sha256() {
     std::fs::write(&page, "<!DOCTYPE html>改").unwrap();
     let v = pingyi::archive::verify(dir.path(), None).unwrap();
     assert_eq!(v.altered, ["2025/speeches/mobilization-speech/index.html"]);
+}
+
+/// A bundle already written is kept when the one made now differs (its digests may be in a
+/// register), replaced with --force; the same bytes again are fine. --quiet leaves the digests.
+#[test]
+fn an_existing_different_bundle_is_kept_unless_forced() {
+    let site = TestSite::example();
+    let zip = site.root().join("archives/2025.zip");
+    let archive = |today: &str, extra: &[&str]| {
+        let mut cmd = Command::cargo_bin("pingyi").unwrap();
+        cmd.args(["archive", "2025", "--today", today, "--root"])
+            .arg(site.root())
+            .args(extra);
+        cmd.assert()
+    };
+    archive("2026-11-27", &[]).success();
+    let first = std::fs::read(&zip).unwrap();
+    archive("2026-11-27", &[]).success();
+    assert_eq!(std::fs::read(&zip).unwrap(), first);
+
+    archive("2026-11-28", &[])
+        .code(1)
+        .stderr(contains("已存在").and(contains("--force")));
+    assert_eq!(
+        std::fs::read(&zip).unwrap(),
+        first,
+        "the filed bundle is kept"
+    );
+
+    let out = archive("2026-11-28", &["--force", "--quiet"])
+        .success()
+        .get_output()
+        .clone();
+    let now = std::fs::read(&zip).unwrap();
+    assert_ne!(now, first);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains(&pingyi::bundle::sm3_hex(&now)),
+        "{printed}"
+    );
 }

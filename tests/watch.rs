@@ -2,7 +2,7 @@
 //! renames, templates and `site.yaml`, broken saves and their fixes.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -49,7 +49,7 @@ impl Watching {
 
     #[cfg(unix)]
     fn interrupt(mut self) -> std::process::ExitStatus {
-        Command::new("kill")
+        std::process::Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
             .unwrap();

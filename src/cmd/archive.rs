@@ -1,6 +1,6 @@
 //! `pingyi archive`: one review year as a verifiable zip bundle.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -15,6 +15,9 @@ pub(crate) struct ArchiveArgs {
     pub(crate) year: i32,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
+    /// 已有同名归档包而内容不同时,仍然覆盖(它的摘要可能已经登记,默认不覆盖)
+    #[arg(long)]
+    pub(crate) force: bool,
     /// 归档包写到哪里;默认 <站点目录>/archives/<年度>.zip
     #[arg(long, short, value_name = "文件")]
     pub(crate) output: Option<PathBuf>,
@@ -39,18 +42,23 @@ pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
         Some(Ok(key)) => Some(key),
         None => None,
     };
-    eprintln!("正在归档 {} 年度……", args.year);
+    let quiet = level == Level::Quiet;
+    if !quiet {
+        eprintln!("正在归档 {} 年度……", args.year);
+    }
     let opts = options(&args.common, None);
     match pingyi::archive::archive_signed(root, args.year, &opts, key.as_ref()) {
         Ok(bundle) => {
-            let written = out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&out, &bundle.bytes));
-            if let Err(e) = written {
-                eprintln!("{} 无法写入 {}: {e}", m.fail, safe_path(&out));
-                return ExitCode::from(2);
+            if let Err(code) = write_bundle(&out, &bundle.bytes, args.force, m) {
+                return code;
+            }
+            // The bundle's own digests, for the register: recorded apart from the bundle,
+            // they are what shows a bundle rewritten whole (manifest and all). On standard
+            // output, also with --quiet, for a script to keep.
+            println!("SHA-256  {}", pingyi::bundle::sha256_hex(&bundle.bytes));
+            println!("SM3      {}", pingyi::bundle::sm3_hex(&bundle.bytes));
+            if quiet {
+                return ExitCode::SUCCESS;
             }
             let c = &bundle.catalogue;
             eprintln!(
@@ -71,12 +79,8 @@ pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
                     last.code
                 );
             }
-            // The bundle's own digests, for the register: recorded apart from the bundle,
-            // they are what shows a bundle rewritten whole (manifest and all).
-            println!("SHA-256  {}", pingyi::bundle::sha256_hex(&bundle.bytes));
-            println!("SM3      {}", pingyi::bundle::sm3_hex(&bundle.bytes));
             eprintln!(
-                "  请把上面两行摘要登记在归档包以外(档案登记表、移交清单);用 pingyi verify {} 校验",
+                "  请把这两行摘要登记在归档包以外(档案登记表、移交清单);用 pingyi verify {} 校验",
                 safe_path(&out)
             );
             if let Some(key) = &key {
@@ -90,4 +94,33 @@ pub(crate) fn run(args: &ArchiveArgs, level: Level, m: &Marks) -> ExitCode {
         }
         Err(e) => failed(e, "没有生成归档包", m, level),
     }
+}
+
+/// Writes the bundle atomically. An existing bundle that differs is kept unless `force`: its
+/// digests may be in a register already, and a bundle made again from edited content would not
+/// match them.
+fn write_bundle(out: &Path, bytes: &[u8], force: bool, m: &Marks) -> Result<(), ExitCode> {
+    if let Ok(old) = std::fs::read(out) {
+        if old == bytes {
+            return Ok(());
+        }
+        if !force {
+            eprintln!(
+                "{} {} 已存在,内容与这次生成的不同;它的摘要可能已经登记,没有覆盖。\n  \
+                 确需重新归档,请加 --force,或用 -o 写到别处",
+                m.fail,
+                safe_path(out)
+            );
+            return Err(ExitCode::from(1));
+        }
+    }
+    let written = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| pingyi::output::replace_file(out, bytes));
+    written.map_err(|e| {
+        eprintln!("{} 无法写入 {}: {e}", m.fail, safe_path(out));
+        ExitCode::from(2)
+    })
 }
