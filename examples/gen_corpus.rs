@@ -226,7 +226,7 @@ pub fn generate(out: &Path, pages: usize, seed: u64, bytes: usize) {
     }
 
     let mut site = String::from(
-        "title: 某市人大常委会工作评议公开网\nbase_url: https://rd.example.gov.cn\ntheme: default\norganizer: 某市人大常委会办公厅\nsite_code: \"0000000000\"\ndepartments:\n",
+        "title: 某市人大常委会工作评议公开网\nbase_url: https://rd.example.gov.cn\ntheme: default\norganizer: 某市人大常委会办公厅\nsite_code: \"0000000000\"\narchive: {fonds: J012, agency: 某市人大常委会}\ndepartments:\n",
     );
     for (id, name) in DEPARTMENTS {
         let _ = writeln!(site, "  - id: {id}\n    name: 市{name}");

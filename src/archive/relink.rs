@@ -17,11 +17,7 @@ pub(super) fn relink(
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
     loop {
-        let next = [" href=\"", " src=\"", " action=\""]
-            .iter()
-            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-            .min();
-        let Some((i, len)) = next else {
+        let Some((i, len)) = next_attribute(rest) else {
             out.push_str(rest);
             return out;
         };
@@ -65,6 +61,18 @@ pub(super) fn bundle_file(path: &str) -> (String, &str) {
         file_url.to_string()
     };
     (target, suffix)
+}
+
+/// Where the first ` href="`, ` src="` or ` action="` of `html` starts, and its length. One pass
+/// over `html`: searching for each in turn from every link would read a long page (a
+/// catalogue of a thousand rows) again for every link on it.
+fn next_attribute(html: &str) -> Option<(usize, usize)> {
+    html.match_indices("=\"").find_map(|(eq, _)| {
+        [" href", " src", " action"]
+            .iter()
+            .find(|a| html[..eq].ends_with(*a))
+            .map(|a| (eq - a.len(), a.len() + 2))
+    })
 }
 
 /// `/x/y/` (after the site's base path) for a site-absolute URL; `None` for any other.

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::catalogue::CATALOGUE_CSV;
@@ -189,7 +190,10 @@ pub fn verify(path: &Path, key: Option<&PublicKey>) -> Result<Verification, Diag
             )));
         }
     };
-    let found: Vec<FileEntry> = files.iter().map(|(p, b)| entry_sm3(p.clone(), b)).collect();
+    let found: Vec<FileEntry> = files
+        .par_iter()
+        .map(|(p, b)| entry_sm3(p.clone(), b))
+        .collect();
     let d = compare(&manifest.files, &found);
     let names = files.keys().chain(not_files.iter().map(|(p, _)| p));
     let mut unsafe_entries: Vec<(String, String)> = names
