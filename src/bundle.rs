@@ -45,7 +45,8 @@ pub fn sm3_hex(bytes: &[u8]) -> String {
     hex(&sm3::Sm3::digest(bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as `sha256sum` and `openssl dgst` print.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

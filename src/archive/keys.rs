@@ -25,6 +25,7 @@ use sm2::pkcs8::{
 };
 use sm3::Digest;
 
+pub(super) use crate::bundle::hex;
 use crate::diagnostic::Diagnostic;
 
 /// The private key's file name in the folder `pingyi keygen` writes.
@@ -357,11 +358,6 @@ fn check_algorithm(
         format!("密钥的算法是 {name},pingyi 只用 SM2 签名"),
         "请用 pingyi keygen 生成密钥,或 openssl genpkey -algorithm SM2".into(),
     ))
-}
-
-/// Lower-case hex, as `sha256sum` and `openssl dgst` print.
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Hex digits back to bytes; `None` for anything else.
