@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 secs=${1:-600}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(frontmatter markdown document)
+((${#targets[@]})) || targets=(frontmatter markdown document bundle)
 for t in "${targets[@]}"; do cargo +nightly fuzz build "$t"; done
 found=0
 for t in "${targets[@]}"; do
