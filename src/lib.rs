@@ -6,9 +6,10 @@
 //! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
 //! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
 //! every change, redoing only what [`incremental`] says changed, and [`serve`] previews the
-//! result. [`archive`] files a review year away as a verifiable bundle; [`delta`] carries the
-//! difference between two builds across a one-way gateway and applies it; [`bundle`] is what
-//! they share (SHA-256 entries, a deterministic zip). [`scaffold`] writes a
+//! result. [`archive`] files a review year away as a bundle an archivist accepts (档号,
+//! catalogue, metadata, sources, SM2 signature) and checks one (四性检测); [`delta`] carries
+//! the difference between two builds across a one-way gateway and applies it; [`bundle`] is
+//! what they share (SHA-256 and SM3 entries, a deterministic zip). [`scaffold`] writes a
 //! new site (`pingyi init`) and new documents (`pingyi new`). [`console`] readies the terminal
 //! (Windows: colours) for `main.rs`. [`kind`] is the table of document kinds: names, URL
 //! folders, labels, templates, fields. [`sheet`] carries the rectification ledger to and from
