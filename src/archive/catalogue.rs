@@ -122,7 +122,7 @@ impl Catalogue {
     }
 
     /// Fills in each row's files from what the bundle holds: everything under its page's
-    /// folder, and its sources under [`SOURCES`].
+    /// folder, and its sources under `sources/`.
     pub fn count_files(&mut self, held: &BTreeMap<String, Vec<u8>>) {
         for row in &mut self.rows {
             let folder = row.url.trim_start_matches('/');
