@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::settings::{ArchiveSettings, Retention};
+use crate::bundle::{FileEntry, entry_sm3};
 use crate::document::Details;
 use crate::load::slash_path;
 use crate::site::{Page, Site};
@@ -58,16 +60,9 @@ pub struct Row {
     pub originals: Vec<String>,
     /// 备注: the attachments' titles.
     pub remark: String,
-    /// What the bundle holds of this 件 (the page, its attachments, its sources), filled in
-    /// once the bundle's files are known ([`Catalogue::count_files`]).
-    pub files: Vec<HeldFile>,
-}
-
-/// A file of a 件 in the bundle.
-#[derive(Debug, Clone, Serialize)]
-pub struct HeldFile {
-    pub path: String,
-    pub size: u64,
+    /// What the bundle holds of this 件 (the page, its attachments, its sources) with their
+    /// digests, filled in once the bundle's files are known ([`Catalogue::count_files`]).
+    pub files: Vec<FileEntry>,
 }
 
 impl Row {
@@ -121,24 +116,26 @@ impl Catalogue {
             .map(|r| r.code.as_str())
     }
 
-    /// Fills in each row's files from what the bundle holds: everything under its page's
-    /// folder, and its sources under `sources/`.
+    /// Fills in each row's files from what the bundle holds, with their digests: everything
+    /// under its page's folder, and its sources under `sources/`.
     pub fn count_files(&mut self, held: &BTreeMap<String, Vec<u8>>) {
-        for row in &mut self.rows {
-            let folder = row.url.trim_start_matches('/');
+        self.rows.par_iter_mut().for_each(|row| {
+            let folder = row.url.trim_start_matches('/').to_string();
+            let under = held
+                .range(folder.clone()..)
+                .take_while(|(p, _)| p.starts_with(&folder));
             let sources: BTreeSet<String> = std::iter::once(&row.source)
                 .chain(&row.originals)
                 .map(|s| format!("{SOURCES}{s}"))
                 .collect();
-            row.files = held
-                .iter()
-                .filter(|(p, _)| p.starts_with(folder) || sources.contains(*p))
-                .map(|(p, b)| HeldFile {
-                    path: p.clone(),
-                    size: b.len() as u64,
-                })
+            let sources = sources.into_iter().filter_map(|p| held.get_key_value(&p));
+            let mut files: Vec<FileEntry> = under
+                .chain(sources)
+                .map(|(p, b)| entry_sm3(p.clone(), b))
                 .collect();
-        }
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            row.files = files;
+        });
     }
 
     /// The columns of the catalogue, as the CSV and the workbook head them.

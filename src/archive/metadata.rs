@@ -2,24 +2,16 @@
 //! (文书类电子文件元数据方案): where it comes from, its 档号, what it is, and every computer file
 //! of it with size and digests. `schema.xsd` beside them says the structure.
 
-use std::collections::BTreeMap;
-
 use super::catalogue::{Catalogue, Row};
-use crate::bundle::{sha256_hex, sm3_hex};
 use crate::render::xml_escape as escape;
 
 /// The schema of the metadata files, kept in the bundle beside them.
 pub const SCHEMA: &str = include_str!("metadata.xsd");
 pub const SCHEMA_PATH: &str = "metadata/schema.xsd";
 
-/// The metadata of `row`, a 件 of `catalogue`; `files` is the bundle as it will be written,
-/// `base_url` the live site's address.
-pub fn xml(
-    catalogue: &Catalogue,
-    row: &Row,
-    files: &BTreeMap<String, Vec<u8>>,
-    base_url: &str,
-) -> String {
+/// The metadata of `row`, a 件 of `catalogue` whose files are counted; `base_url` is the live
+/// site's address.
+pub fn xml(catalogue: &Catalogue, row: &Row, base_url: &str) -> String {
     let mut x = Xml::default();
     x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.open("电子文件元数据", &[("版本", "1")]);
@@ -57,18 +49,17 @@ pub fn xml(
     x.close("存储位置");
     x.open("电子属性", &[]);
     for f in &row.files {
-        let bytes = files.get(&f.path).map(Vec::as_slice).unwrap_or_default();
         x.open("计算机文件", &[]);
         x.leaf("计算机文件名", &f.path);
         x.leaf("格式", format_of(&f.path));
         x.leaf("大小", &f.size.to_string());
         x.open("数字摘要", &[]);
         x.leaf("摘要算法", "SHA-256");
-        x.leaf("摘要值", &sha256_hex(bytes));
+        x.leaf("摘要值", &f.sha256);
         x.close("数字摘要");
         x.open("数字摘要", &[]);
         x.leaf("摘要算法", "SM3");
-        x.leaf("摘要值", &sm3_hex(bytes));
+        x.leaf("摘要值", f.sm3.as_deref().unwrap_or_default());
         x.close("数字摘要");
         x.close("计算机文件");
     }
