@@ -2,7 +2,7 @@
 //! order the documents were made, with its 档号 (DA/T 22-2015); the files each row holds in the
 //! bundle; and the catalogue as CSV and .xlsx.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -31,6 +31,9 @@ pub struct Catalogue {
     pub year: i32,
     /// By 保管期限 (永久, 30年, 10年), then 件号.
     pub rows: Vec<Row>,
+    /// Each row's page URL to its position: every page of the year asks for its 档号.
+    #[serde(skip)]
+    by_url: HashMap<String, usize>,
 }
 
 /// One 件: a document and what the bundle holds of it.
@@ -100,20 +103,23 @@ impl Catalogue {
             })
             .collect();
         rows.sort_by_key(|r| (r.retention, r.number));
+        let by_url = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.url.clone(), i))
+            .collect();
         Catalogue {
             fonds: settings.fonds.trim().to_string(),
             agency: settings.agency.trim().to_string(),
             year,
             rows,
+            by_url,
         }
     }
 
     /// The 档号 of the document at site path `url`.
     pub fn code_of(&self, url: &str) -> Option<&str> {
-        self.rows
-            .iter()
-            .find(|r| r.url == url)
-            .map(|r| r.code.as_str())
+        self.by_url.get(url).map(|&i| self.rows[i].code.as_str())
     }
 
     /// Fills in each row's files from what the bundle holds, with their digests: everything
