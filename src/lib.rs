@@ -4,9 +4,9 @@
 //! The pipeline runs one way: [`load`] reads `site.yaml`, `content/` and the theme;
 //! [`document`] and [`config`] parse; [`site`] assembles and renders Markdown; [`validate`]
 //! checks the whole site; [`render`] turns it into outputs through the theme; [`output`]
-//! is the one writer. [`build`] and [`check`] run it end to end; [`watch`] reruns it after
-//! every change, redoing only what [`incremental`] says changed, and [`serve`] previews the
-//! result. [`archive`] files a review year away as a bundle an archivist accepts (档号,
+//! is the one writer. [`build`] and [`check`] run it once, end to end; a [`Builder`] keeps
+//! what it read between runs, so [`watch`] reruns it after every change, redoing only what
+//! [`incremental`] says changed, and [`serve`] previews the result. [`archive`] files a review year away as a bundle an archivist accepts (档号,
 //! catalogue, metadata, sources, SM2 signature) and checks one (四性检测); [`delta`] carries
 //! the difference between two builds across a one-way gateway and applies it; [`bundle`] is
 //! what they share (SHA-256 and SM3 entries, a deterministic zip). [`scaffold`] writes a
