@@ -103,6 +103,25 @@ pub struct CachedRender {
     pub(crate) page: Option<Arc<Page>>,
 }
 
+/// The Markdown (and page) the last build made from `doc`, when it can be used again: made
+/// from this very document, for the same base path and raw-HTML setting, and every link and
+/// image of it still resolves as it did. Replaying the references also finds the images
+/// again: their files may have changed.
+pub fn reusable<'c>(
+    previous: &'c RenderCache,
+    doc: &Arc<Document>,
+    base_path: &str,
+    unsafe_html: bool,
+    resolve: &dyn Fn(RefKind, &str) -> LinkTarget,
+) -> Option<&'c Arc<CachedRender>> {
+    previous.get(&doc.source).filter(|c| {
+        Arc::ptr_eq(&c.doc, doc)
+            && c.base_path == base_path
+            && c.unsafe_html == unsafe_html
+            && c.links.iter().all(|(k, l, t)| resolve(*k, l) == *t)
+    })
+}
+
 /// What the last build rendered, by source path. An entry is used only for the very document
 /// it was made from (`Arc::ptr_eq`): a re-read file is a new document.
 pub type RenderCache = FxHashMap<PathBuf, Arc<CachedRender>>;

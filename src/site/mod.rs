@@ -22,6 +22,7 @@ use crate::load::slash_path;
 use crate::markdown::{self, LinkTarget, RefKind, Rendered};
 use crate::slug;
 
+use crate::incremental;
 pub use crate::incremental::{CachedRender, RenderCache};
 
 pub mod index;
@@ -284,8 +285,9 @@ impl<'a> Links<'a> {
 }
 
 /// Builds the site from parsed documents: leaves out drafts and scheduled documents, renders
-/// Markdown with links resolved (reusing `previous`, the last build's, where the document and
-/// its links' targets are unchanged), finds attachments. Returns the site, every diagnostic
+/// Markdown with links resolved (taking from `previous`, a builder's last, what
+/// [`incremental::reusable`] says can be used again; a one-shot build passes none), finds
+/// attachments. Returns the site, every diagnostic
 /// (link and attachment problems; rules over the whole site are in `validate`) and what a next
 /// build may reuse.
 ///
@@ -320,13 +322,8 @@ pub fn assemble(
                 RefKind::Document => links.resolve(&dir, link),
                 RefKind::Image => images.resolve(link),
             };
-            // Replaying the references also finds the images again: they may have changed.
-            let reusable = previous.get(&doc.source).filter(|c| {
-                Arc::ptr_eq(&c.doc, &doc)
-                    && c.base_path == base_path
-                    && c.unsafe_html == unsafe_html
-                    && c.links.iter().all(|(k, l, t)| resolve_ref(*k, l) == *t)
-            });
+            let reusable =
+                incremental::reusable(previous, &doc, &base_path, unsafe_html, &resolve_ref);
             let cached = match reusable {
                 Some(c) => Arc::clone(c),
                 None => {
