@@ -37,7 +37,7 @@ fn carried_over(cx: &Ctx<'_>, current: &Page) -> Tally {
     tally(items, site.today)
 }
 
-/// Documents of each type the home page lists.
+/// Documents of each listed kind the home page offers its template.
 const LATEST: usize = 6;
 
 pub struct Home;
@@ -53,7 +53,7 @@ impl Job for Home {
 
     fn key(&self, cx: &Ctx<'_>, h: &mut FxHasher) {
         let site = cx.site;
-        for k in [Kind::Notice, Kind::Speech, Kind::Rectification] {
+        for k in Kind::LISTED {
             cards(h, site.of_kind(k).take(LATEST));
         }
         // The current review: its stages, votes and the progress of its departments.
@@ -88,12 +88,12 @@ impl Job for Home {
             &current.and_then(|p| cx.review_view(p, false)),
         );
         ctx.insert("carried_over", &current.map(|p| carried_over(cx, p)));
-        let latest = |k: Kind| -> Vec<tera::Value> {
-            site.of_kind(k).take(LATEST).map(|p| cx.card(p)).collect()
-        };
-        ctx.insert("latest_notices", &latest(Kind::Notice));
-        ctx.insert("latest_speeches", &latest(Kind::Speech));
-        ctx.insert("latest_rectifications", &latest(Kind::Rectification));
+        // `latest_notices`, `latest_speeches`…: one list for each kind that has a list.
+        for k in Kind::LISTED {
+            let latest: Vec<tera::Value> =
+                site.of_kind(k).take(LATEST).map(|p| cx.card(p)).collect();
+            ctx.insert(format!("latest_{}", k.plural()), &latest);
+        }
         ctx.insert(
             "reviews",
             &reviews.iter().map(|p| cx.doc_link(p)).collect::<Vec<_>>(),
