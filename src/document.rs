@@ -39,7 +39,11 @@ pub struct Attachment {
 }
 
 /// The front matter as written: every field of every type, all optional, so that missing and
-/// misplaced fields are reported together rather than one at a time.
+/// misplaced fields are reported together rather than one at a time. It is where each field's
+/// type is written; which kinds own a field is [`crate::kind`]'s table (a test holds the two
+/// together). One struct rather than one per kind flattened into it: serde's `flatten` reads
+/// through a buffer that drops the line and column of a nested value's error, and does not
+/// work with `deny_unknown_fields`, which names a misspelt field.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
