@@ -79,6 +79,29 @@ pub struct Known<'a> {
     satisfaction: crate::config::Satisfaction,
     /// Placeholders and 错敏词: what no published document may say.
     words: Vec<words::Word<'a>>,
+    /// Reviews, and the review and department of opinions and reports, whose files failed to
+    /// load: their own errors say why, and nothing that names them is "unknown" meanwhile.
+    unread: Unread<'a>,
+    /// Reviews left out of this build (drafts, scheduled): why.
+    withheld_reviews: BTreeMap<&'a str, &'static str>,
+}
+
+#[derive(Debug, Default, Hash)]
+struct Unread<'a> {
+    reviews: Vec<&'a str>,
+    opinions: Vec<(&'a str, &'a str)>,
+    reports: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Unread<'a> {
+    fn of(site: &'a Site) -> Unread<'a> {
+        let u = &site.unread;
+        Unread {
+            reviews: u.iter().filter_map(|i| i.review_id()).collect(),
+            opinions: u.iter().filter_map(|i| i.of(Kind::Opinion)).collect(),
+            reports: u.iter().filter_map(|i| i.of(Kind::Rectification)).collect(),
+        }
+    }
 }
 
 impl<'a> Known<'a> {
@@ -121,12 +144,21 @@ impl<'a> Known<'a> {
                 .collect(),
             satisfaction: site.config.satisfaction,
             words: words::Word::of(&site.config),
+            unread: Unread::of(site),
+            withheld_reviews: (site.withheld_reviews.iter())
+                .map(|(id, why)| (id.as_str(), *why))
+                .collect(),
         }
     }
 
-    /// Whether `doc` holds the latest state of its item `id`.
+    /// Whether `doc` holds the latest state of its item `id`; not known, so not, while a
+    /// report of the same review and department failed to load.
     fn is_latest(&self, doc: &Document, rect: &Rectification, id: &str) -> bool {
         let review = doc.review.as_deref().unwrap_or_default();
+        let department = rect.department.as_str();
+        if self.unread.reports.contains(&(review, department)) {
+            return false;
+        }
         self.latest
             .get(&(review, rect.department.as_str(), id))
             .is_none_or(|p| *p == doc.source)
@@ -145,6 +177,8 @@ impl<'a> Known<'a> {
             &self.points,
             self.satisfaction.fingerprint(),
             &self.words,
+            &self.unread,
+            &self.withheld_reviews,
         )
             .hash(&mut h);
         h.finish()
@@ -171,17 +205,24 @@ pub fn check_document(known: &Known<'_>, doc: &Document) -> Vec<Diagnostic> {
     words::check(known, doc, &mut diags);
     if let Some(review) = &doc.review
         && !known.review_ids.contains(&review.as_str())
+        && !known.unread.reviews.contains(&review.as_str())
     {
         let ids = &known.review_ids;
-        let hint = match did_you_mean(review, ids.iter().copied()) {
-            Some(m) => format!("是不是 `{m}`?"),
-            None if ids.is_empty() => "还没有任何评议活动(type: review)文档".to_string(),
-            None => format!("已有的评议活动: {}", ids.join(", ")),
+        let (message, hint) = match known.withheld_reviews.get(review.as_str()) {
+            Some(why) => (
+                format!("评议活动 `{review}` 是{why}的文档,这次不发布"),
+                "本文引用它,发布后指向它的链接会是死链:等它发布了再发布本文,或把本文也设为草稿、定时发布".to_string(),
+            ),
+            None => (
+                format!("未知评议活动 `{review}`"),
+                match did_you_mean(review, ids.iter().copied()) {
+                    Some(m) => format!("是不是 `{m}`?"),
+                    None if ids.is_empty() => "还没有任何评议活动(type: review)文档".to_string(),
+                    None => format!("已有的评议活动: {}", ids.join(", ")),
+                },
+            ),
         };
-        diags.push(
-            doc.error_at("review", 1, format!("未知评议活动 `{review}`"))
-                .with_hint(hint),
-        );
+        diags.push(doc.error_at("review", 1, message).with_hint(hint));
     }
     match &doc.details {
         Details::Review(r) => check_review(known, doc, r, &mut diags),

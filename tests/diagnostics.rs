@@ -92,6 +92,32 @@ fn unknown_review() {
 }
 
 #[test]
+fn a_review_left_out_of_the_build_is_named_as_such_not_as_unknown() {
+    // The review is scheduled for later than the notice that cites it: the notice would go out
+    // citing a review page that is not there yet.
+    let site = TestSite::valid().file(
+        "content/2024/review.md",
+        &REVIEW.replacen("date: 2024-02-01", "date: 2099-02-01", 1),
+    );
+    let errors = site.errors();
+    assert!(!errors.is_empty());
+    for e in &errors {
+        assert_eq!(
+            e.message, "评议活动 `2024` 是定时发布、尚未到发布日期的文档,这次不发布",
+            "{e:?}"
+        );
+        assert!(
+            e.hint.as_deref().unwrap().contains("等它发布了再发布本文"),
+            "{e:?}"
+        );
+    }
+    // Previewed with drafts and scheduled documents, it is there.
+    let mut opts = TestSite::options();
+    opts.drafts = true;
+    assert!(pingyi::check(site.root(), &opts).is_ok());
+}
+
+#[test]
 fn completed_only_when_done() {
     let (at, msg, _) = one_error(
         "content/2024/rectifications/transport.md",

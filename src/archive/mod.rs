@@ -121,6 +121,8 @@ pub fn archive_signed(
         pages,
         tag_slugs: site.tag_slugs.clone(),
         catalogue: Some(Arc::new(catalogue.clone())),
+        unread: Vec::new(),
+        withheld_reviews: BTreeMap::new(),
     };
     let mut files = year_files(root, &year_site, &theme, year)?;
     add_sources(root, &catalogue, &mut files)?;

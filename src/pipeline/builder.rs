@@ -17,7 +17,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Document, Unread};
 use crate::incremental::Memory;
 use crate::load;
 use crate::output::{self, Manifest};
@@ -43,7 +43,7 @@ pub enum Change {
 /// A content file as last read.
 struct Source {
     stamp: Option<(u64, SystemTime)>,
-    parsed: Result<Arc<Document>, Vec<Diagnostic>>,
+    parsed: Result<Arc<Document>, Unread>,
 }
 
 /// The site as last read, kept between builds.
@@ -68,8 +68,8 @@ fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
     Some((m.len(), m.modified().ok()?))
 }
 
-fn parse_source(rel: &Path, text: &str) -> Result<Arc<Document>, Vec<Diagnostic>> {
-    Document::parse(rel, text).map(Arc::new)
+fn parse_source(rel: &Path, text: String) -> Result<Arc<Document>, Unread> {
+    Document::read(rel, text).map(Arc::new)
 }
 
 impl Builder {
@@ -128,7 +128,7 @@ impl Builder {
                 let source = Source {
                     stamp: stamps.get(&f.rel).copied(),
                     // The text moves into its document: no second copy of every source.
-                    parsed: Document::parse_owned(&f.rel, f.text).map(Arc::new),
+                    parsed: parse_source(&f.rel, f.text),
                 };
                 (f.rel, source)
             })
@@ -139,7 +139,7 @@ impl Builder {
                 d.path.clone(),
                 Source {
                     stamp: None,
-                    parsed: Err(vec![d]),
+                    parsed: Err(Unread::unreadable(d)),
                 },
             );
         }
@@ -209,9 +209,9 @@ impl Builder {
         // changed stamp at the next look, instead of a new stamp on the old text.
         let before = stamp(&abs);
         let (files, diags) = load::read_sources(&self.root, &[rel.to_path_buf()]);
-        let parsed = match (files.first(), diags.into_iter().next()) {
-            (Some(f), _) => parse_source(rel, &f.text),
-            (None, Some(d)) => Err(vec![d]),
+        let parsed = match (files.into_iter().next(), diags.into_iter().next()) {
+            (Some(f), _) => parse_source(rel, f.text),
+            (None, Some(d)) => Err(Unread::unreadable(d)),
             (None, None) => return,
         };
         sources.insert(

@@ -3,7 +3,7 @@
 //! it read and what `incremental` remembers between runs, for `watch` and `serve`. Both go
 //! through [`assemble_and_check`], and write through `writing.rs`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::document::Document;
+use crate::document::{Document, Identity, Unread};
 use crate::incremental::{Memory, RenderCache};
 use crate::load;
 use crate::output;
@@ -89,7 +89,7 @@ const RENDER: &str = "渲染与写入";
 
 /// Each content file as read: its document, or why it has none. By path, so that documents
 /// and their problems come in the same order however they were read.
-type Parsed = BTreeMap<PathBuf, Result<Arc<Document>, Vec<Diagnostic>>>;
+type Parsed = BTreeMap<PathBuf, Result<Arc<Document>, Unread>>;
 
 /// Lists, reads and parses every content file, across cores. Also the listing's problems
 /// (symlinks out of the site, unreadable folders).
@@ -100,7 +100,7 @@ fn read_content(root: &Path) -> (Parsed, Vec<Diagnostic>) {
         .into_par_iter()
         .map(|f| {
             // The text moves into its document: no second copy of every source.
-            let doc = Document::parse_owned(&f.rel, f.text).map(Arc::new);
+            let doc = Document::read(&f.rel, f.text).map(Arc::new);
             (f.rel, doc)
         })
         .collect();
@@ -108,34 +108,35 @@ fn read_content(root: &Path) -> (Parsed, Vec<Diagnostic>) {
     // insertion.
     let mut read: Parsed = parsed.into_iter().collect();
     for d in read_diags {
-        read.insert(d.path.clone(), Err(vec![d]));
+        read.insert(d.path.clone(), Err(Unread::unreadable(d)));
     }
     (read, listing)
 }
 
-/// The documents that parsed, the paths of those that did not, and every problem so far.
+/// The documents that parsed, what can be read of those that did not, and every problem so
+/// far.
 struct Content {
     docs: Vec<Arc<Document>>,
-    unparsed: HashSet<PathBuf>,
+    unread: BTreeMap<PathBuf, Identity>,
     diags: Vec<Diagnostic>,
 }
 
 impl Content {
     fn gather<'a>(
-        files: impl Iterator<Item = (&'a PathBuf, &'a Result<Arc<Document>, Vec<Diagnostic>>)>,
+        files: impl Iterator<Item = (&'a PathBuf, &'a Result<Arc<Document>, Unread>)>,
         listing: &[Diagnostic],
     ) -> Content {
         let mut content = Content {
             docs: Vec::new(),
-            unparsed: HashSet::new(),
+            unread: BTreeMap::new(),
             diags: listing.to_vec(),
         };
         for (path, parsed) in files {
             match parsed {
                 Ok(d) => content.docs.push(Arc::clone(d)),
-                Err(d) => {
-                    content.unparsed.insert(path.clone());
-                    content.diags.extend(d.iter().cloned());
+                Err(u) => {
+                    content.unread.insert(path.clone(), u.identity.clone());
+                    content.diags.extend(u.diags.iter().cloned());
                 }
             }
         }
@@ -220,20 +221,14 @@ fn assemble_and_check(
     };
     let Content {
         docs,
-        unparsed,
+        unread,
         mut diags,
     } = content;
     timings.begin(ASSEMBLE);
     let none = RenderCache::default();
     let previous = memory.as_ref().map_or(&none, |m| &m.markdown);
-    let (site, site_diags, markdown) = site::assemble(
-        root,
-        config.clone(),
-        &docs,
-        &unparsed,
-        &build_opts,
-        previous,
-    );
+    let (site, site_diags, markdown) =
+        site::assemble(root, config.clone(), &docs, &unread, &build_opts, previous);
     diags.extend(site_diags);
     timings.begin(CHECK);
     let (per_doc, site_wide) = match memory {
@@ -285,7 +280,7 @@ fn load_once(
     timings.begin(READ);
     let (mut parsed, listing) = read_content(root);
     if let Some((rel, text)) = replace {
-        let doc = Document::parse(rel, text).map(Arc::new);
+        let doc = Document::read(rel, text.to_string()).map(Arc::new);
         parsed.insert(rel.to_path_buf(), doc);
     }
     let content = Content::gather(parsed.iter(), &listing);

@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHasher;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Locator};
-use crate::document::{Document, Kind};
+use crate::document::{Document, Identity, Kind};
 use crate::load::slash_path;
 use crate::markdown::{self, LinkTarget, RefKind, Rendered};
 use crate::slug;
@@ -88,6 +88,10 @@ pub struct Site {
     /// The 归档文件目录 when the site is a year being archived (`pingyi archive`): pages show
     /// their 档号 and the catalogue has a page. `None` in every build.
     pub catalogue: Option<Arc<crate::archive::Catalogue>>,
+    /// What can be read of the documents that failed to load (a site with any does not build).
+    pub unread: Vec<Identity>,
+    /// Reviews left out of this build (drafts, scheduled), by id: why.
+    pub withheld_reviews: BTreeMap<String, &'static str>,
 }
 
 const DRAFT: &str = "草稿(draft: true)";
@@ -209,14 +213,14 @@ fn tag_slugs(pages: &[Arc<Page>]) -> BTreeMap<String, String> {
 /// Where links between documents lead: each source path's URL, and whether it is published.
 struct Links<'a> {
     by_source: FxHashMap<&'a str, (&'a str, Option<&'static str>)>,
-    unparsed: &'a HashSet<PathBuf>,
+    unparsed: &'a BTreeMap<PathBuf, Identity>,
     base_path: &'a str,
 }
 
 impl<'a> Links<'a> {
     fn new(
         docs: &'a [Arc<Document>],
-        unparsed: &'a HashSet<PathBuf>,
+        unparsed: &'a BTreeMap<PathBuf, Identity>,
         opts: &BuildOptions,
         base_path: &'a str,
     ) -> Links<'a> {
@@ -254,7 +258,7 @@ impl<'a> Links<'a> {
                     .into(),
                 ),
             },
-            None if self.unparsed.contains(&target) => LinkTarget::Url(link.to_string()),
+            None if self.unparsed.contains_key(&target) => LinkTarget::Url(link.to_string()),
             None => LinkTarget::Broken {
                 message: format!(
                     "链接 `{link}` 指向的文件 {} 不存在",
@@ -291,12 +295,13 @@ impl<'a> Links<'a> {
 /// (link and attachment problems; rules over the whole site are in `validate`) and what a next
 /// build may reuse.
 ///
-/// `unparsed` are sources that exist but failed to load: links to them are not reported again.
+/// `unread` are sources that exist but failed to load, with what can be read of them: links to
+/// them are not reported again, and `validate` does not blame others for their absence.
 pub fn assemble(
     root: &Path,
     mut config: Config,
     docs: &[Arc<Document>],
-    unparsed: &HashSet<PathBuf>,
+    unread: &BTreeMap<PathBuf, Identity>,
     opts: &BuildOptions,
     previous: &RenderCache,
 ) -> (Site, Vec<Diagnostic>, RenderCache) {
@@ -305,7 +310,7 @@ pub fn assemble(
     }
     let base_path = base_path(&config.base_url);
     let unsafe_html = config.markdown.unsafe_html;
-    let links = Links::new(docs, unparsed, opts, &base_path);
+    let links = Links::new(docs, unread, opts, &base_path);
 
     type Assembled = (Option<(Arc<Page>, Arc<CachedRender>)>, Vec<Diagnostic>);
     let results: Vec<Assembled> = docs
@@ -369,12 +374,21 @@ pub fn assemble(
     });
 
     let tag_slugs = tag_slugs(&pages);
+    let withheld_reviews = docs
+        .iter()
+        .filter_map(|d| match &d.details {
+            crate::document::Details::Review(r) => Some((r.id.clone(), excluded(d, opts)?)),
+            _ => None,
+        })
+        .collect();
     let site = Site {
         config,
         today: opts.today,
         pages,
         tag_slugs,
         catalogue: None,
+        unread: unread.values().cloned().collect(),
+        withheld_reviews,
     };
     (site, diags, next_cache)
 }

@@ -26,9 +26,12 @@ pub(super) fn check(
     let latest = doc.date.map_or(today, |d| d.max(today));
     let review = doc.review.as_deref().unwrap_or_default();
     let points = known.points.get(&(review, rect.department.as_str()));
+    // The opinion exists but failed to load: its points are not known.
+    let opinion_unread = (known.unread.opinions).contains(&(review, rect.department.as_str()));
     let mut point_lines = Locator::new(&doc.text);
     for (i, item) in rect.items.iter().enumerate() {
         if let Some(d) = unknown_point(doc, item, points, rect.lines.point.get(i), &mut point_lines)
+            && !(points.is_none() && opinion_unread)
         {
             diags.push(d);
         }
