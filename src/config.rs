@@ -1,7 +1,7 @@
 //! `site.yaml` → [`Config`]: the site's identity, its government-site furniture and the bodies
 //! under review. Unknown keys are errors, so a misspelt key never passes silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -485,7 +485,9 @@ fn satisfaction_errors(
     diags
 }
 
-/// What is wrong with the departments' ids: not fit for a URL, too long, given twice.
+/// What is wrong with the departments' ids (not fit for a URL, too long, given twice) and
+/// their short names (two departments called the same where space is short, as in the
+/// tracker's numbers 住建局-3).
 fn department_errors(
     path: &Path,
     text: &str,
@@ -494,7 +496,28 @@ fn department_errors(
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut short: BTreeMap<&str, &str> = BTreeMap::new();
     for (k, d) in departments.iter().enumerate() {
+        let label = d.short_name.as_deref().unwrap_or(&d.name);
+        if let Some(first) = short.insert(label, &d.id)
+            && first != d.id
+        {
+            let key = if d.short_name.is_some() {
+                "short_name"
+            } else {
+                "name"
+            };
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("部门 `{first}` 和 `{}` 的简称都是“{label}”", d.id),
+                )
+                .at(text, lines.item_key("departments", k, key), 1)
+                .with_hint(
+                    "整改台账的事项编号(如 住建局-3)用部门简称区分部门:请给其中一个另写 short_name",
+                ),
+            );
+        }
         let line = lines.item_key("departments", k, "id");
         if !is_url_safe(&d.id) {
             diags.push(
@@ -671,6 +694,25 @@ mod tests {
                 "site.yaml:13:1 satisfaction 的 satisfied 是 1.5,应在 0 到 1 之间",
             ]
         );
+    }
+
+    #[test]
+    fn two_departments_with_one_short_name_are_an_error_at_the_second() {
+        let text = "title: t\nbase_url: https://a.gov.cn\ndepartments:\n  - {id: housing, name: 市住房和城乡建设局, short_name: 住建局}\n  - id: build\n    name: 市城乡建设局\n    short_name: 住建局\n  - {id: transport, name: 交通局}\n  - {id: traffic, name: 市交通局, short_name: 交通局}\n";
+        assert_eq!(
+            problems(text),
+            [
+                "site.yaml:7:1 部门 `housing` 和 `build` 的简称都是“住建局”",
+                "site.yaml:9:1 部门 `transport` 和 `traffic` 的简称都是“交通局”",
+            ]
+        );
+        let fine = text
+            .replace(
+                "short_name: 住建局\n  - {id: transport",
+                "short_name: 城建局\n  - {id: transport",
+            )
+            .replace("short_name: 交通局}", "short_name: 市交通局}");
+        assert!(Config::parse(Path::new("site.yaml"), &fine).is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::slug;
 use crate::yaml::from_yaml_all;
 
 mod details;
+mod identity;
 mod ledger;
 mod process;
 
@@ -27,6 +28,7 @@ pub use details::{
     Details, Notice, NoticeKind, Phase, Rectification, Review, ReviewKind, Speech, Stage, Verdict,
     VoteResult,
 };
+pub use identity::{Identity, Unread};
 pub use ledger::{Extension, Item, Progress, Status, Verified};
 pub use process::{Activity, Channel, ChannelKind, Investigation, Opinion, Point, Team};
 
@@ -220,12 +222,32 @@ impl Document {
     /// build holds every document's text, and two copies at once of a large site's is a
     /// lot of memory to touch.
     pub fn parse_owned(path: &Path, source: String) -> Result<Document, Vec<Diagnostic>> {
+        Document::parse_keeping(path, source).map_err(|(d, _)| d)
+    }
+
+    /// [`Document::parse_owned`] for a build: a document that fails keeps, beside its
+    /// problems, what can still be read of it ([`Identity`]).
+    pub fn read(path: &Path, source: String) -> Result<Document, Unread> {
+        Document::parse_keeping(path, source).map_err(|(diags, text)| Unread {
+            identity: Identity::scan(path, &text),
+            diags,
+        })
+    }
+
+    /// Parses `source`, handing it back with the problems when it fails.
+    fn parse_keeping(path: &Path, source: String) -> Result<Document, (Vec<Diagnostic>, String)> {
         let text = source.as_str();
-        let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
+        let split = match frontmatter::split(path, text) {
+            Ok(split) => split,
+            Err(d) => return Err((vec![d], source)),
+        };
         let mut raw: Raw = if split.yaml.trim().is_empty() {
             Raw::default()
         } else {
-            from_yaml_all(path, text, split.yaml, split.yaml_line)?
+            match from_yaml_all(path, text, split.yaml, split.yaml_line) {
+                Ok(raw) => raw,
+                Err(d) => return Err((d, source)),
+            }
         };
         let mut r = Report {
             path,
@@ -250,7 +272,7 @@ impl Document {
                     .at(text, 1, 1)
                     .with_hint(format!("type 可选: {}", kinds.join("、"))),
             );
-            return Err(r.diags);
+            return Err((r.diags, source));
         };
         let present = raw.present();
         check_fields(&mut r, &raw, kind, &present, title.is_none());
@@ -258,7 +280,7 @@ impl Document {
         let details = details::parse(&mut r, kind, &mut raw, &present);
         check_attachments(&mut r, raw.attachments.as_deref().unwrap_or_default());
         if !r.diags.is_empty() {
-            return Err(r.diags);
+            return Err((r.diags, source));
         }
 
         let hash = {
@@ -629,6 +651,23 @@ mod tests {
         assert!(
             e[0].message
                 == "`results` 第 1 项的 `satisfied`: 取值无效: 应为不小于 0 的整数,这里是 -3",
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_count_with_a_decimal_point_is_told_to_be_a_whole_number() {
+        let e = parse(
+            "content/a.md",
+            "---\ntitle: 评议\ntype: review\nresults:\n  - {department: a, present: 38.5, verdict: 满意}\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "`results` 第 1 项的 `present`: 类型不对: 应为整数,这里是小数"
+        );
+        assert!(
+            e[0].hint.as_deref().unwrap().contains("不带小数点"),
             "{e:?}"
         );
     }

@@ -130,9 +130,9 @@ fn head_counts(doc: &Document, v: &VoteResult) -> Option<(&'static str, Diagnost
             .with_hint("出席人数不会超过组成人员总数;请核对会议记录"),
         ));
     }
-    let (key, whom, most) = match (v.present, v.members) {
-        (Some(p), _) => ("present", "出席人数 present", p),
-        (None, Some(m)) => ("members", "组成人员总数 members", m),
+    let (key, whom, most, short) = match (v.present, v.members) {
+        (Some(p), _) => ("present", "出席人数 present", p, "出席人数"),
+        (None, Some(m)) => ("members", "组成人员总数 members", m, "组成人员总数"),
         (None, None) => return None,
     };
     (counted > u64::from(most)).then(|| {
@@ -142,7 +142,9 @@ fn head_counts(doc: &Document, v: &VoteResult) -> Option<(&'static str, Diagnost
                 "部门 `{}` 第{}轮的票数合计 {counted} 多于{whom}: {most}",
                 v.department, v.round
             ))
-            .with_hint("满意、基本满意、不满意三项票数之和不会超过出席人数;请核对票数"),
+            .with_hint(format!(
+                "满意、基本满意、不满意三项票数之和不会超过{short};请核对票数"
+            )),
         )
     })
 }
@@ -264,6 +266,8 @@ mod tests {
             latest: Default::default(),
             points: Default::default(),
             words: Vec::new(),
+            unread: Default::default(),
+            withheld_reviews: Default::default(),
         }
     }
     #[test]
@@ -409,6 +413,8 @@ mod tests {
             latest: Default::default(),
             points: Default::default(),
             words: Vec::new(),
+            unread: Default::default(),
+            withheld_reviews: Default::default(),
         };
         let default = Satisfaction::default();
         let fingerprint = known(default).fingerprint();

@@ -169,13 +169,19 @@ fn invalid_type(field: Option<&str>, in_field: &str, x: &str) -> (String, Option
             Some("每行写成 `title: 标题` 这样:英文字段名,英文冒号,冒号后一个空格".into()),
         );
     }
+    let hint = if kind_zh(expected) == "整数" {
+        // A count or a year: quoting would not help.
+        "这里写阿拉伯数字的整数,例如 38:不带小数点、汉字或引号"
+    } else {
+        "含有冒号、井号、方括号等符号的文本请用英文引号括起来"
+    };
     (
         format!(
             "{in_field}类型不对: 应为{},这里是{}",
             kind_zh(expected),
             kind_zh(got)
         ),
-        Some("含有冒号、井号、方括号等符号的文本请用英文引号括起来".into()),
+        Some(hint.into()),
     )
 }
 
