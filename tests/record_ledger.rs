@@ -485,3 +485,192 @@ fn an_item_answering_a_point_the_opinion_does_not_have_is_an_error() {
     );
     assert_eq!(errors[0].line, Some(9));
 }
+
+/// Every diagnostic of a check of `site`, as `file level message`.
+fn all_diagnostics(site: &TestSite) -> Vec<String> {
+    let all = match pingyi::check(site.root(), &TestSite::example_options()) {
+        Ok(warnings) => warnings,
+        Err(diags) => diags,
+    };
+    all.iter()
+        .map(|d| {
+            let level = if d.is_error() { "error" } else { "warning" };
+            format!("{} {level} {}", d.path.display(), d.message)
+        })
+        .collect()
+}
+
+/// The example site with `rel`'s text changed by replacing `from` with `to`.
+fn example_with(rel: &str, from: &str, to: &str) -> TestSite {
+    let text = std::fs::read_to_string(repo().join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    TestSite::example().file(rel, &text.replacen(from, to, 1))
+}
+
+#[test]
+fn a_document_that_fails_to_load_is_not_blamed_on_the_documents_that_name_it() {
+    // The example builds with one warning: 住建局-3 overdue in housing's only report.
+    let clean = all_diagnostics(&TestSite::example());
+    assert_eq!(clean.len(), 1, "{clean:?}");
+    let others = |diags: Vec<String>, broken: &str| -> Vec<String> {
+        let unrelated = diags.iter().filter(|d| !clean.contains(d));
+        unrelated
+            .filter(|d| !d.starts_with(broken))
+            .cloned()
+            .collect()
+    };
+
+    // A review that fails (a negative count): its documents do not become "unknown review
+    // 2025, did you mean 2026?", which would have an editor break them.
+    let review = "content/2025/review.md";
+    let site = example_with(review, "unsatisfied: 21", "unsatisfied: -21");
+    let diags = all_diagnostics(&site);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with(review) && d.contains("-21")),
+        "{diags:?}"
+    );
+    assert_eq!(others(diags, review), Vec::<String>::new());
+
+    // An opinion that fails (a date that is a typo): the items answering its points are not
+    // told the department has no opinion.
+    let opinion = "content/2025/opinions/transport.md";
+    let site = example_with(opinion, "issued: 2025-09-03", "issued: 0023-09-03");
+    let diags = all_diagnostics(&site);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with(opinion) && d.contains("issued")),
+        "{diags:?}"
+    );
+    assert_eq!(others(diags, opinion), Vec::<String>::new());
+
+    // The latest report that fails (a 销号 verified before it was done): the earlier report's
+    // items, carried on there, are not called overdue.
+    let latest = "content/2025/rectifications/transport-round-2.md";
+    let site = example_with(latest, "date: 2025-12-11", "date: 2024-12-11");
+    let diags = all_diagnostics(&site);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with(latest) && d.contains("核验日期")),
+        "{diags:?}"
+    );
+    assert_eq!(others(diags, latest), Vec::<String>::new());
+
+    // A review id that is wrong while another review fails is still named.
+    let notice = "content/2025/notices/review-plan.md";
+    let text = std::fs::read_to_string(repo().join(notice)).unwrap();
+    let site = site.file(
+        notice,
+        &text.replacen("review: \"2025\"", "review: \"2052\"", 1),
+    );
+    let diags = all_diagnostics(&site);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with(notice) && d.contains("未知评议活动 `2052`")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn open_data_gives_each_items_origin_extensions_and_verification_as_its_report_says() {
+    let site = TestSite::example();
+    pingyi::build(site.root(), &site.out(), &TestSite::example_options()).unwrap();
+    let sources = items_from_sources();
+    let date = |d: Option<Date>| d.map_or(serde_json::Value::Null, |d| d.to_string().into());
+    let mut checked = (0, 0, 0);
+    for year in ["2025", "2026"] {
+        let json: serde_json::Value =
+            serde_json::from_str(&site.read(&format!("data/{year}/items.json"))).unwrap();
+        let csv = site.read(&format!("data/{year}/items.csv"));
+        let rows = json.as_array().unwrap();
+        assert_eq!(
+            csv.lines().count(),
+            rows.len() + 1,
+            "{year}: a CSV line a JSON row"
+        );
+        for (row, line) in rows.iter().zip(csv.lines().skip(1)) {
+            let key = |k: &str| row[k].as_str().unwrap().to_string();
+            let seen = &sources[&(key("review"), key("department"), key("id"))];
+            // The row of the report it names: its state there.
+            let (_, item) = seen
+                .iter()
+                .find(|(r, _)| {
+                    row["url"]
+                        .as_str()
+                        .unwrap()
+                        .contains(&r.0.replace("content/", "/").replace(".md", "/"))
+                })
+                .unwrap_or_else(|| panic!("{row}"));
+            assert_eq!(
+                row["point"],
+                item.point
+                    .as_deref()
+                    .map_or(serde_json::Value::Null, Into::into),
+                "{row}"
+            );
+            assert_eq!(
+                row["source"],
+                item.source
+                    .as_deref()
+                    .map_or(serde_json::Value::Null, Into::into),
+                "{row}"
+            );
+            assert_eq!(
+                row["deadline_in_force"],
+                date(item.deadline_in_force()),
+                "{row}"
+            );
+            let extensions: Vec<String> = row["extensions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {}",
+                        e["approved"].as_str().unwrap(),
+                        e["deadline"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            let written: Vec<String> = item
+                .extensions
+                .iter()
+                .map(|e| format!("{} {}", e.approved, e.deadline))
+                .collect();
+            assert_eq!(extensions, written, "{row}");
+            let verified = item.verified.as_ref();
+            assert_eq!(
+                row["verified_by"],
+                verified.map_or(serde_json::Value::Null, |v| v.by.as_str().into()),
+                "{row}"
+            );
+            assert_eq!(
+                row["verified_date"],
+                date(verified.map(|v| v.date)),
+                "{row}"
+            );
+            // The CSV says the same, in its own columns.
+            for e in &item.extensions {
+                assert!(
+                    line.contains(&format!("{} 批准延期至 {}", e.approved, e.deadline)),
+                    "{line}"
+                );
+            }
+            if let Some(v) = verified {
+                assert!(line.contains(&format!("{},{}", v.by, v.date)), "{line}");
+            }
+            checked.0 += usize::from(!item.extensions.is_empty());
+            checked.1 += usize::from(verified.is_some());
+            checked.2 += usize::from(item.point.is_some());
+        }
+    }
+    // The example has each of them, so the comparisons above compared something.
+    assert!(
+        checked.0 > 0 && checked.1 > 0 && checked.2 > 0,
+        "{checked:?}"
+    );
+}
