@@ -47,6 +47,7 @@ const GOLDEN: &[&str] = &[
     "departments/index.html",
     "departments/transport/index.html",
     "rectification-tracker/index.html",
+    "rectification-tracker/carried-over/index.html",
     "archive/index.html",
     "archive/2025/index.html",
     "tags/index.html",

@@ -209,6 +209,29 @@ fn the_home_page_counts_what_earlier_reviews_left_open() {
         [format!("{}项，逾期 {overdue} 项", open.len())],
         "{open:#?}"
     );
+    // The figure links the page that lists them: those items and no other, overdue first.
+    let link = attrs(&home, ".cr-figures .carried-over dd a", "href");
+    assert_eq!(link, ["/rectification-tracker/carried-over/"]);
+    let listed = site.html("rectification-tracker/carried-over/index.html");
+    let problems = texts(&listed, "table.ledger tbody td.c-problem");
+    assert_eq!(problems.len(), open.len(), "{problems:#?}");
+    for item in &open {
+        assert!(
+            problems.iter().any(|p| p.starts_with(&item.problem)),
+            "{} not listed",
+            item.problem
+        );
+    }
+    let overdue_rows = listed
+        .select(&scraper::Selector::parse("table.ledger tbody tr").unwrap())
+        .map(|tr| tr.value().classes().any(|c| c == "is-overdue"))
+        .collect::<Vec<_>>();
+    assert_eq!(overdue_rows.iter().filter(|o| **o).count(), overdue);
+    assert!(
+        overdue_rows.is_sorted_by(|a, b| a >= b),
+        "overdue first: {overdue_rows:?}"
+    );
+    assert_eq!(texts(&listed, "h1"), ["往年未完成的整改事项"]);
 }
 
 /// An item's own rules, each as an editor would break it.

@@ -179,6 +179,7 @@ const SAMPLES = [
   ['review', '/reviews/2025/'],
   ['department', '/departments/transport/'],
   ['tracker', '/rectification-tracker/'],
+  ['carried-over', '/rectification-tracker/carried-over/'],
   ['archive', '/archive/2026/'],
   ['list', '/notices/'],
   ['reviews', '/reviews/'],
@@ -192,8 +193,11 @@ const SAMPLES = [
 ];
 const SHOTS = [
   'home', 'speech', 'notice', 'call-for-opinions', 'opinion', 'investigation', 'rectification', 'review',
-  'department', 'tracker', 'archive', 'sitemap', '404',
+  'department', 'tracker', 'carried-over', 'archive', 'sitemap', '404',
 ];
+// Shown whole rather than cut at the top: the notice's attachment, the review's vote table,
+// the department's chain of rounds.
+const WHOLE = ['notice', 'review', 'department'];
 
 async function browse(origin) {
   let chromium;
@@ -675,8 +679,8 @@ async function archiveCatalogue(browser, dir, inside) {
   console.log('  ✔ the catalogue: 15 rows, each linking its page, metadata and source in the bundle; vnu and axe at both widths');
 }
 
-// Desktop 1280 and phone 375 wide, the top of the page (whole pages are long); the notice
-// in full, to show its attachment. Compressed with pngquant where it is installed.
+// Desktop 1280 and phone 375 wide, the top of the page (whole pages are long); some in full
+// (`WHOLE`). Compressed with pngquant where it is installed.
 async function screenshots(browser, origin) {
   const out = join(repo, 'docs', 'screenshots');
   console.log(`» screenshots into ${out}`);
@@ -697,7 +701,7 @@ async function screenshots(browser, origin) {
       await page.goto(origin + path, { waitUntil: 'load' });
       await page.evaluate(() => document.fonts.ready);
       const full = await page.evaluate(() => document.documentElement.scrollHeight);
-      const height = name === 'notice' ? full : Math.min(full, maxHeight);
+      const height = WHOLE.includes(name) ? full : Math.min(full, maxHeight);
       const file = join(out, `${name}-${kind}.png`);
       await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width, height } });
       await context.close();

@@ -1,5 +1,6 @@
 //! The tracker (`/rectification-tracker/`): every ledger item of the site once, in its
-//! latest state and the index's tracker order, paginated, with the tally of them all.
+//! latest state and the index's tracker order, paginated, with the tally of them all; and the
+//! same for the items earlier reviews left open (`/rectification-tracker/carried-over/`).
 
 use std::borrow::Cow;
 use std::hash::Hash;
@@ -14,16 +15,22 @@ use crate::theme::Theme;
 use super::super::context::Ctx;
 use super::super::view::{ItemView, Paginator, Tally, tally};
 use super::super::{Job, Jobs, TRACKER_PER_PAGE};
-use super::{ledger_items, templated, url_of};
+use super::{home, ledger_items, templated, url_of};
 
 /// One page of the tracker: ledger items as (page, item).
 pub struct Tracker {
     path: String,
     rows: Vec<(usize, usize)>,
     paginator: Paginator,
-    /// Of every item of the site, on every page.
+    /// Of every item the tracker lists, on every page.
     tally: Tally,
+    /// For the items of earlier reviews still open (`/rectification-tracker/carried-over/`):
+    /// the year of the review under way, before which they were raised.
+    carried_over: Option<i32>,
 }
+
+/// Where the items earlier reviews left open are listed: the home page's 往年未完成 links here.
+pub const CARRIED_OVER: &str = "/rectification-tracker/carried-over/";
 
 pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
     let site = cx.site;
@@ -37,21 +44,41 @@ pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
                 _ => None,
             });
     let tally_all = tally(all_items, site.today);
-    cx.paginate(
+    let mut jobs = pages(
+        cx,
         "/rectification-tracker/",
         &cx.index.tracker,
-        TRACKER_PER_PAGE,
-    )
-    .into_iter()
-    .map(|(path, rows, paginator)| {
-        Box::new(Tracker {
-            path,
-            rows,
-            paginator,
-            tally: tally_all.clone(),
-        }) as Box<dyn Job + 'a>
-    })
-    .collect()
+        tally_all,
+        None,
+    );
+    if let Some(current) = home::current_review(site) {
+        let rows = home::carried_over(cx, current);
+        let tally = home::tally_of(cx, &rows);
+        jobs.extend(pages(cx, CARRIED_OVER, &rows, tally, current.doc.year()));
+    }
+    jobs
+}
+
+/// The pages of one listing of the tracker.
+fn pages<'a>(
+    cx: &Ctx<'a>,
+    base: &str,
+    rows: &[(usize, usize)],
+    tally: Tally,
+    carried_over: Option<i32>,
+) -> Vec<Box<dyn Job + 'a>> {
+    cx.paginate(base, rows, TRACKER_PER_PAGE)
+        .into_iter()
+        .map(|(path, rows, paginator)| {
+            Box::new(Tracker {
+                path,
+                rows,
+                paginator,
+                tally: tally.clone(),
+                carried_over,
+            }) as Box<dyn Job + 'a>
+        })
+        .collect()
 }
 
 impl Job for Tracker {
@@ -63,6 +90,7 @@ impl Job for Tracker {
         ledger_items(h, cx, &self.rows);
         self.paginator.position().hash(h);
         self.tally.hash(h);
+        self.carried_over.hash(h);
     }
 
     fn render(
@@ -72,8 +100,13 @@ impl Job for Tracker {
         _jobs: &Jobs<'_>,
     ) -> Result<Vec<Output>, Diagnostic> {
         let url = url_of(&self.path);
-        let mut ctx = cx.base_context("整改台账", url);
+        let title = match self.carried_over {
+            Some(_) => "往年未完成的整改事项",
+            None => "整改台账",
+        };
+        let mut ctx = cx.base_context(title, url);
         ctx.insert("column", "整改台账");
+        ctx.insert("carried_over", &self.carried_over);
         let views: Vec<ItemView> = self
             .rows
             .iter()
