@@ -137,23 +137,32 @@ struct ReviewInfo {
     departments: Vec<String>,
 }
 
-/// The review cycles of the site, read without validating the rest of it: `new` must work
-/// on a site that has an unrelated error.
-fn reviews(root: &Path) -> Vec<ReviewInfo> {
+/// An opinion the site has: (review, department, file).
+type OpinionInfo = (String, String, PathBuf);
+
+/// The review cycles and opinions of the site, read without validating the rest of it: `new`
+/// must work on a site that has an unrelated error.
+fn read_site(root: &Path) -> (Vec<ReviewInfo>, Vec<OpinionInfo>) {
     let (paths, _) = load::list_content(root);
     let (files, _) = load::read_sources(root, &paths);
-    files
+    let (mut reviews, mut opinions) = (Vec::new(), Vec::new());
+    for d in files
         .iter()
         .filter_map(|f| Document::parse(&f.rel, &f.text).ok())
-        .filter_map(|d| match d.details {
-            Details::Review(r) => Some(ReviewInfo {
+    {
+        match d.details {
+            Details::Review(r) => reviews.push(ReviewInfo {
                 id: r.id,
                 year: r.year,
                 departments: r.departments,
             }),
-            _ => None,
-        })
-        .collect()
+            Details::Opinion(o) => {
+                opinions.push((d.review.unwrap_or_default(), o.department, d.source));
+            }
+            _ => {}
+        }
+    }
+    (reviews, opinions)
 }
 
 /// `name` unless it is one of `known`, with a suggestion.
@@ -214,12 +223,12 @@ pub fn new_document(
         (Kind::Review, Some(y)) => y,
         _ => i32::from(date.year()),
     };
-    let cycles = reviews(root);
+    let (cycles, opinions) = read_site(root);
     let ids: Vec<&str> = cycles.iter().map(|r| r.id.as_str()).collect();
     let review = cycle_of(req, &cycles, &ids, year)?;
     let slug = new_slug(req, &title, date)?;
     let rel = new_path(req, year, &ids, &slug)?;
-    let departments = departments_of(req, review, &known_depts)?;
+    let departments = departments_of(req, review, &known_depts, &opinions)?;
 
     let fields = Fields {
         title: yaml_text(&title),
@@ -349,10 +358,20 @@ fn departments_of(
     req: &NewDocument,
     review: Option<&ReviewInfo>,
     known_depts: &[&str],
+    opinions: &[OpinionInfo],
 ) -> Result<Vec<String>, NewError> {
     let one = matches!(req.kind, Kind::Rectification | Kind::Opinion);
+    let opinion_of = |dept: &str| {
+        let id = review.map(|r| r.id.as_str());
+        (opinions.iter()).find(|(r, d, _)| Some(r.as_str()) == id && d == dept)
+    };
     let departments: Vec<String> = if req.departments.is_empty() {
         match (req.kind, review) {
+            // The first department the review has sent no opinion yet.
+            (Kind::Opinion, Some(r)) if !r.departments.is_empty() => {
+                let free = r.departments.iter().find(|d| opinion_of(d).is_none());
+                vec![free.unwrap_or(&r.departments[0]).clone()]
+            }
             (Kind::Review, _) => known_depts.iter().map(|s| s.to_string()).collect(),
             (Kind::Investigation, Some(r)) if !r.departments.is_empty() => r.departments.clone(),
             (Kind::Investigation, _) => known_depts.iter().map(|s| s.to_string()).collect(),
@@ -371,6 +390,14 @@ fn departments_of(
     if one && departments.len() > 1 {
         return Err(NewError::Refused(format!(
             "{what}只属于一个部门;--department 只写一次"
+        )));
+    }
+    if req.kind == Kind::Opinion
+        && let Some((review, dept, file)) = departments.first().and_then(|d| opinion_of(d))
+    {
+        return Err(NewError::Refused(format!(
+            "评议活动 `{review}` 已有给部门 `{dept}` 的评议意见:{};一个部门在一次评议中只有一份评议意见,请直接修改它",
+            crate::load::slash_path(file).display()
         )));
     }
     if (one || req.kind == Kind::Investigation) && departments.is_empty() {

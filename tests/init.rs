@@ -364,3 +364,39 @@ fn new_refuses_to_overwrite_and_names_what_is_unknown() {
         predicate::str::contains("找不到 site.yaml").and(predicate::str::contains("pingyi init")),
     );
 }
+
+#[test]
+fn new_opinion_goes_to_a_department_without_one_and_refuses_a_second() {
+    let cwd = tempfile::tempdir().unwrap();
+    init(cwd.path(), "site", &[]);
+    let root = cwd.path().join("site");
+    // The starter's review has housing's opinion already: a new one goes to transport.
+    new(
+        &root,
+        &["opinion", "评议意见", "--slug", "a", "--date", TODAY],
+    )
+    .code(0)
+    .stdout(predicate::str::contains("a.md"));
+    let text = std::fs::read_to_string(root.join("content/2026/opinions/a.md")).unwrap();
+    assert!(text.contains("department: transport"), "{text}");
+    // A second opinion to housing is refused, naming the one there is; nothing is written.
+    new(
+        &root,
+        &[
+            "opinion",
+            "又一份意见",
+            "--department",
+            "housing",
+            "--slug",
+            "b",
+            "--date",
+            TODAY,
+        ],
+    )
+    .code(2)
+    .stderr(
+        predicate::str::contains("已有给部门 `housing` 的评议意见")
+            .and(predicate::str::contains("content/2026/opinions/housing.md")),
+    );
+    assert!(!root.join("content/2026/opinions/b.md").exists());
+}
