@@ -237,6 +237,9 @@ fn assemble_and_check(
             memory.checked.validate(&site)
         }
         None => {
+            // Nothing continues this build: what a next one could reuse is freed off the
+            // critical path, like the rest of the run's data.
+            std::thread::spawn(move || drop(markdown));
             let (per_doc, site_wide) = crate::validate::validate(&site);
             (Arc::new(per_doc), site_wide)
         }
