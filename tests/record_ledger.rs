@@ -622,10 +622,11 @@ fn open_data_gives_each_items_origin_extensions_and_verification_as_its_report_s
             let (_, item) = seen
                 .iter()
                 .find(|(r, _)| {
-                    row["url"]
-                        .as_str()
-                        .unwrap()
-                        .contains(&r.0.replace("content/", "/").replace(".md", "/"))
+                    row["url"].as_str().unwrap().contains(
+                        &r.0.replace('\\', "/")
+                            .replace("content/", "/")
+                            .replace(".md", "/"),
+                    )
                 })
                 .unwrap_or_else(|| panic!("{row}"));
             assert_eq!(
