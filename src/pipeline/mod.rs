@@ -265,7 +265,7 @@ fn assemble_and_check(
     }
 }
 
-/// A site read and checked once: its theme too, unless only the checks are wanted.
+/// A site read and checked once, with its theme.
 struct Loaded {
     site: Site,
     theme: Theme,

@@ -1,12 +1,12 @@
 //! [`Index`]: the site's documents looked up by review, department, type, tag and year, the
-//! ledger's items across reports in the tracker's order, and each document's neighbours and
-//! related documents.
+//! ledger's items across reports in the tracker's order (and those earlier reviews left open),
+//! the review under way, and each document's neighbours and related documents.
 //! Built once for a [`Site`], so no page (and no stage) scans every document again.
 
 use std::collections::HashMap;
 
 use crate::date::Date;
-use crate::document::{Details, Kind};
+use crate::document::{Details, Kind, Status};
 use crate::site::{Page, Site};
 
 /// Indexes over a site, by position in `site.pages` (newest first, so every list here is too).
@@ -37,6 +37,10 @@ pub struct Index<'a> {
     pub later: HashMap<(usize, usize), (usize, usize)>,
     /// The same, split by department.
     pub tracker_by_dept: HashMap<&'a str, Vec<(usize, usize)>>,
+    /// The review cycle the home page shows: the one under way today, else the latest.
+    pub current_review: Option<usize>,
+    /// The items of reviews before it still open (往年未完成), in the tracker's order.
+    pub carried_over: Vec<(usize, usize)>,
 }
 
 impl<'a> Index<'a> {
@@ -87,8 +91,14 @@ impl<'a> Index<'a> {
                     .push((i, j));
             }
         }
+        let current_review = current_review(site, by_kind.get(&Kind::Review));
+        let carried_over = current_review.map_or_else(Vec::new, |c| {
+            carried_over(site, &reviews, &site.pages[c], &tracker)
+        });
         Index {
             site,
+            current_review,
+            carried_over,
             by_review,
             by_dept,
             kind_pos,
@@ -181,4 +191,41 @@ impl<'a> Index<'a> {
         }
         out
     }
+}
+
+/// The review under way today, else the latest: `reviews` are the review pages, newest first.
+fn current_review(site: &Site, reviews: Option<&Vec<usize>>) -> Option<usize> {
+    let reviews = reviews.map_or(&[][..], Vec::as_slice);
+    let under_way = |&&i: &&usize| match &site.pages[i].doc.details {
+        Details::Review(r) => {
+            (r.stages.iter()).any(|s| s.start <= site.today && site.today <= s.end)
+        }
+        _ => false,
+    };
+    reviews.iter().find(under_way).or(reviews.first()).copied()
+}
+
+/// The items of reviews before `current` still 已登记 or 整改中, of `tracker` and in its order.
+fn carried_over(
+    site: &Site,
+    reviews: &HashMap<&str, usize>,
+    current: &Page,
+    tracker: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let year = current.doc.year();
+    let earlier = |review: Option<&str>| {
+        let review = review
+            .and_then(|id| reviews.get(id))
+            .map(|&i| &*site.pages[i]);
+        review.is_some_and(|r| r.doc.year() < year && !std::ptr::eq(r, current))
+    };
+    let open = |&&(i, j): &&(usize, usize)| {
+        let p = &site.pages[i];
+        match &p.doc.details {
+            Details::Rectification(r) if earlier(p.doc.review.as_deref()) => (r.items.get(j))
+                .is_some_and(|item| matches!(item.status, Status::Registered | Status::InProgress)),
+            _ => false,
+        }
+    };
+    tracker.iter().filter(open).copied().collect()
 }

@@ -5,62 +5,15 @@ use std::borrow::Cow;
 use rustc_hash::FxHasher;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{Details, Kind, Status};
+use crate::document::Kind;
 use crate::output::Output;
-use crate::site::{Page, Site};
+use crate::site::Page;
 use crate::theme::Theme;
 
 use super::super::context::Ctx;
-use super::super::view::{Tally, tally};
+
 use super::super::{Job, Jobs};
-use super::{cards, full, rows, templated};
-
-/// The review cycle the home page shows: the one under way today, else the latest that has
-/// begun, else the latest.
-pub(super) fn current_review(site: &Site) -> Option<&Page> {
-    let under_way = |p: &&Page| match &p.doc.details {
-        Details::Review(r) => r
-            .stages
-            .iter()
-            .any(|s| s.start <= site.today && site.today <= s.end),
-        _ => false,
-    };
-    (site.of_kind(Kind::Review).find(under_way)).or_else(|| site.of_kind(Kind::Review).next())
-}
-
-/// The items of reviews before `current` still open (往年未完成): each once, as it now stands,
-/// as (page, item) in the tracker's order.
-pub(super) fn carried_over(cx: &Ctx<'_>, current: &Page) -> Vec<(usize, usize)> {
-    let site = cx.site;
-    let year = current.doc.year();
-    let earlier = |review: Option<&str>| {
-        review
-            .and_then(|id| cx.index.review(id))
-            .is_some_and(|r| r.doc.year() < year && !std::ptr::eq(r, current))
-    };
-    let open = |&(i, j): &(usize, usize)| {
-        let p = &site.pages[i];
-        match &p.doc.details {
-            Details::Rectification(r) if earlier(p.doc.review.as_deref()) => r
-                .items
-                .get(j)
-                .is_some_and(|item| matches!(item.status, Status::Registered | Status::InProgress)),
-            _ => false,
-        }
-    };
-    cx.index.tracker.iter().copied().filter(open).collect()
-}
-
-/// The tally of `rows` of the tracker.
-pub(super) fn tally_of(cx: &Ctx<'_>, rows: &[(usize, usize)]) -> Tally {
-    let items = rows
-        .iter()
-        .filter_map(|&(i, j)| match &cx.site.pages[i].doc.details {
-            Details::Rectification(r) => r.items.get(j),
-            _ => None,
-        });
-    tally(items, cx.site.today)
-}
+use super::{cards, full, rows, tally_of, templated};
 
 /// Documents of each listed kind the home page offers its template.
 const LATEST: usize = 6;
@@ -97,12 +50,12 @@ impl Job for Home {
         let site = cx.site;
         let mut ctx = cx.base_context(&site.config.title, "/");
         let reviews: Vec<&Page> = site.of_kind(Kind::Review).collect();
-        let current = current_review(site);
+        let current = cx.index.current_review.map(|i| &*site.pages[i]);
         ctx.insert(
             "current_review",
             &current.and_then(|p| cx.review_view(p, false)),
         );
-        let carried_over = current.map(|p| tally_of(cx, &carried_over(cx, p)));
+        let carried_over = current.map(|_| tally_of(cx, &cx.index.carried_over));
         ctx.insert("carried_over", &carried_over);
         // `latest_notices`, `latest_speeches`…: one list for each kind that has a list.
         for k in Kind::LISTED {

@@ -8,14 +8,13 @@ use std::hash::Hash;
 use rustc_hash::FxHasher;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::Details;
 use crate::output::Output;
 use crate::theme::Theme;
 
 use super::super::context::Ctx;
-use super::super::view::{ItemView, Paginator, Tally, tally};
+use super::super::view::{ItemView, Paginator, Tally};
 use super::super::{Job, Jobs, TRACKER_PER_PAGE};
-use super::{home, ledger_items, templated, url_of};
+use super::{ledger_items, tally_of, templated, url_of};
 
 /// One page of the tracker: ledger items as (page, item).
 pub struct Tracker {
@@ -35,15 +34,7 @@ pub const CARRIED_OVER: &str = "/rectification-tracker/carried-over/";
 pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
     let site = cx.site;
     // Each item once, as it stands in its latest report.
-    let all_items =
-        cx.index
-            .tracker
-            .iter()
-            .filter_map(|&(i, j)| match &site.pages[i].doc.details {
-                Details::Rectification(r) => r.items.get(j),
-                _ => None,
-            });
-    let tally_all = tally(all_items, site.today);
+    let tally_all = tally_of(cx, &cx.index.tracker);
     let mut jobs = pages(
         cx,
         "/rectification-tracker/",
@@ -51,10 +42,11 @@ pub fn plan<'a>(cx: &Ctx<'a>) -> Vec<Box<dyn Job + 'a>> {
         tally_all,
         None,
     );
-    if let Some(current) = home::current_review(site) {
-        let rows = home::carried_over(cx, current);
-        let tally = home::tally_of(cx, &rows);
-        jobs.extend(pages(cx, CARRIED_OVER, &rows, tally, current.doc.year()));
+    if let Some(current) = cx.index.current_review {
+        let rows = &cx.index.carried_over;
+        let tally = tally_of(cx, rows);
+        let year = site.pages[current].doc.year();
+        jobs.extend(pages(cx, CARRIED_OVER, rows, tally, year));
     }
     jobs
 }

@@ -8,7 +8,9 @@ use rustc_hash::FxHasher;
 use tera::Context;
 
 use super::context::Ctx;
+use super::view::{Tally, tally};
 use crate::diagnostic::Diagnostic;
+use crate::document::Details;
 use crate::output::Output;
 use crate::site::Page;
 use crate::theme::Theme;
@@ -99,4 +101,15 @@ pub fn opinion_link(h: &mut FxHasher, cx: &Ctx<'_>, report: &Page) {
     {
         cx.site.pages[k].card_hash.hash(h);
     }
+}
+
+/// The tally of `rows` of the tracker.
+pub fn tally_of(cx: &Ctx<'_>, rows: &[(usize, usize)]) -> Tally {
+    let items = rows
+        .iter()
+        .filter_map(|&(i, j)| match &cx.site.pages[i].doc.details {
+            Details::Rectification(r) => r.items.get(j),
+            _ => None,
+        });
+    tally(items, cx.site.today)
 }
