@@ -160,7 +160,7 @@ impl<'a> Known<'a> {
             return false;
         }
         self.latest
-            .get(&(review, rect.department.as_str(), id))
+            .get(&(review, department, id))
             .is_none_or(|p| *p == doc.source)
     }
 
